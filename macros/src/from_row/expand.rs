@@ -1,0 +1,76 @@
+//! Code generation for `#[derive(FromRow)]`.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields};
+
+use super::attr::FieldAttrs;
+use crate::errors::Errors;
+
+pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let fields = match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(named) => &named.named,
+            Fields::Unnamed(_) | Fields::Unit => {
+                return Err(syn::Error::new_spanned(
+                    &input.ident,
+                    "`FromRow` needs a struct with named fields: columns are matched to fields by name",
+                ))
+            }
+        },
+        Data::Enum(e) => {
+            return Err(syn::Error::new_spanned(
+                e.enum_token,
+                "`FromRow` cannot be derived for an enum: derive it on a struct with named fields",
+            ))
+        }
+        Data::Union(u) => {
+            return Err(syn::Error::new_spanned(
+                u.union_token,
+                "`FromRow` cannot be derived for a union: derive it on a struct with named fields",
+            ))
+        }
+    };
+    let mut errors = Errors::default();
+    let mut columns: Vec<(String, proc_macro2::Span)> = Vec::new();
+    let mut reads = Vec::new();
+    for (i, field) in fields.iter().enumerate() {
+        let Some(attrs) = errors.take(FieldAttrs::from_attrs(&field.attrs)) else {
+            continue;
+        };
+        let Some(ident) = &field.ident else { continue };
+        let (column, span) = match &attrs.rename {
+            Some(name) => (name.value(), name.span()),
+            None => (ident.to_string().trim_start_matches("r#").to_owned(), ident.span()),
+        };
+        if columns.iter().any(|(c, _)| c.eq_ignore_ascii_case(&column)) {
+            errors.push(syn::Error::new(
+                span,
+                format!("two fields read the column `{column}`; rename one with `#[cachet(rename = \"...\")]`"),
+            ));
+        }
+        columns.push((column, span));
+        let ty = &field.ty;
+        reads.push(quote_spanned! {ty.span()=>
+            #ident: __cachet_row.get::<#ty>(#i)?
+        });
+    }
+    errors.finish()?;
+    let names = columns.iter().map(|(c, _)| c);
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    Ok(quote! {
+        #[automatically_derived]
+        impl #impl_generics ::cachet::__private::FromRow for #ident #ty_generics #where_clause {
+            const SHAPE: ::cachet::__private::RowShape =
+                ::cachet::__private::RowShape::Named(&[#(#names),*]);
+
+            fn from_row(
+                __cachet_row: &::cachet::__private::RowRef<'_>,
+            ) -> ::core::result::Result<Self, ::cachet::__private::Error> {
+                ::core::result::Result::Ok(Self { #(#reads,)* })
+            }
+        }
+    })
+}

@@ -1,0 +1,38 @@
+//! Implementation detail of the `cachet` crate: its attribute and derive macros.
+//!
+//! Depend on `cachet`, which re-exports these macros and documents them; the generated code
+//! reaches the runtime only through `::cachet::__private`.
+//!
+//! Each macro is built in three passes, each in its own module: parse the attribute and the item
+//! into a model (`attr`, `ast`), check the model (`valid`), and generate code (`expand`). Every
+//! user mistake becomes a `syn::Error` spanned on the offending token; the item is still emitted
+//! (with a placeholder body) so the user sees one error, not a cascade.
+
+mod errors;
+mod from_row;
+mod prepared;
+mod sql;
+mod storage;
+
+use proc_macro::TokenStream;
+
+/// See `cachet::storage`.
+#[proc_macro_attribute]
+pub fn storage(args: TokenStream, item: TokenStream) -> TokenStream {
+    storage::expand(args.into(), item.into()).into()
+}
+
+/// See `cachet::prepared`: only meaningful inside `#[cachet::storage]`, which consumes it.
+#[proc_macro_attribute]
+pub fn prepared(args: TokenStream, item: TokenStream) -> TokenStream {
+    prepared::outside_storage(args.into(), item.into()).into()
+}
+
+/// See `cachet::FromRow`.
+#[proc_macro_derive(FromRow, attributes(cachet))]
+pub fn derive_from_row(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    from_row::derive(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

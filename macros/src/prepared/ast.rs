@@ -1,0 +1,176 @@
+//! The model of a `#[prepared]` method: its parameters and the shape of its result.
+
+use syn::{Attribute, FnArg, GenericArgument, Ident, Pat, PathArguments, ReturnType, Signature, Type, Visibility};
+
+use super::attr::PreparedAttr;
+use crate::errors::Errors;
+use crate::sql::{scan, Scan};
+
+/// What the method returns inside its `Result`.
+pub(crate) enum ReturnShape {
+    /// `Option<T>`: zero or one row.
+    Optional(Type),
+    /// `Vec<T>`: every row.
+    All(Type),
+    /// `T`: exactly one row.
+    One(Type),
+    /// `u64`: rows changed.
+    RowsChanged,
+    /// `()`.
+    Unit,
+}
+
+impl ReturnShape {
+    pub(crate) fn reads_rows(&self) -> bool {
+        !matches!(self, ReturnShape::RowsChanged | ReturnShape::Unit)
+    }
+}
+
+/// One parameter after `self`.
+pub(crate) struct Param {
+    pub(crate) ident: Ident,
+}
+
+/// A `#[prepared]` method, parsed.
+pub(crate) struct Method {
+    pub(crate) attrs: Vec<Attribute>,
+    pub(crate) vis: Visibility,
+    pub(crate) sig: Signature,
+    pub(crate) sql: syn::LitStr,
+    pub(crate) scan: Scan,
+    pub(crate) params: Vec<Param>,
+    /// `None` when the return type was not understood (an error says why).
+    pub(crate) shape: Option<ReturnShape>,
+    /// The return type's span, for errors about it.
+    pub(crate) return_span: proc_macro2::Span,
+}
+
+impl Method {
+    pub(crate) fn from_syn(
+        attrs: Vec<Attribute>,
+        vis: Visibility,
+        sig: Signature,
+        prepared: PreparedAttr,
+        errors: &mut Errors,
+    ) -> Method {
+        let params = sig
+            .inputs
+            .iter()
+            .filter_map(|arg| match arg {
+                FnArg::Receiver(_) => None,
+                FnArg::Typed(pat) => errors.take(param(&pat.pat)),
+            })
+            .collect();
+        let return_span = match &sig.output {
+            ReturnType::Default => sig.ident.span(),
+            ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
+        };
+        let shape = errors.take(return_shape(&sig.output, &sig.ident));
+        Method {
+            attrs,
+            vis,
+            scan: scan(&prepared.sql.value()),
+            sql: prepared.sql,
+            sig,
+            params,
+            shape,
+            return_span,
+        }
+    }
+}
+
+fn param(pat: &Pat) -> syn::Result<Param> {
+    match pat {
+        Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Ok(Param {
+            ident: p.ident.clone(),
+        }),
+        other => Err(syn::Error::new_spanned(
+            other,
+            "give this parameter a plain name: the SQL binds parameters by name (`:name`) or by \
+             position (`?1`)",
+        )),
+    }
+}
+
+const SHAPES: &str = "`Option<T>` (zero or one row), `Vec<T>` (all rows), `T` (exactly one row), \
+                      `u64` (rows changed) or `()`, where `T` derives `FromRow` or is one column's type";
+
+fn return_shape(output: &ReturnType, name: &Ident) -> syn::Result<ReturnShape> {
+    let ty = match output {
+        ReturnType::Type(_, ty) => ty,
+        ReturnType::Default => {
+            return Err(syn::Error::new(
+                name.span(),
+                format!("a `#[prepared]` method returns `cachet::Result<...>` of {SHAPES}; add `-> cachet::Result<...>`"),
+            ))
+        }
+    };
+    let inner = result_inner(ty).ok_or_else(|| {
+        syn::Error::new_spanned(
+            ty,
+            format!("a `#[prepared]` method returns `cachet::Result<...>` (or `Result<_, E>` with `E: From<cachet::Error>`) of {SHAPES}"),
+        )
+    })?;
+    shape_of(inner)
+}
+
+/// The `X` of `Result<X>` / `Result<X, E>` / `cachet::Result<X>`.
+fn result_inner(ty: &Type) -> Option<&Type> {
+    let (name, args) = last_segment(ty)?;
+    if name != "Result" || args.is_empty() || args.len() > 2 {
+        return None;
+    }
+    args.first().copied()
+}
+
+/// The name and type arguments of a path type's last segment.
+fn last_segment(ty: &Type) -> Option<(String, Vec<&Type>)> {
+    let Type::Path(path) = ty else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let segment = path.path.segments.last()?;
+    let args = match &segment.arguments {
+        PathArguments::None => Vec::new(),
+        PathArguments::AngleBracketed(a) => a
+            .args
+            .iter()
+            .filter_map(|arg| match arg {
+                GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+        PathArguments::Parenthesized(_) => return None,
+    };
+    Some((segment.ident.to_string(), args))
+}
+
+fn shape_of(ty: &Type) -> syn::Result<ReturnShape> {
+    let unsupported = |what: &str| {
+        Err(syn::Error::new_spanned(
+            ty,
+            format!("a `#[prepared]` method cannot return {what}; return {SHAPES}"),
+        ))
+    };
+    match ty {
+        Type::Tuple(t) if t.elems.is_empty() => Ok(ReturnShape::Unit),
+        Type::Tuple(_) => unsupported("a tuple (derive `FromRow` on a struct instead)"),
+        Type::Reference(_) => unsupported("a reference (rows are read into owned values)"),
+        Type::Slice(_) | Type::Array(_) => unsupported("an array or slice (use `Vec<T>`)"),
+        Type::ImplTrait(_) | Type::TraitObject(_) => unsupported("a trait type"),
+        Type::Never(_) => unsupported("`!`"),
+        Type::Paren(p) => shape_of(&p.elem),
+        Type::Path(_) => {
+            let Some((name, args)) = last_segment(ty) else {
+                return unsupported("a qualified path type");
+            };
+            match (name.as_str(), args.as_slice()) {
+                ("u64", []) => Ok(ReturnShape::RowsChanged),
+                ("Option", [inner]) => Ok(ReturnShape::Optional((*inner).clone())),
+                ("Vec", [inner]) => Ok(ReturnShape::All((*inner).clone())),
+                _ => Ok(ReturnShape::One(ty.clone())),
+            }
+        }
+        _ => unsupported("this type"),
+    }
+}

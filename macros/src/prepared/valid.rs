@@ -1,0 +1,193 @@
+//! Checks of a `#[prepared]` method that need no database: async, receiver, SQL shape,
+//! placeholders against parameters, statement kind against return type.
+
+use syn::{Error, FnArg};
+
+use super::ast::{Method, ReturnShape};
+use crate::errors::Errors;
+use crate::sql::{Kind, PlaceholderStyle};
+
+/// For each SQL parameter index `1..=n`, the position of the method parameter bound to it.
+pub(crate) type Bindings = Vec<usize>;
+
+/// Runs every check, reporting all failures; returns the bindings when the placeholders fit.
+pub(crate) fn validate(method: &Method, errors: &mut Errors) -> Option<Bindings> {
+    check_signature(method, errors);
+    check_sql(method, errors);
+    check_kind(method, errors);
+    errors.take(bindings(method))
+}
+
+fn check_signature(method: &Method, errors: &mut Errors) {
+    let sig = &method.sig;
+    if sig.asyncness.is_none() {
+        errors.push(Error::new_spanned(
+            sig.fn_token,
+            "`#[prepared]` methods must be `async fn`: the generated body awaits the database",
+        ));
+    }
+    if !matches!(sig.inputs.first(), Some(FnArg::Receiver(_))) {
+        errors.push(Error::new_spanned(
+            &sig.ident,
+            "`#[prepared]` methods take `&self`: the generated body finds the `Db` through `self`",
+        ));
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.push(Error::new_spanned(variadic, "`#[prepared]` methods cannot be variadic"));
+    }
+}
+
+fn check_sql(method: &Method, errors: &mut Errors) {
+    let sql = &method.sql;
+    let scan = &method.scan;
+    if scan.keyword.is_none() && scan.placeholders.is_empty() {
+        errors.push(Error::new_spanned(sql, "the SQL is empty: write the statement this method runs"));
+    }
+    if let Some(rest) = &scan.trailing_statement {
+        errors.push(Error::new_spanned(
+            sql,
+            format!(
+                "a `#[prepared]` method runs one statement, but this SQL has more after `;`: `{rest}`; \
+                 split it into several methods and call them from a `#[batch]` method"
+            ),
+        ));
+    }
+    if let Some(what) = scan.unterminated {
+        errors.push(Error::new_spanned(sql, format!("the SQL has an unterminated {what}")));
+    }
+}
+
+fn check_kind(method: &Method, errors: &mut Errors) {
+    let (Some(shape), Some(returns_rows)) = (&method.shape, method.scan.kind.returns_rows()) else {
+        return;
+    };
+    let keyword = method.scan.keyword.as_deref().unwrap_or("the statement");
+    if shape.reads_rows() && !returns_rows {
+        let hint = if matches!(method.scan.kind, Kind::Write { .. }) {
+            "; return `u64` (rows changed) or `()`, or add a `RETURNING` clause to read rows"
+        } else {
+            "; return `u64` or `()`"
+        };
+        errors.push(Error::new(
+            method.return_span,
+            format!("`{keyword}` returns no rows, but this method reads rows{hint}"),
+        ));
+    }
+    if !shape.reads_rows() && returns_rows {
+        let what = match shape {
+            ReturnShape::RowsChanged => "`u64` counts the rows an INSERT, UPDATE or DELETE changed",
+            _ => "`()` discards the result of a statement that returns no rows",
+        };
+        errors.push(Error::new(
+            method.return_span,
+            format!(
+                "`{keyword}` returns rows, but {what}; return `Option<T>`, `Vec<T>` or `T` \
+                 (to read one integer such as `count(*)`, use `i64`)"
+            ),
+        ));
+    }
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, 11) | (2, 12) | (3, 13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+fn bindings(method: &Method) -> syn::Result<Bindings> {
+    let placeholders = &method.scan.placeholders;
+    let params = &method.params;
+    let sql = &method.sql;
+    let names: Vec<String> = params.iter().map(|p| p.ident.to_string()).collect();
+    let named = placeholders.iter().any(|p| matches!(p.style, PlaceholderStyle::Named(_)));
+    let positional = placeholders.iter().find(|p| !matches!(p.style, PlaceholderStyle::Named(_)));
+    let mut errors = Errors::default();
+    if let (true, Some(p)) = (named, positional) {
+        return Err(Error::new_spanned(
+            sql,
+            format!(
+                "the SQL mixes named placeholders with the positional `{}`; use one style: \
+                 `:name` for each parameter, or `?1`, `?2`, ... in parameter order",
+                p.text
+            ),
+        ));
+    }
+    let count = method.scan.parameter_count();
+    let mut bound = vec![None; count];
+    let mut used = vec![false; params.len()];
+    for p in placeholders {
+        let position = match &p.style {
+            PlaceholderStyle::Named(name) => match names.iter().position(|n| n == name) {
+                Some(position) => position,
+                None => {
+                    errors.push(Error::new_spanned(
+                        sql,
+                        format!(
+                            "placeholder `{}` has no parameter named `{name}`; the method's parameters are: {}",
+                            p.text,
+                            list(&names)
+                        ),
+                    ));
+                    continue;
+                }
+            },
+            _ if p.index > params.len() => {
+                errors.push(Error::new_spanned(
+                    sql,
+                    format!(
+                        "placeholder `{}` stands for the {} parameter, but the method has {} parameter{} after `self`",
+                        p.text,
+                        ordinal(p.index),
+                        params.len(),
+                        if params.len() == 1 { "" } else { "s" }
+                    ),
+                ));
+                continue;
+            }
+            _ => p.index - 1,
+        };
+        bound[p.index - 1] = Some(position);
+        used[position] = true;
+    }
+    for (position, used) in used.iter().enumerate() {
+        if !used {
+            let hint = if named {
+                format!("`:{}`", names[position])
+            } else {
+                format!("`?{}`", position + 1)
+            };
+            errors.push(Error::new_spanned(
+                sql,
+                format!(
+                    "parameter `{}` is not used by the SQL; refer to it as {hint}, or remove it",
+                    names[position]
+                ),
+            ));
+        }
+    }
+    errors.finish()?;
+    // Every index up to `count` is bound: positional indexes are checked against the parameters,
+    // which are all used, and named indexes are dense by construction.
+    bound
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| {
+            b.ok_or_else(|| {
+                Error::new_spanned(sql, format!("SQL parameter ?{} is never written in the SQL", i + 1))
+            })
+        })
+        .collect()
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    }
+}

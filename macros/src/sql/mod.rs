@@ -1,0 +1,6 @@
+//! What the macros learn from SQL text without a database: placeholders (numbered the way SQLite
+//! numbers them), the statement's kind, and whether more than one statement was written.
+
+mod scan;
+
+pub(crate) use scan::{scan, Kind, PlaceholderStyle, Scan};

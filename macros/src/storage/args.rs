@@ -1,0 +1,57 @@
+//! Parsing the arguments of `#[cachet::storage(...)]`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Member, Token};
+
+mod kw {
+    syn::custom_keyword!(db);
+}
+
+/// `#[cachet::storage]` or `#[cachet::storage(db = field.path)]`.
+#[derive(Default)]
+pub(crate) struct StorageArgs {
+    /// The field path to the `Db`; `db` when not given.
+    db: Option<Punctuated<Member, Token![.]>>,
+}
+
+impl StorageArgs {
+    /// The expression after `self.` that names the `Db`.
+    pub(crate) fn db_path(&self) -> TokenStream {
+        match &self.db {
+            Some(path) => quote!(#path),
+            None => quote!(db),
+        }
+    }
+}
+
+impl Parse for StorageArgs {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut args = StorageArgs::default();
+        while !input.is_empty() {
+            let lookahead = input.lookahead1();
+            if lookahead.peek(kw::db) {
+                let key: kw::db = input.parse()?;
+                if args.db.is_some() {
+                    return Err(syn::Error::new_spanned(key, "`db` is set more than once"));
+                }
+                input.parse::<Token![=]>()?;
+                args.db = Some(Punctuated::parse_separated_nonempty(input)?);
+            } else if input.peek(syn::Ident) {
+                let key: syn::Ident = input.parse()?;
+                return Err(syn::Error::new_spanned(
+                    &key,
+                    format!("unknown argument `{key}` of `#[cachet::storage]`; expected `db = field`"),
+                ));
+            } else {
+                return Err(lookahead.error());
+            }
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        Ok(args)
+    }
+}

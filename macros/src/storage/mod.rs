@@ -1,0 +1,131 @@
+//! `#[cachet::storage]`: the impl-level attribute. It finds the `Db` (the field `db`, or the one
+//! named by `db = ...`), and expands each `#[prepared]` method of the impl.
+
+mod args;
+
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use syn::parse::{Parse, ParseStream};
+use syn::{Attribute, ImplItem, ItemImpl, Signature, Token, Visibility};
+
+use crate::errors::Errors;
+use crate::prepared::{self, is_prepared, Method, PreparedAttr};
+use args::StorageArgs;
+
+pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let args: StorageArgs = match syn::parse2(args) {
+        Ok(args) => args,
+        Err(error) => return with_error(item, error),
+    };
+    let mut imp: ItemImpl = match syn::parse2(item.clone()) {
+        Ok(imp) => imp,
+        Err(error) => return with_error(item, error),
+    };
+    let self_name = imp
+        .self_ty
+        .to_token_stream()
+        .to_string()
+        .replace(' ', "");
+    let db = args.db_path();
+    imp.items = std::mem::take(&mut imp.items)
+        .into_iter()
+        .map(|item| expand_item(item, &db, &self_name))
+        .collect();
+    imp.into_token_stream()
+}
+
+fn with_error(mut tokens: TokenStream, error: syn::Error) -> TokenStream {
+    tokens.extend(error.into_compile_error());
+    tokens
+}
+
+fn expand_item(item: ImplItem, db: &TokenStream, self_name: &str) -> ImplItem {
+    match item {
+        ImplItem::Fn(mut f) => {
+            let prepared: Vec<Attribute> = take_prepared(&mut f.attrs);
+            match prepared.first() {
+                None => ImplItem::Fn(f),
+                Some(attr) => {
+                    let error = syn::Error::new_spanned(
+                        attr,
+                        "`#[prepared]` generates this method's body from its SQL: remove the \
+                         body `{ ... }` and end the signature with `;`",
+                    );
+                    ImplItem::Verbatim(with_error(f.into_token_stream(), error))
+                }
+            }
+        }
+        ImplItem::Verbatim(tokens) => match syn::parse2::<BodilessFn>(tokens.clone()) {
+            Ok(f) => ImplItem::Verbatim(expand_bodiless(f, db, self_name)),
+            // Not a method without a body: leave it for rustc to report.
+            Err(_) => ImplItem::Verbatim(tokens),
+        },
+        other => other,
+    }
+}
+
+fn take_prepared(attrs: &mut Vec<Attribute>) -> Vec<Attribute> {
+    let (prepared, rest) = std::mem::take(attrs).into_iter().partition(is_prepared);
+    *attrs = rest;
+    prepared
+}
+
+fn expand_bodiless(mut f: BodilessFn, db: &TokenStream, self_name: &str) -> TokenStream {
+    let mut errors = Errors::default();
+    let prepared = take_prepared(&mut f.attrs);
+    for extra in prepared.iter().skip(1) {
+        errors.push(syn::Error::new_spanned(
+            extra,
+            "`#[prepared]` is given more than once; a method runs one statement",
+        ));
+    }
+    let parsed = match prepared.first() {
+        Some(attr) => errors.take(PreparedAttr::from_attr(attr)),
+        None => {
+            errors.push(syn::Error::new_spanned(
+                &f.sig.ident,
+                "this method has no body: add `#[prepared(\"SQL\")]` to generate one from SQL, \
+                 or write the body",
+            ));
+            None
+        }
+    };
+    let method_or_none = parsed.map(|attr| {
+        Method::from_syn(f.attrs.clone(), f.vis.clone(), f.sig.clone(), attr, &mut errors)
+    });
+    match (&method_or_none, errors.finish()) {
+        (Some(method), Ok(())) => prepared::expand(method, db, self_name),
+        (Some(method), Err(error)) => with_error(prepared::fallback(method), error),
+        (None, Err(error)) => with_error(placeholder(&f), error),
+        (None, Ok(())) => placeholder(&f),
+    }
+}
+
+/// A method that had no usable `#[prepared]`: emitted with a placeholder body.
+fn placeholder(f: &BodilessFn) -> TokenStream {
+    let BodilessFn { attrs, vis, sig } = f;
+    quote! {
+        #(#attrs)*
+        #[allow(unused_variables)]
+        #vis #sig {
+            ::core::unreachable!("this method has no body")
+        }
+    }
+}
+
+/// `#[attrs] vis fn name(...) -> T;` inside an impl: syn gives it to us as verbatim tokens.
+struct BodilessFn {
+    attrs: Vec<Attribute>,
+    vis: Visibility,
+    sig: Signature,
+}
+
+impl Parse for BodilessFn {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis = input.parse()?;
+        let sig = input.parse()?;
+        input.parse::<Token![;]>()?;
+        Ok(BodilessFn { attrs, vis, sig })
+    }
+}

@@ -1,0 +1,360 @@
+//! [`Db`]: the handle that owns a database's pool, statement caches and counters.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::pool::{self, ConnectionSetup, LocalSetup, Manager, Pool, PoolCounters, PoolStats, Pooled};
+use crate::statement::{StatementRegistry, StatementStats};
+
+/// A database handle: a connection pool whose connections each cache their prepared statements,
+/// plus the counters that describe them. Cheap to clone (one `Arc`); clones share everything, and
+/// two `Db`s opened separately share nothing (no global state).
+///
+/// ```
+/// # async fn demo() -> cachet::Result<()> {
+/// let db = cachet::Db::memory().await?;
+/// db.execute_batch("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)").await?;
+/// db.execute("INSERT INTO notes (body) VALUES (?1)", cachet::params!["hello"]).await?;
+/// let body: String = db.fetch_one("SELECT body FROM notes WHERE id = 1", &[]).await?;
+/// assert_eq!(body, "hello");
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[derive(Clone)]
+pub struct Db {
+    pub(crate) inner: Arc<DbInner>,
+}
+
+pub(crate) struct DbInner {
+    pub(crate) pool: Pool,
+    pub(crate) pool_counters: PoolCounters,
+    pub(crate) statements: StatementRegistry,
+    pub(crate) acquire_timeout: Duration,
+    target: String,
+    /// Keeps a `Db::memory()` database alive while the pool's connections come and go.
+    _keeper: Option<libsql::Connection>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("target", &self.inner.target)
+            .field("pool", &self.pool_stats())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Db {
+    /// Opens (creating if needed) a database file with the default settings: WAL journal,
+    /// `synchronous = NORMAL`, foreign keys on, 5 s busy timeout.
+    ///
+    /// # Errors
+    /// [`Error::Connect`] when the file cannot be opened or created.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let db = cachet::Db::open(dir.path().join("memory.db")).await?;
+    /// assert_eq!(db.fetch_one::<i64>("SELECT 40 + 2", &[]).await?, 42);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn open(path: impl AsRef<Path>) -> Result<Db> {
+        Db::builder().file(path).open().await
+    }
+
+    /// Opens a new in-memory database, shared by every pooled connection of this `Db` and
+    /// private to it: two `Db::memory()` calls give two databases.
+    ///
+    /// # Errors
+    /// [`Error::Connect`] if SQLite cannot allocate it.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let a = cachet::Db::memory().await?;
+    /// let b = cachet::Db::memory().await?;
+    /// a.execute_batch("CREATE TABLE t (x)").await?;
+    /// assert!(b.execute_batch("INSERT INTO t VALUES (1)").await.is_err());
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn memory() -> Result<Db> {
+        Db::builder().memory().open().await
+    }
+
+    /// A builder for every option: target, pool size, timeouts, statement-cache capacity.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// use std::time::Duration;
+    /// let db = cachet::Db::builder()
+    ///     .memory()
+    ///     .pool_size(4)
+    ///     .acquire_timeout(Duration::from_secs(2))
+    ///     .statement_cache_capacity(128)
+    ///     .open()
+    ///     .await?;
+    /// assert_eq!(db.pool_stats().max_size, 4);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn builder() -> DbBuilder {
+        DbBuilder::default()
+    }
+
+    /// Statement-cache counters: hits, misses, evictions and one row per statement.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// assert_eq!(db.statement_stats().misses, 0);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn statement_stats(&self) -> StatementStats {
+        self.inner.statements.snapshot()
+    }
+
+    /// Pool counters: size, idle, in use, waits, timeouts.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// assert_eq!(db.pool_stats().timeouts, 0);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn pool_stats(&self) -> PoolStats {
+        pool::stats(&self.inner.pool, &self.inner.pool_counters)
+    }
+
+    /// Takes a connection from the pool, waiting at most the acquire timeout.
+    pub(crate) async fn acquire(&self) -> Result<Pooled> {
+        pool::acquire(
+            &self.inner.pool,
+            &self.inner.pool_counters,
+            self.inner.acquire_timeout,
+        )
+        .await
+    }
+}
+
+/// Where a [`DbBuilder`] connects.
+#[derive(Debug, Clone)]
+enum Target {
+    File(PathBuf),
+    Memory,
+    #[cfg(feature = "remote")]
+    Remote { url: String, token: String },
+}
+
+/// How hard SQLite works to make each commit durable (`PRAGMA synchronous`).
+///
+/// ```
+/// let b = cachet::Db::builder().synchronous(cachet::Synchronous::Full);
+/// # let _ = b;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Synchronous {
+    /// The default: in WAL mode a commit is atomic and consistent, and survives an application
+    /// crash; a power loss may undo the last commits. About 10× the write rate of `Full`.
+    #[default]
+    Normal,
+    /// Every commit is flushed to disk before it returns: survives power loss.
+    Full,
+    /// No flushes at all: a power loss can corrupt the database. For throwaway data only.
+    Off,
+}
+
+impl Synchronous {
+    fn pragma(self) -> &'static str {
+        match self {
+            Synchronous::Normal => "NORMAL",
+            Synchronous::Full => "FULL",
+            Synchronous::Off => "OFF",
+        }
+    }
+}
+
+/// Options for opening a [`Db`]; start with [`Db::builder`], pick a target, then [`open`](Self::open).
+///
+/// | option | default |
+/// |---|---|
+/// | `pool_size` | 2 × available cores, between 2 and 16 |
+/// | `acquire_timeout` | 5 s |
+/// | `busy_timeout` | 5 s (local databases) |
+/// | `statement_cache_capacity` | 64 dynamic statements per connection |
+/// | `synchronous` | [`Synchronous::Normal`] |
+///
+/// ```
+/// # async fn demo() -> cachet::Result<()> {
+/// let dir = tempfile::tempdir().unwrap();
+/// let db = cachet::Db::builder().file(dir.path().join("a.db")).pool_size(3).open().await?;
+/// assert_eq!(db.pool_stats().max_size, 3);
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `.open().await`"]
+pub struct DbBuilder {
+    target: Option<Target>,
+    pool_size: Option<usize>,
+    acquire_timeout: Option<Duration>,
+    busy_timeout: Option<Duration>,
+    statement_capacity: Option<usize>,
+    synchronous: Synchronous,
+}
+
+/// Unique names for `Db::memory()` databases, so two `Db`s never share one.
+static NEXT_MEMORY_DB: AtomicU64 = AtomicU64::new(0);
+
+impl DbBuilder {
+    /// A database file (created if missing), in WAL mode.
+    pub fn file(mut self, path: impl AsRef<Path>) -> Self {
+        self.target = Some(Target::File(path.as_ref().to_owned()));
+        self
+    }
+
+    /// A new in-memory database private to the `Db` (see [`Db::memory`]).
+    pub fn memory(mut self) -> Self {
+        self.target = Some(Target::Memory);
+        self
+    }
+
+    /// A libSQL server (`sqld`) or Turso database at `url`, authenticated by `token` (may be
+    /// empty for a local server without auth).
+    #[cfg(feature = "remote")]
+    pub fn remote(mut self, url: impl Into<String>, token: impl Into<String>) -> Self {
+        self.target = Some(Target::Remote {
+            url: url.into(),
+            token: token.into(),
+        });
+        self
+    }
+
+    /// The most connections the pool opens (at least 1).
+    pub fn pool_size(mut self, size: usize) -> Self {
+        self.pool_size = Some(size);
+        self
+    }
+
+    /// How long a call waits for a free connection before [`Error::PoolTimeout`].
+    pub fn acquire_timeout(mut self, timeout: Duration) -> Self {
+        self.acquire_timeout = Some(timeout);
+        self
+    }
+
+    /// How long SQLite retries a locked database before the statement fails with `SQLITE_BUSY`.
+    pub fn busy_timeout(mut self, timeout: Duration) -> Self {
+        self.busy_timeout = Some(timeout);
+        self
+    }
+
+    /// How many dynamic-SQL statements each connection keeps prepared (LRU). `#[prepared]`
+    /// methods do not count against it: each has its own slot.
+    pub fn statement_cache_capacity(mut self, capacity: usize) -> Self {
+        self.statement_capacity = Some(capacity);
+        self
+    }
+
+    /// Durability of commits on local databases (see [`Synchronous`]).
+    pub fn synchronous(mut self, synchronous: Synchronous) -> Self {
+        self.synchronous = synchronous;
+        self
+    }
+
+    /// Opens the database and checks that one connection can be made.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when no target or a zero pool size was given; [`Error::Connect`] when
+    /// the database cannot be opened.
+    pub async fn open(self) -> Result<Db> {
+        let target = self.target.clone().ok_or_else(|| {
+            Error::Config("no database chosen: call `.file(path)`, `.memory()` or `.remote(url, token)`".into())
+        })?;
+        let pool_size = match self.pool_size {
+            Some(0) => return Err(Error::Config("pool_size must be at least 1".into())),
+            Some(n) => n,
+            None => default_pool_size(),
+        };
+        let local = LocalSetup {
+            busy_timeout: self.busy_timeout.unwrap_or(Duration::from_secs(5)),
+            wal: matches!(target, Target::File(_)),
+            synchronous: self.synchronous.pragma(),
+        };
+        let (database, name, local) = match &target {
+            Target::File(path) => {
+                let name = path.display().to_string();
+                (local_database(path.as_os_str(), &name).await?, name, Some(local))
+            }
+            Target::Memory => {
+                let n = NEXT_MEMORY_DB.fetch_add(1, Relaxed);
+                // `:memory:` would give each connection its own database; the memdb VFS shares one
+                // by name, with normal locking (busy timeout applies, unlike shared-cache mode).
+                let name = format!("file:/cachet-{}-{n}?vfs=memdb", std::process::id());
+                (local_database(name.as_ref(), &name).await?, name, Some(local))
+            }
+            #[cfg(feature = "remote")]
+            Target::Remote { url, token } => {
+                let database = libsql::Builder::new_remote(url.clone(), token.clone())
+                    .build()
+                    .await
+                    .map_err(|source| Error::Connect {
+                        target: url.clone(),
+                        source,
+                    })?;
+                (database, url.clone(), None)
+            }
+        };
+        let registry = StatementRegistry::default();
+        let manager = Manager {
+            database,
+            target: name.clone(),
+            setup: ConnectionSetup {
+                local,
+                statement_capacity: self.statement_capacity.unwrap_or(64),
+            },
+            held: registry.held(),
+        };
+        let keeper = match target {
+            Target::Memory => Some(manager.connect().await?),
+            _ => None,
+        };
+        let pool = Pool::builder(manager)
+            .max_size(pool_size)
+            .runtime(deadpool::Runtime::Tokio1)
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the connection pool: {e}")))?;
+        let db = Db {
+            inner: Arc::new(DbInner {
+                pool,
+                pool_counters: PoolCounters::default(),
+                statements: registry,
+                acquire_timeout: self.acquire_timeout.unwrap_or(Duration::from_secs(5)),
+                target: name,
+                _keeper: keeper,
+            }),
+        };
+        // Fail now, with the path in the message, rather than at the first query.
+        drop(db.acquire().await?);
+        Ok(db)
+    }
+}
+
+async fn local_database(path: &std::ffi::OsStr, name: &str) -> Result<libsql::Database> {
+    libsql::Builder::new_local(path)
+        .build()
+        .await
+        .map_err(|source| Error::Connect {
+            target: name.to_owned(),
+            source,
+        })
+}
+
+fn default_pool_size() -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    (cores * 2).clamp(2, 16)
+}

@@ -1,0 +1,194 @@
+//! The one error type of cachet.
+
+use std::time::Duration;
+
+/// `Result<T, cachet::Error>`: what every generated method and runtime call returns.
+///
+/// ```
+/// fn parse_limit(s: &str) -> cachet::Result<u32> {
+///     s.parse().map_err(|_| cachet::Error::Config(format!("`{s}` is not a row limit")))
+/// }
+/// assert!(parse_limit("10").is_ok());
+/// ```
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in cachet, each variant with a message that says what happened
+/// and what to do about it.
+///
+/// ```
+/// let err = cachet::Error::NotFound { statement: "Store::episode".into() };
+/// assert!(err.to_string().contains("returned no row"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The database rejected or failed a statement (syntax, constraint, busy, I/O ...).
+    #[error("statement `{statement}` failed: {source}\n  SQL: {sql}")]
+    Sql {
+        /// The statement's name (`Type::method` for `#[prepared]` methods, `dynamic` otherwise).
+        statement: String,
+        /// The SQL text that failed.
+        sql: String,
+        /// What libSQL reported.
+        #[source]
+        source: libsql::Error,
+    },
+
+    /// No pooled connection became free within the acquire timeout.
+    #[error(
+        "no database connection became free within {waited:?} (pool of {size}); \
+         raise `Db::builder().pool_size(..)` or `.acquire_timeout(..)`, \
+         or look for a task that holds connections (a long transaction)"
+    )]
+    PoolTimeout {
+        /// How long the caller waited.
+        waited: Duration,
+        /// The pool's maximum size.
+        size: usize,
+    },
+
+    /// A method whose return type asks for exactly one row (`Result<T>`) got none.
+    #[error(
+        "statement `{statement}` returned no row but its method returns exactly one; \
+         return `Option<T>` if the row may be missing"
+    )]
+    NotFound {
+        /// The statement's name.
+        statement: String,
+    },
+
+    /// A method whose return type allows at most one row got more.
+    #[error(
+        "statement `{statement}` returned more than one row but its method returns at most one; \
+         add a `LIMIT 1` or a unique key to the WHERE clause, or return `Vec<T>`"
+    )]
+    TooManyRows {
+        /// The statement's name.
+        statement: String,
+    },
+
+    /// A column's value could not be turned into the Rust type that reads it.
+    #[error(
+        "statement `{statement}`: column `{column}` holds {found}, which cannot be read as {expected}; \
+         change the field's type or the column's value"
+    )]
+    Decode {
+        /// The statement's name.
+        statement: String,
+        /// The column's name as the statement reports it.
+        column: String,
+        /// The Rust type that tried to read it.
+        expected: &'static str,
+        /// What the column held.
+        found: String,
+    },
+
+    /// A `FromRow` type needs a column that the statement does not return.
+    #[error(
+        "statement `{statement}` returns no column named `{column}` (it returns: {available}); \
+         add it to the SELECT list, alias it with `AS {column}`, or rename the field with \
+         `#[cachet(rename = \"...\")]`"
+    )]
+    ColumnNotFound {
+        /// The statement's name.
+        statement: String,
+        /// The missing column.
+        column: String,
+        /// The columns the statement returns, comma separated.
+        available: String,
+    },
+
+    /// A scalar return type (`i64`, `String`, ...) needs exactly one column.
+    #[error(
+        "statement `{statement}` returns {count} columns but its method reads one scalar value; \
+         select one column or return a `#[derive(FromRow)]` struct"
+    )]
+    ColumnCount {
+        /// The statement's name.
+        statement: String,
+        /// How many columns it returns.
+        count: usize,
+    },
+
+    /// A parameter's value cannot be stored (e.g. a `u64` above `i64::MAX`).
+    #[error("statement `{statement}`: parameter `{parameter}` cannot be bound: {reason}")]
+    Encode {
+        /// The statement's name.
+        statement: String,
+        /// The parameter's name (or `?N` for its position).
+        parameter: String,
+        /// Why it cannot be bound.
+        reason: String,
+    },
+
+    /// The database could not be opened or a connection could not be made.
+    #[error("cannot connect to `{target}`: {source}; check the path or URL and its permissions")]
+    Connect {
+        /// The path or URL.
+        target: String,
+        /// What libSQL reported.
+        #[source]
+        source: libsql::Error,
+    },
+
+    /// A builder option has a value cachet cannot use.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+/// What a `Decode` or `Encode` implementation reports; cachet adds the statement and column.
+///
+/// ```
+/// let e = cachet::ValueError::new("u64", "INTEGER -1 (negative)");
+/// assert_eq!(e.expected(), "u64");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueError {
+    expected: &'static str,
+    found: String,
+}
+
+impl ValueError {
+    /// A value that is not what `expected` can hold; `found` describes it ("TEXT", "NULL", ...).
+    pub fn new(expected: &'static str, found: impl Into<String>) -> Self {
+        ValueError {
+            expected,
+            found: found.into(),
+        }
+    }
+
+    /// The Rust type that could not hold the value.
+    pub fn expected(&self) -> &'static str {
+        self.expected
+    }
+
+    /// A description of the value.
+    pub fn found(&self) -> &str {
+        &self.found
+    }
+
+    pub(crate) fn into_decode(self, statement: &str, column: &str) -> Error {
+        Error::Decode {
+            statement: statement.to_owned(),
+            column: column.to_owned(),
+            expected: self.expected,
+            found: self.found,
+        }
+    }
+
+    pub(crate) fn into_encode(self, statement: &str, parameter: &str) -> Error {
+        Error::Encode {
+            statement: statement.to_owned(),
+            parameter: parameter.to_owned(),
+            reason: format!("{} cannot be stored as {}", self.found, self.expected),
+        }
+    }
+}
+
+impl std::fmt::Display for ValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} cannot be read as {}", self.found, self.expected)
+    }
+}
+
+impl std::error::Error for ValueError {}

@@ -1,0 +1,223 @@
+//! Running statements: one code path for `#[prepared]` sites and dynamic SQL.
+
+use libsql::params::Params;
+use libsql::Value;
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::row::{FromRow, RowRef};
+use crate::statement::{CachedStatement, ResetOnDrop, Source};
+use crate::value::Encode;
+
+/// One parameter of a dynamic statement; build a list with [`params!`](crate::params!).
+///
+/// ```
+/// let id = 7_i64;
+/// let list: &[cachet::Param<'_>] = cachet::params![id, "text", None::<f64>];
+/// assert_eq!(list.len(), 3);
+/// ```
+pub type Param<'a> = &'a (dyn Encode + Sync);
+
+/// The most rows a call may read; more is [`Error::TooManyRows`].
+#[derive(Clone, Copy)]
+pub(crate) enum Limit {
+    One,
+    All,
+}
+
+impl Db {
+    /// Runs `source` with `params` and reads its rows as `T`.
+    pub(crate) async fn fetch<T: FromRow>(
+        &self,
+        source: Source<'_>,
+        params: Vec<Value>,
+        limit: Limit,
+    ) -> Result<Vec<T>> {
+        let mut pooled = self.acquire().await?;
+        let conn = &mut *pooled;
+        let CachedStatement { stmt, columns, .. } = conn
+            .statements
+            .get(&conn.conn, source, &self.inner.statements)
+            .await?;
+        let _reset = ResetOnDrop(stmt);
+        let mut rows = stmt
+            .query(Params::Positional(params))
+            .await
+            .map_err(|e| source.sql_error(e))?;
+        let map = columns.for_type::<T>(&rows, source.name())?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().await.map_err(|e| source.sql_error(e))? {
+            if matches!(limit, Limit::One) && !out.is_empty() {
+                return Err(Error::TooManyRows {
+                    statement: source.name().to_owned(),
+                });
+            }
+            out.push(T::from_row(&RowRef::new(&row, map, source.name()))?);
+        }
+        Ok(out)
+    }
+
+    /// Runs `source`, which must not return rows, and returns the number of rows it changed.
+    pub(crate) async fn run(&self, source: Source<'_>, params: Vec<Value>) -> Result<u64> {
+        let mut pooled = self.acquire().await?;
+        let conn = &mut *pooled;
+        let cached = conn
+            .statements
+            .get(&conn.conn, source, &self.inner.statements)
+            .await?;
+        let _reset = ResetOnDrop(&cached.stmt);
+        let changed = cached
+            .stmt
+            .execute(Params::Positional(params))
+            .await
+            .map_err(|e| source.sql_error(e))?;
+        Ok(changed as u64)
+    }
+
+    /// Runs dynamic SQL and reads every row as `T`. The statement is prepared once per
+    /// connection and kept in a bounded LRU (see [`DbBuilder::statement_cache_capacity`](crate::DbBuilder::statement_cache_capacity)).
+    ///
+    /// # Errors
+    /// [`Error::Sql`] from the database, [`Error::Decode`] / [`Error::ColumnNotFound`] when a row
+    /// does not fit `T`, [`Error::Encode`] for a parameter that cannot be bound,
+    /// [`Error::PoolTimeout`].
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// let squares: Vec<i64> = db
+    ///     .fetch_all("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?1)
+    ///                 SELECT x * x FROM n", cachet::params![4])
+    ///     .await?;
+    /// assert_eq!(squares, [1, 4, 9, 16]);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn fetch_all<T: FromRow>(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<T>> {
+        let values = encode_all(params)?;
+        self.fetch(Source::Dynamic(sql), values, Limit::All).await
+    }
+
+    /// Runs dynamic SQL that returns at most one row.
+    ///
+    /// # Errors
+    /// As [`fetch_all`](Self::fetch_all), plus [`Error::TooManyRows`] for a second row.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// let none: Option<i64> = db.fetch_optional("SELECT 1 WHERE 0", &[]).await?;
+    /// assert_eq!(none, None);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn fetch_optional<T: FromRow>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<Option<T>> {
+        let values = encode_all(params)?;
+        Ok(self
+            .fetch(Source::Dynamic(sql), values, Limit::One)
+            .await?
+            .pop())
+    }
+
+    /// Runs dynamic SQL that returns exactly one row.
+    ///
+    /// # Errors
+    /// As [`fetch_optional`](Self::fetch_optional), plus [`Error::NotFound`] for no row.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// let n: i64 = db.fetch_one("SELECT ?1 * 2", cachet::params![21]).await?;
+    /// assert_eq!(n, 42);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn fetch_one<T: FromRow>(&self, sql: &str, params: &[Param<'_>]) -> Result<T> {
+        let values = encode_all(params)?;
+        one(self.fetch(Source::Dynamic(sql), values, Limit::One).await?, "dynamic")
+    }
+
+    /// Runs one dynamic statement that returns no rows and gives the number of rows changed.
+    ///
+    /// # Errors
+    /// [`Error::Sql`] from the database (including "Execute returned rows" for a SELECT).
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// db.execute_batch("CREATE TABLE t (x INTEGER)").await?;
+    /// assert_eq!(db.execute("INSERT INTO t VALUES (?1), (?2)", cachet::params![1, 2]).await?, 2);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
+        let values = encode_all(params)?;
+        self.run(Source::Dynamic(sql), values).await
+    }
+
+    /// Runs several `;`-separated statements without parameters (schema, migrations). Nothing is
+    /// cached.
+    ///
+    /// # Errors
+    /// [`Error::Sql`] for the first statement that fails; earlier ones stay applied unless the
+    /// text wraps them in `BEGIN; ... COMMIT;`.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// db.execute_batch("CREATE TABLE a (x); CREATE TABLE b (y);").await?;
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn execute_batch(&self, sql: &str) -> Result<()> {
+        let pooled = self.acquire().await?;
+        pooled
+            .conn
+            .execute_batch(sql)
+            .await
+            .map_err(|e| Source::Dynamic(sql).sql_error(e))?;
+        Ok(())
+    }
+}
+
+fn encode_all(params: &[Param<'_>]) -> Result<Vec<Value>> {
+    params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            p.encode()
+                .map_err(|e| e.into_encode("dynamic", &format!("?{}", i + 1)))
+        })
+        .collect()
+}
+
+/// The only row of `rows`, or [`Error::NotFound`].
+pub(crate) fn one<T>(mut rows: Vec<T>, statement: &str) -> Result<T> {
+    rows.pop().ok_or_else(|| Error::NotFound {
+        statement: statement.to_owned(),
+    })
+}
+
+/// Builds a parameter list for [`Db::fetch_all`] and friends: `cachet::params![a, b, "c"]`.
+///
+/// ```
+/// # async fn demo() -> cachet::Result<()> {
+/// let db = cachet::Db::memory().await?;
+/// let sum: i64 = db.fetch_one("SELECT ?1 + ?2", cachet::params![40, 2]).await?;
+/// assert_eq!(sum, 42);
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[macro_export]
+macro_rules! params {
+    () => {
+        &[] as &[$crate::Param<'_>]
+    };
+    ($($value:expr),+ $(,)?) => {
+        &[$(&$value as $crate::Param<'_>),+] as &[$crate::Param<'_>]
+    };
+}

@@ -1,0 +1,63 @@
+//! # cachet
+//!
+//! cachet turns plain storage methods into fast, observable database code for SQLite, libSQL and
+//! Turso. Write the SQL in an attribute; the macros generate parameter binding, a per-connection
+//! statement cache lookup and row mapping, checked at compile time.
+//!
+//! ```
+//! use cachet::{prepared, FromRow};
+//!
+//! #[derive(FromRow, Debug, PartialEq)]
+//! struct Note { id: i64, body: String }
+//!
+//! struct Notes { db: cachet::Db }
+//!
+//! #[cachet::storage]
+//! impl Notes {
+//!     #[prepared("INSERT INTO notes (body) VALUES (:body)")]
+//!     async fn add(&self, body: &str) -> cachet::Result<u64>;
+//!
+//!     #[prepared("SELECT id, body FROM notes WHERE id = ?1")]
+//!     async fn get(&self, id: i64) -> cachet::Result<Option<Note>>;
+//! }
+//!
+//! # async fn demo() -> cachet::Result<()> {
+//! let db = cachet::Db::memory().await?;
+//! db.execute_batch("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)").await?;
+//! let notes = Notes { db };
+//! notes.add("remember the milk").await?;
+//! assert_eq!(notes.get(1).await?, Some(Note { id: 1, body: "remember the milk".into() }));
+//! # Ok(()) }
+//! # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+//! ```
+//!
+//! The guide is in the repository's `docs/` folder: `docs/prepared.md` shows what the macros
+//! expand to, `docs/ARCHITECTURE.md` how the runtime is built.
+//!
+//! Local libSQL calls run synchronously inside their `async fn`s, on the calling task's thread
+//! (as libSQL itself does); a point query takes a few microseconds.
+#![warn(missing_docs)]
+
+mod db;
+mod error;
+mod exec;
+mod pool;
+mod row;
+mod statement;
+mod value;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use db::{Db, DbBuilder, Synchronous};
+pub use error::{Error, Result, ValueError};
+pub use exec::Param;
+pub use libsql::Value;
+pub use pool::PoolStats;
+pub use row::{FromRow, RowRef, RowShape};
+pub use statement::{StatementRow, StatementStats};
+pub use value::{Decode, Encode};
+
+#[doc(inline)]
+pub use cachet_macros::{prepared, storage, FromRow};

@@ -1,0 +1,204 @@
+//! Reading rows into Rust values: [`FromRow`] for whole rows, with column lookup by name done once
+//! per statement rather than once per row.
+
+use crate::error::{Error, Result};
+use crate::value::Decode;
+
+/// How a [`FromRow`] type reads a row.
+///
+/// ```
+/// use cachet::{FromRow, RowShape};
+/// assert!(matches!(<i64 as FromRow>::SHAPE, RowShape::Scalar));
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub enum RowShape {
+    /// One value from a statement that returns exactly one column (`i64`, `String`, ...).
+    Scalar,
+    /// One value per named column, in this order; columns are matched by name (exact match first,
+    /// then ASCII case-insensitive, as SQLite treats identifiers).
+    Named(&'static [&'static str]),
+}
+
+/// A type built from one result row. Derive it with `#[derive(cachet::FromRow)]` on a struct with
+/// named fields; it is implemented for every scalar that implements [`Decode`].
+///
+/// ```
+/// #[derive(cachet::FromRow)]
+/// struct Episode {
+///     id: i64,
+///     #[cachet(rename = "task_name")]
+///     task: String,
+///     reward: Option<f64>,
+/// }
+///
+/// # async fn demo() -> cachet::Result<()> {
+/// let db = cachet::Db::memory().await?;
+/// db.execute_batch("CREATE TABLE episodes (id INTEGER PRIMARY KEY, task_name TEXT, reward REAL);
+///                   INSERT INTO episodes VALUES (1, 'plan', NULL);").await?;
+/// let eps: Vec<Episode> = db.fetch_all("SELECT * FROM episodes", &[]).await?;
+/// assert_eq!(eps[0].task, "plan");
+/// assert_eq!(eps[0].reward, None);
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+pub trait FromRow: Sized + 'static {
+    /// Which columns the type reads.
+    const SHAPE: RowShape;
+
+    /// Builds the value; `row.get(i)` reads the `i`-th name of [`RowShape::Named`] (or the only
+    /// column of a scalar).
+    fn from_row(row: &RowRef<'_>) -> Result<Self>;
+}
+
+/// One row being read by [`FromRow::from_row`]: columns are addressed by the position of their
+/// name in the type's [`RowShape`].
+pub struct RowRef<'a> {
+    row: &'a libsql::Row,
+    map: &'a [usize],
+    statement: &'a str,
+}
+
+impl<'a> RowRef<'a> {
+    pub(crate) fn new(row: &'a libsql::Row, map: &'a [usize], statement: &'a str) -> Self {
+        RowRef {
+            row,
+            map,
+            statement,
+        }
+    }
+
+    /// Reads the value of the `field`-th column the type asked for.
+    ///
+    /// # Errors
+    /// [`Error::Decode`] naming the column when its value does not fit `T`.
+    pub fn get<T: Decode>(&self, field: usize) -> Result<T> {
+        let column = self.map.get(field).copied().ok_or_else(|| Error::Config(format!(
+            "FromRow implementation read field {field}, but its RowShape names only {} columns",
+            self.map.len()
+        )))?;
+        let index = column as i32;
+        let value = self.row.get_value(index).map_err(|source| Error::Sql {
+            statement: self.statement.to_owned(),
+            sql: String::new(),
+            source,
+        })?;
+        T::decode(value).map_err(|e| {
+            let name = self.row.column_name(index).unwrap_or("?");
+            e.into_decode(self.statement, name)
+        })
+    }
+}
+
+/// Where each field of a `FromRow` type is in a statement's columns, computed once per statement
+/// and re-validated cheaply on every execution.
+#[derive(Debug, Default)]
+pub(crate) struct ColumnMap {
+    owner: Option<std::any::TypeId>,
+    indexes: Box<[usize]>,
+}
+
+/// Column names of a result set, as a list the map can be built from.
+pub(crate) trait Columns {
+    fn count(&self) -> usize;
+    fn name(&self, index: usize) -> Option<&str>;
+}
+
+impl Columns for libsql::Rows {
+    fn count(&self) -> usize {
+        usize::try_from(self.column_count()).unwrap_or(0)
+    }
+
+    fn name(&self, index: usize) -> Option<&str> {
+        self.column_name(index as i32)
+    }
+}
+
+impl ColumnMap {
+    /// The indexes for `T`, rebuilt only when the statement's columns no longer match the cached
+    /// map (a new `T`, or a schema change that moved columns under a `SELECT *`).
+    pub(crate) fn for_type<T: FromRow>(
+        &mut self,
+        columns: &impl Columns,
+        statement: &str,
+    ) -> Result<&[usize]> {
+        let owner = std::any::TypeId::of::<T>();
+        if self.owner != Some(owner) || !self.still_valid::<T>(columns) {
+            self.indexes = build::<T>(columns, statement)?;
+            self.owner = Some(owner);
+        }
+        Ok(&self.indexes)
+    }
+
+    fn still_valid<T: FromRow>(&self, columns: &impl Columns) -> bool {
+        match T::SHAPE {
+            RowShape::Scalar => columns.count() == 1,
+            RowShape::Named(names) => names
+                .iter()
+                .zip(self.indexes.iter())
+                .all(|(name, &i)| columns.name(i).is_some_and(|c| c.eq_ignore_ascii_case(name))),
+        }
+    }
+}
+
+fn build<T: FromRow>(columns: &impl Columns, statement: &str) -> Result<Box<[usize]>> {
+    let count = columns.count();
+    match T::SHAPE {
+        RowShape::Scalar if count == 1 => Ok(Box::new([0])),
+        RowShape::Scalar => Err(Error::ColumnCount {
+            statement: statement.to_owned(),
+            count,
+        }),
+        RowShape::Named(names) => names
+            .iter()
+            .map(|name| find(columns, name).ok_or_else(|| missing(columns, name, statement)))
+            .collect(),
+    }
+}
+
+fn find(columns: &impl Columns, name: &str) -> Option<usize> {
+    let count = columns.count();
+    (0..count)
+        .find(|&i| columns.name(i) == Some(name))
+        .or_else(|| (0..count).find(|&i| columns.name(i).is_some_and(|c| c.eq_ignore_ascii_case(name))))
+}
+
+fn missing(columns: &impl Columns, name: &str, statement: &str) -> Error {
+    let available: Vec<&str> = (0..columns.count()).filter_map(|i| columns.name(i)).collect();
+    Error::ColumnNotFound {
+        statement: statement.to_owned(),
+        column: name.to_owned(),
+        available: if available.is_empty() {
+            "no columns".to_owned()
+        } else {
+            available.join(", ")
+        },
+    }
+}
+
+macro_rules! scalar_from_row {
+    ($($ty:ty),* $(,)?) => {$(
+        impl FromRow for $ty {
+            const SHAPE: RowShape = RowShape::Scalar;
+
+            fn from_row(row: &RowRef<'_>) -> Result<Self> {
+                row.get(0)
+            }
+        }
+
+        impl FromRow for Option<$ty> {
+            const SHAPE: RowShape = RowShape::Scalar;
+
+            fn from_row(row: &RowRef<'_>) -> Result<Self> {
+                row.get(0)
+            }
+        }
+    )*};
+}
+
+scalar_from_row!(i64, i32, u32, u64, i16, u16, i8, u8, f64, bool, String, Vec<u8>, libsql::Value);
+#[cfg(feature = "uuid")]
+scalar_from_row!(uuid::Uuid);
+#[cfg(feature = "chrono")]
+scalar_from_row!(chrono::DateTime<chrono::Utc>);
+#[cfg(feature = "json")]
+scalar_from_row!(serde_json::Value);

@@ -1,0 +1,395 @@
+//! The statement cache: one per pooled connection (a libSQL statement belongs to its connection).
+//!
+//! `#[prepared]` sites get a dense id the first time they run, so finding their statement is an
+//! index into the connection's slot vector. Dynamic SQL (`Db::fetch_all` and friends) goes through a
+//! bounded LRU keyed by the SQL text. Every statement is reset before it is reused and again
+//! when its use ends, so it never keeps old parameters or an open read transaction.
+
+use std::fmt;
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::error::{Error, Result};
+use crate::row::ColumnMap;
+
+/// Dense ids for `#[prepared]` sites, shared by the process. Only an id allocator: statements,
+/// caches and metrics live in each `Db`.
+static NEXT_SITE_ID: AtomicUsize = AtomicUsize::new(0);
+const UNASSIGNED: usize = usize::MAX;
+
+/// One `#[prepared]` call site: its name, its SQL and its dense id. The macros emit one `static`
+/// per site; it is not meant to be written by hand.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct StatementSite {
+    name: &'static str,
+    sql: &'static str,
+    id: AtomicUsize,
+}
+
+impl StatementSite {
+    /// A site that gets its id the first time it runs.
+    pub const fn new(name: &'static str, sql: &'static str) -> Self {
+        StatementSite {
+            name,
+            sql,
+            id: AtomicUsize::new(UNASSIGNED),
+        }
+    }
+
+    /// The statement's name, `Type::method`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The SQL text.
+    pub fn sql(&self) -> &'static str {
+        self.sql
+    }
+
+    #[inline]
+    pub(crate) fn id(&self) -> usize {
+        match self.id.load(Relaxed) {
+            UNASSIGNED => self.assign(),
+            id => id,
+        }
+    }
+
+    #[cold]
+    fn assign(&self) -> usize {
+        let fresh = NEXT_SITE_ID.fetch_add(1, Relaxed);
+        match self.id.compare_exchange(UNASSIGNED, fresh, Relaxed, Relaxed) {
+            Ok(_) => fresh,
+            // Another thread won the race; its id stands and ours is never used.
+            Err(winner) => winner,
+        }
+    }
+}
+
+/// Which statement a call runs: a `#[prepared]` site or dynamic SQL.
+#[derive(Clone, Copy)]
+pub(crate) enum Source<'a> {
+    Site(&'static StatementSite),
+    Dynamic(&'a str),
+}
+
+impl Source<'_> {
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            Source::Site(site) => site.name,
+            Source::Dynamic(_) => DYNAMIC,
+        }
+    }
+
+    pub(crate) fn sql(&self) -> &str {
+        match self {
+            Source::Site(site) => site.sql,
+            Source::Dynamic(sql) => sql,
+        }
+    }
+
+    pub(crate) fn sql_error(&self, source: libsql::Error) -> Error {
+        Error::Sql {
+            statement: self.name().to_owned(),
+            sql: self.sql().to_owned(),
+            source,
+        }
+    }
+}
+
+const DYNAMIC: &str = "dynamic";
+
+/// Counters of one statement, shared by every connection of one `Db`.
+#[derive(Debug)]
+pub(crate) struct StatementCounters {
+    name: String,
+    sql: String,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// The per-`Db` record of statements: counters per site, the dynamic LRU's counters, and how many
+/// prepared statements the connections hold.
+#[derive(Debug)]
+pub(crate) struct StatementRegistry {
+    sites: Mutex<Vec<Option<Arc<StatementCounters>>>>,
+    dynamic: Arc<StatementCounters>,
+    evictions: AtomicU64,
+    held: Arc<AtomicI64>,
+}
+
+impl Default for StatementRegistry {
+    fn default() -> Self {
+        StatementRegistry {
+            sites: Mutex::new(Vec::new()),
+            dynamic: Arc::new(StatementCounters {
+                name: DYNAMIC.to_owned(),
+                sql: "(SQL passed at run time, LRU-cached per connection)".to_owned(),
+                hits: AtomicU64::new(0),
+                misses: AtomicU64::new(0),
+            }),
+            evictions: AtomicU64::new(0),
+            held: Arc::new(AtomicI64::new(0)),
+        }
+    }
+}
+
+impl StatementRegistry {
+    /// The counters of a site, created on its first miss on this `Db` (a miss already pays for a
+    /// prepare, so the lock here is off the hot path).
+    fn counters(&self, source: Source<'_>) -> Arc<StatementCounters> {
+        let site = match source {
+            Source::Site(site) => site,
+            Source::Dynamic(_) => return Arc::clone(&self.dynamic),
+        };
+        let id = site.id();
+        let mut sites = self.sites.lock().unwrap_or_else(PoisonError::into_inner);
+        if sites.len() <= id {
+            sites.resize(id + 1, None);
+        }
+        Arc::clone(sites[id].get_or_insert_with(|| {
+            Arc::new(StatementCounters {
+                name: site.name.to_owned(),
+                sql: site.sql.to_owned(),
+                hits: AtomicU64::new(0),
+                misses: AtomicU64::new(0),
+            })
+        }))
+    }
+
+    pub(crate) fn held(&self) -> Arc<AtomicI64> {
+        Arc::clone(&self.held)
+    }
+
+    /// A consistent-enough copy of the counters (each counter is read once, atomically).
+    pub(crate) fn snapshot(&self) -> StatementStats {
+        let sites = self.sites.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut statements: Vec<StatementRow> = sites
+            .iter()
+            .flatten()
+            .chain(std::iter::once(&self.dynamic))
+            .map(|c| StatementRow {
+                name: c.name.clone(),
+                sql: c.sql.clone(),
+                hits: c.hits.load(Relaxed),
+                misses: c.misses.load(Relaxed),
+            })
+            .filter(|row| row.hits + row.misses > 0)
+            .collect();
+        statements.sort_by(|a, b| a.name.cmp(&b.name));
+        StatementStats {
+            hits: statements.iter().map(|s| s.hits).sum(),
+            misses: statements.iter().map(|s| s.misses).sum(),
+            evictions: self.evictions.load(Relaxed),
+            prepared: u64::try_from(self.held.load(Relaxed)).unwrap_or(0),
+            statements,
+        }
+    }
+}
+
+/// A prepared statement held by one connection, with what is known about its result columns.
+pub(crate) struct CachedStatement {
+    pub(crate) stmt: libsql::Statement,
+    pub(crate) columns: ColumnMap,
+    counters: Arc<StatementCounters>,
+}
+
+/// The statements of one connection: slots for `#[prepared]` sites, an LRU for dynamic SQL.
+pub(crate) struct StatementCache {
+    slots: Vec<Option<CachedStatement>>,
+    dynamic: hashlink::LruCache<Box<str>, CachedStatement>,
+    held: Arc<AtomicI64>,
+}
+
+impl StatementCache {
+    pub(crate) fn new(capacity: usize, held: Arc<AtomicI64>) -> Self {
+        StatementCache {
+            slots: Vec::new(),
+            dynamic: hashlink::LruCache::new(capacity.max(1)),
+            held,
+        }
+    }
+
+    /// The statement for `source`, prepared on `conn` if this connection has not seen it, and
+    /// reset so that it is ready to bind.
+    pub(crate) async fn get(
+        &mut self,
+        conn: &libsql::Connection,
+        source: Source<'_>,
+        registry: &StatementRegistry,
+    ) -> Result<&mut CachedStatement> {
+        let found = match source {
+            Source::Site(site) => {
+                let id = site.id();
+                if self.slots.len() <= id {
+                    self.slots.resize_with(id + 1, || None);
+                }
+                self.slots[id].is_some()
+            }
+            Source::Dynamic(sql) => self.dynamic.contains_key(sql),
+        };
+        if !found {
+            let stmt = conn
+                .prepare(source.sql())
+                .await
+                .map_err(|e| source.sql_error(e))?;
+            let cached = CachedStatement {
+                stmt,
+                columns: ColumnMap::default(),
+                counters: registry.counters(source),
+            };
+            cached.counters.misses.fetch_add(1, Relaxed);
+            self.held.fetch_add(1, Relaxed);
+            match source {
+                Source::Site(site) => self.slots[site.id()] = Some(cached),
+                Source::Dynamic(sql) => {
+                    if self.dynamic.len() == self.dynamic.capacity() {
+                        self.dynamic.remove_lru();
+                        registry.evictions.fetch_add(1, Relaxed);
+                        self.held.fetch_sub(1, Relaxed);
+                    }
+                    self.dynamic.insert(sql.into(), cached);
+                }
+            }
+        }
+        let cached = match source {
+            Source::Site(site) => self.slots[site.id()].as_mut(),
+            Source::Dynamic(sql) => self.dynamic.get_mut(sql),
+        }
+        .ok_or_else(|| Error::Config("statement cache lost a statement it just stored".into()))?;
+        if found {
+            cached.counters.hits.fetch_add(1, Relaxed);
+            // A statement that ran to completion (or stopped early) keeps its old bindings and may
+            // hold a read transaction until it is reset.
+            cached.stmt.reset();
+        }
+        Ok(cached)
+    }
+
+    fn len(&self) -> usize {
+        self.slots.iter().flatten().count() + self.dynamic.len()
+    }
+}
+
+impl Drop for StatementCache {
+    fn drop(&mut self) {
+        let held = i64::try_from(self.len()).unwrap_or(i64::MAX);
+        self.held.fetch_sub(held, Relaxed);
+    }
+}
+
+/// Resets a statement when its use ends, however it ends (error, early return, cancellation),
+/// so the connection goes back to the pool without an open read transaction.
+pub(crate) struct ResetOnDrop<'a>(pub(crate) &'a libsql::Statement);
+
+impl Drop for ResetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.reset();
+    }
+}
+
+/// Statement-cache counters of one `Db`, from [`Db::statement_stats`](crate::Db::statement_stats).
+/// `Display` prints an aligned table.
+///
+/// ```
+/// # async fn demo() -> cachet::Result<()> {
+/// let db = cachet::Db::memory().await?;
+/// db.fetch_one::<i64>("SELECT 1", &[]).await?;
+/// db.fetch_one::<i64>("SELECT 1", &[]).await?;
+/// let stats = db.statement_stats();
+/// assert_eq!((stats.hits, stats.misses), (1, 1));
+/// println!("{stats}");
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StatementStats {
+    /// Executions that found their statement already prepared on their connection.
+    pub hits: u64,
+    /// Executions that had to prepare it.
+    pub misses: u64,
+    /// Dynamic statements dropped from a connection's LRU to make room.
+    pub evictions: u64,
+    /// Prepared statements held right now, over all connections.
+    pub prepared: u64,
+    /// One row per statement that has run, sorted by name.
+    pub statements: Vec<StatementRow>,
+}
+
+/// The counters of one statement in [`StatementStats`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StatementRow {
+    /// `Type::method` for a `#[prepared]` method; `dynamic` for all run-time SQL together.
+    pub name: String,
+    /// The SQL text.
+    pub sql: String,
+    /// Executions that reused a prepared statement.
+    pub hits: u64,
+    /// Executions that prepared it.
+    pub misses: u64,
+}
+
+impl StatementStats {
+    /// Hits over all executions, in `[0, 1]` (0 when nothing ran).
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// assert_eq!(db.statement_stats().hit_rate(), 0.0);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn hit_rate(&self) -> f64 {
+        rate(self.hits, self.misses)
+    }
+}
+
+fn rate(hits: u64, misses: u64) -> f64 {
+    let total = hits + misses;
+    if total == 0 {
+        0.0
+    } else {
+        hits as f64 / total as f64
+    }
+}
+
+impl fmt::Display for StatementStats {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let width = self
+            .statements
+            .iter()
+            .map(|s| s.name.len())
+            .chain([9])
+            .max()
+            .unwrap_or(9);
+        writeln!(
+            f,
+            "{:<width$}  {:>10}  {:>8}  {:>8}  {:>8}",
+            "statement", "executions", "hits", "misses", "hit rate"
+        )?;
+        for s in &self.statements {
+            writeln!(
+                f,
+                "{:<width$}  {:>10}  {:>8}  {:>8}  {:>7.1}%",
+                s.name,
+                s.hits + s.misses,
+                s.hits,
+                s.misses,
+                100.0 * rate(s.hits, s.misses)
+            )?;
+        }
+        write!(
+            f,
+            "{:<width$}  {:>10}  {:>8}  {:>8}  {:>7.1}%\n{} statements prepared on open connections, {} evicted",
+            "total",
+            self.hits + self.misses,
+            self.hits,
+            self.misses,
+            100.0 * self.hit_rate(),
+            self.prepared,
+            self.evictions
+        )
+    }
+}

@@ -1,0 +1,319 @@
+//! Conversions between Rust values and SQLite values: [`Encode`] for parameters, [`Decode`] for
+//! columns.
+//!
+//! | Rust type | stored as | read from |
+//! |---|---|---|
+//! | `i64`, `i32`, `u32` | INTEGER | INTEGER (range-checked) |
+//! | `u64` | INTEGER (binding a value above `i64::MAX` is an error) | INTEGER ≥ 0 |
+//! | `f64` | REAL | REAL or INTEGER |
+//! | `bool` | INTEGER 0 / 1 | INTEGER 0 / 1 |
+//! | `String`, `&str` | TEXT | TEXT |
+//! | `Vec<u8>`, `&[u8]` | BLOB | BLOB |
+//! | `uuid::Uuid` (feature `uuid`) | TEXT, hyphenated lower case (`67e55044-10b1-426f-9247-bb680e5fe0c8`) | TEXT, or a 16-byte BLOB |
+//! | `chrono::DateTime<Utc>` (feature `chrono`) | TEXT `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`: fixed width, so text order is time order and `>=`/`ORDER BY` work; years 0–9999 | TEXT in RFC 3339 or SQLite's `YYYY-MM-DD HH:MM:SS[.fff]` (UTC), or INTEGER unix seconds |
+//! | `serde_json::Value` (feature `json`) | TEXT (JSON) — works with SQLite's `json_extract` | TEXT (JSON) |
+//! | `Option<T>` | `NULL` for `None` | `NULL` → `None` |
+//!
+//! Implement [`Encode`] and [`Decode`] for your own types to bind and read them.
+
+use crate::error::ValueError;
+use libsql::Value;
+
+/// A Rust value that can be bound as a statement parameter.
+///
+/// ```
+/// use cachet::{Encode, Value};
+/// assert_eq!(42_i64.encode().unwrap(), Value::Integer(42));
+/// assert_eq!("hi".encode().unwrap(), Value::Text("hi".into()));
+/// assert_eq!(None::<i64>.encode().unwrap(), Value::Null);
+/// assert!(u64::MAX.encode().is_err());
+/// ```
+pub trait Encode {
+    /// The SQLite value for `self`, or why it has none.
+    fn encode(&self) -> Result<Value, ValueError>;
+}
+
+/// A Rust value that can be read from one column.
+///
+/// ```
+/// use cachet::{Decode, Value};
+/// assert_eq!(i32::decode(Value::Integer(7)).unwrap(), 7);
+/// assert_eq!(Option::<String>::decode(Value::Null).unwrap(), None);
+/// assert!(u32::decode(Value::Integer(-1)).is_err());
+/// ```
+pub trait Decode: Sized {
+    /// The name used in error messages ("i64", "uuid::Uuid", ...).
+    const TYPE_NAME: &'static str;
+
+    /// Reads the value, or says why it cannot.
+    fn decode(value: Value) -> Result<Self, ValueError>;
+}
+
+/// A short description of a value for error messages: its SQLite type and a preview.
+pub(crate) fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "NULL".to_owned(),
+        Value::Integer(i) => format!("INTEGER {i}"),
+        Value::Real(r) => format!("REAL {r}"),
+        Value::Text(t) => {
+            let preview: String = t.chars().take(40).collect();
+            let ellipsis = if preview.len() < t.len() { "…" } else { "" };
+            format!("TEXT {preview:?}{ellipsis}")
+        }
+        Value::Blob(b) => format!("BLOB of {} bytes", b.len()),
+    }
+}
+
+fn mismatch<T: Decode>(value: &Value) -> ValueError {
+    ValueError::new(T::TYPE_NAME, describe(value))
+}
+
+impl<T: Encode + ?Sized> Encode for &T {
+    fn encode(&self) -> Result<Value, ValueError> {
+        (**self).encode()
+    }
+}
+
+impl<T: Encode> Encode for Option<T> {
+    fn encode(&self) -> Result<Value, ValueError> {
+        match self {
+            Some(v) => v.encode(),
+            None => Ok(Value::Null),
+        }
+    }
+}
+
+impl<T: Decode> Decode for Option<T> {
+    const TYPE_NAME: &'static str = T::TYPE_NAME;
+
+    fn decode(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Null => Ok(None),
+            other => T::decode(other).map(Some),
+        }
+    }
+}
+
+impl Encode for Value {
+    fn encode(&self) -> Result<Value, ValueError> {
+        Ok(self.clone())
+    }
+}
+
+impl Decode for Value {
+    const TYPE_NAME: &'static str = "cachet::Value";
+
+    fn decode(value: Value) -> Result<Self, ValueError> {
+        Ok(value)
+    }
+}
+
+impl Encode for i64 {
+    fn encode(&self) -> Result<Value, ValueError> {
+        Ok(Value::Integer(*self))
+    }
+}
+
+impl Decode for i64 {
+    const TYPE_NAME: &'static str = "i64";
+
+    fn decode(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Integer(i) => Ok(i),
+            other => Err(mismatch::<Self>(&other)),
+        }
+    }
+}
+
+/// Integers narrower than `i64` (or unsigned) are stored as INTEGER and range-checked when read.
+macro_rules! checked_integer {
+    ($($ty:ty),*) => {$(
+        impl Encode for $ty {
+            fn encode(&self) -> Result<Value, ValueError> {
+                i64::try_from(*self)
+                    .map(Value::Integer)
+                    .map_err(|_| ValueError::new("INTEGER (i64)", format!("{} {}", stringify!($ty), self)))
+            }
+        }
+
+        impl Decode for $ty {
+            const TYPE_NAME: &'static str = stringify!($ty);
+
+            fn decode(value: Value) -> Result<Self, ValueError> {
+                match value {
+                    Value::Integer(i) => <$ty>::try_from(i).map_err(|_| {
+                        ValueError::new(Self::TYPE_NAME, format!("INTEGER {i} (out of range)"))
+                    }),
+                    other => Err(mismatch::<Self>(&other)),
+                }
+            }
+        }
+    )*};
+}
+
+checked_integer!(i32, u32, u64, i16, u16, i8, u8);
+
+impl Encode for f64 {
+    fn encode(&self) -> Result<Value, ValueError> {
+        Ok(Value::Real(*self))
+    }
+}
+
+impl Decode for f64 {
+    const TYPE_NAME: &'static str = "f64";
+
+    fn decode(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Real(r) => Ok(r),
+            // SQLite stores integral values of untyped expressions as INTEGER.
+            Value::Integer(i) => Ok(i as f64),
+            other => Err(mismatch::<Self>(&other)),
+        }
+    }
+}
+
+impl Encode for bool {
+    fn encode(&self) -> Result<Value, ValueError> {
+        Ok(Value::Integer(i64::from(*self)))
+    }
+}
+
+impl Decode for bool {
+    const TYPE_NAME: &'static str = "bool";
+
+    fn decode(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Integer(0) => Ok(false),
+            Value::Integer(1) => Ok(true),
+            Value::Integer(i) => Err(ValueError::new("bool", format!("INTEGER {i} (not 0 or 1)"))),
+            other => Err(mismatch::<Self>(&other)),
+        }
+    }
+}
+
+impl Encode for str {
+    fn encode(&self) -> Result<Value, ValueError> {
+        Ok(Value::Text(self.to_owned()))
+    }
+}
+
+impl Encode for String {
+    fn encode(&self) -> Result<Value, ValueError> {
+        Ok(Value::Text(self.clone()))
+    }
+}
+
+impl Decode for String {
+    const TYPE_NAME: &'static str = "String";
+
+    fn decode(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Text(t) => Ok(t),
+            other => Err(mismatch::<Self>(&other)),
+        }
+    }
+}
+
+impl Encode for [u8] {
+    fn encode(&self) -> Result<Value, ValueError> {
+        Ok(Value::Blob(self.to_vec()))
+    }
+}
+
+impl Encode for Vec<u8> {
+    fn encode(&self) -> Result<Value, ValueError> {
+        Ok(Value::Blob(self.clone()))
+    }
+}
+
+impl Decode for Vec<u8> {
+    const TYPE_NAME: &'static str = "Vec<u8>";
+
+    fn decode(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Blob(b) => Ok(b),
+            other => Err(mismatch::<Self>(&other)),
+        }
+    }
+}
+
+#[cfg(feature = "uuid")]
+impl Encode for uuid::Uuid {
+    fn encode(&self) -> Result<Value, ValueError> {
+        Ok(Value::Text(self.hyphenated().to_string()))
+    }
+}
+
+#[cfg(feature = "uuid")]
+impl Decode for uuid::Uuid {
+    const TYPE_NAME: &'static str = "uuid::Uuid";
+
+    fn decode(value: Value) -> Result<Self, ValueError> {
+        match &value {
+            Value::Text(t) => uuid::Uuid::parse_str(t).map_err(|_| mismatch::<Self>(&value)),
+            Value::Blob(b) => uuid::Uuid::from_slice(b).map_err(|_| mismatch::<Self>(&value)),
+            _ => Err(mismatch::<Self>(&value)),
+        }
+    }
+}
+
+#[cfg(feature = "chrono")]
+mod time {
+    use super::*;
+    use chrono::{DateTime, Datelike, NaiveDateTime, TimeZone, Utc};
+
+    /// Fixed width, so that text comparison equals time comparison.
+    const FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.9fZ";
+
+    impl Encode for DateTime<Utc> {
+        fn encode(&self) -> Result<Value, ValueError> {
+            if !(0..=9999).contains(&self.year()) {
+                return Err(ValueError::new(
+                    "TEXT timestamp (years 0 to 9999, so that text order is time order)",
+                    format!("DateTime {self}"),
+                ));
+            }
+            Ok(Value::Text(self.format(FORMAT).to_string()))
+        }
+    }
+
+    impl Decode for DateTime<Utc> {
+        const TYPE_NAME: &'static str = "chrono::DateTime<Utc>";
+
+        fn decode(value: Value) -> Result<Self, ValueError> {
+            match &value {
+                Value::Text(t) => DateTime::parse_from_rfc3339(t)
+                    .map(|d| d.with_timezone(&Utc))
+                    .or_else(|_| {
+                        // SQLite's own `CURRENT_TIMESTAMP` / `datetime()` format, in UTC.
+                        NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f")
+                            .map(|n| Utc.from_utc_datetime(&n))
+                    })
+                    .map_err(|_| mismatch::<Self>(&value)),
+                Value::Integer(secs) => {
+                    DateTime::from_timestamp(*secs, 0).ok_or_else(|| mismatch::<Self>(&value))
+                }
+                _ => Err(mismatch::<Self>(&value)),
+            }
+        }
+    }
+}
+
+#[cfg(feature = "json")]
+impl Encode for serde_json::Value {
+    fn encode(&self) -> Result<Value, ValueError> {
+        Ok(Value::Text(self.to_string()))
+    }
+}
+
+#[cfg(feature = "json")]
+impl Decode for serde_json::Value {
+    const TYPE_NAME: &'static str = "serde_json::Value";
+
+    fn decode(value: Value) -> Result<Self, ValueError> {
+        match &value {
+            Value::Text(t) => serde_json::from_str(t).map_err(|_| mismatch::<Self>(&value)),
+            _ => Err(mismatch::<Self>(&value)),
+        }
+    }
+}

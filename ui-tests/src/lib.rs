@@ -1,0 +1,1 @@
+//! trybuild cases live in `ui-tests/prepared/`, ...; the driver is `tests/ui.rs`.
