@@ -7,7 +7,7 @@
 //! | `u64` | INTEGER (binding a value above `i64::MAX` is an error) | INTEGER ≥ 0 |
 //! | `f64` | REAL | REAL or INTEGER |
 //! | `bool` | INTEGER 0 / 1 | INTEGER 0 / 1 |
-//! | `String`, `&str` | TEXT | TEXT |
+//! | `String`, `&str` | TEXT (binding text with a NUL character is an error: libSQL would cut it there when reading) | TEXT |
 //! | `Vec<u8>`, `&[u8]` | BLOB | BLOB |
 //! | `uuid::Uuid` (feature `uuid`) | TEXT, hyphenated lower case (`67e55044-10b1-426f-9247-bb680e5fe0c8`) | TEXT, or a 16-byte BLOB |
 //! | `chrono::DateTime<Utc>` (feature `chrono`) | TEXT `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`: fixed width, so text order is time order and `>=`/`ORDER BY` work; years 0–9999 | TEXT in RFC 3339 or SQLite's `YYYY-MM-DD HH:MM:SS[.fff]` (UTC), or INTEGER unix seconds |
@@ -191,15 +191,27 @@ impl Decode for bool {
     }
 }
 
+/// libSQL 0.10 reads TEXT through a C string, so text after a NUL character would be lost on the
+/// way back; refuse it when binding instead of losing data silently.
+fn text(s: &str) -> Result<Value, ValueError> {
+    if s.contains('\0') {
+        return Err(ValueError::new(
+            "TEXT without NUL characters (libSQL cuts text at the first NUL when reading; store it as a BLOB, e.g. `s.as_bytes()`)",
+            "text containing a NUL character",
+        ));
+    }
+    Ok(Value::Text(s.to_owned()))
+}
+
 impl Encode for str {
     fn encode(&self) -> Result<Value, ValueError> {
-        Ok(Value::Text(self.to_owned()))
+        text(self)
     }
 }
 
 impl Encode for String {
     fn encode(&self) -> Result<Value, ValueError> {
-        Ok(Value::Text(self.clone()))
+        text(self)
     }
 }
 
@@ -302,6 +314,7 @@ mod time {
 #[cfg(feature = "json")]
 impl Encode for serde_json::Value {
     fn encode(&self) -> Result<Value, ValueError> {
+        // serde_json escapes NUL as \u0000, so the text never holds one.
         Ok(Value::Text(self.to_string()))
     }
 }

@@ -14,15 +14,24 @@ pub(crate) enum ReturnShape {
     All(Type),
     /// `T`: exactly one row.
     One(Type),
-    /// `u64`: rows changed.
-    RowsChanged,
+    /// `u64` on a statement that returns no rows: rows changed.
+    RowsChanged(Type),
     /// `()`.
     Unit,
 }
 
 impl ReturnShape {
     pub(crate) fn reads_rows(&self) -> bool {
-        !matches!(self, ReturnShape::RowsChanged | ReturnShape::Unit)
+        !matches!(self, ReturnShape::RowsChanged(_) | ReturnShape::Unit)
+    }
+
+    /// `u64` counts changed rows only where the statement returns none; on a SELECT (or any
+    /// statement that may return rows) it reads one integer column, such as `count(*)`.
+    fn for_kind(self, scan: &Scan) -> ReturnShape {
+        match self {
+            ReturnShape::RowsChanged(ty) if scan.kind.returns_rows() != Some(false) => ReturnShape::One(ty),
+            other => other,
+        }
     }
 }
 
@@ -65,11 +74,14 @@ impl Method {
             ReturnType::Default => sig.ident.span(),
             ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
         };
-        let shape = errors.take(return_shape(&sig.output, &sig.ident));
+        let scan = scan(&prepared.sql.value());
+        let shape = errors
+            .take(return_shape(&sig.output, &sig.ident))
+            .map(|shape| shape.for_kind(&scan));
         Method {
             attrs,
             vis,
-            scan: scan(&prepared.sql.value()),
+            scan,
             sql: prepared.sql,
             sig,
             params,
@@ -93,7 +105,8 @@ fn param(pat: &Pat) -> syn::Result<Param> {
 }
 
 const SHAPES: &str = "`Option<T>` (zero or one row), `Vec<T>` (all rows), `T` (exactly one row), \
-                      `u64` (rows changed) or `()`, where `T` derives `FromRow` or is one column's type";
+                      `u64` (rows changed by INSERT/UPDATE/DELETE) or `()`, where `T` derives `FromRow` \
+                      or is one column's type";
 
 fn return_shape(output: &ReturnType, name: &Ident) -> syn::Result<ReturnShape> {
     let ty = match output {
@@ -165,7 +178,7 @@ fn shape_of(ty: &Type) -> syn::Result<ReturnShape> {
                 return unsupported("a qualified path type");
             };
             match (name.as_str(), args.as_slice()) {
-                ("u64", []) => Ok(ReturnShape::RowsChanged),
+                ("u64", []) => Ok(ReturnShape::RowsChanged(ty.clone())),
                 ("Option", [inner]) => Ok(ReturnShape::Optional((*inner).clone())),
                 ("Vec", [inner]) => Ok(ReturnShape::All((*inner).clone())),
                 _ => Ok(ReturnShape::One(ty.clone())),

@@ -65,7 +65,7 @@ fn body(
         ReturnShape::Optional(ty) => quote_spanned!(ty.span()=> ::cachet::__private::fetch_optional::<#ty>(#args)),
         ReturnShape::All(ty) => quote_spanned!(ty.span()=> ::cachet::__private::fetch_all::<#ty>(#args)),
         ReturnShape::One(ty) => quote_spanned!(ty.span()=> ::cachet::__private::fetch_one::<#ty>(#args)),
-        ReturnShape::RowsChanged => quote!(::cachet::__private::execute(#args)),
+        ReturnShape::RowsChanged(_) => quote!(::cachet::__private::execute(#args)),
         ReturnShape::Unit => quote!(::cachet::__private::execute_unit(#args)),
     };
     quote! {

@@ -73,16 +73,12 @@ fn check_kind(method: &Method, errors: &mut Errors) {
             format!("`{keyword}` returns no rows, but this method reads rows{hint}"),
         ));
     }
-    if !shape.reads_rows() && returns_rows {
-        let what = match shape {
-            ReturnShape::RowsChanged => "`u64` counts the rows an INSERT, UPDATE or DELETE changed",
-            _ => "`()` discards the result of a statement that returns no rows",
-        };
+    if matches!(shape, ReturnShape::Unit) && returns_rows {
         errors.push(Error::new(
             method.return_span,
             format!(
-                "`{keyword}` returns rows, but {what}; return `Option<T>`, `Vec<T>` or `T` \
-                 (to read one integer such as `count(*)`, use `i64`)"
+                "`{keyword}` returns rows, but `()` would throw them away; return `Option<T>`, \
+                 `Vec<T>` or `T`"
             ),
         ));
     }

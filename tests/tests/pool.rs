@@ -1,0 +1,106 @@
+//! The connection pool: concurrency, exhaustion, open failures.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use cachet::Error;
+use common::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_tasks_on_a_pool_of_four_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = cachet::Db::builder()
+        .file(dir.path().join("busy.db"))
+        .pool_size(4)
+        .open()
+        .await
+        .unwrap();
+    db.execute_batch(SCHEMA).await.unwrap();
+    let items = Arc::new(Items { db });
+    let tasks: Vec<_> = (1..=200)
+        .map(|i| {
+            let items = Arc::clone(&items);
+            tokio::spawn(async move {
+                if i % 2 == 0 {
+                    items.insert(i, &format!("n{i}"), i, None).await.map(drop)
+                } else {
+                    items.with_at_least(0).await.map(drop)
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(items.count().await.unwrap(), 100);
+    let stats = items.db.pool_stats();
+    assert_eq!(stats.max_size, 4);
+    assert!(stats.open <= 4);
+    assert_eq!(stats.in_use, 0);
+    assert_eq!(stats.timeouts, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exhausted_pool_times_out_instead_of_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("locked.db");
+    let timeout = Duration::from_millis(100);
+    let db = cachet::Db::builder()
+        .file(&path)
+        .pool_size(1)
+        .acquire_timeout(timeout)
+        .busy_timeout(Duration::from_secs(3))
+        .open()
+        .await
+        .unwrap();
+    db.execute_batch(SCHEMA).await.unwrap();
+    let items = Arc::new(Items { db });
+
+    // Another connection holds the write lock, so an insert waits in SQLite's busy handler while
+    // holding the pool's only connection.
+    let raw = libsql::Builder::new_local(&path).build().await.unwrap();
+    let locker = raw.connect().unwrap();
+    locker.execute("BEGIN IMMEDIATE", ()).await.unwrap();
+    let writer = {
+        let items = Arc::clone(&items);
+        tokio::spawn(async move { items.insert(1, "late", 1, None).await })
+    };
+    for _ in 0..1000 {
+        if items.db.pool_stats().in_use == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    assert_eq!(items.db.pool_stats().in_use, 1, "the writer never took the connection");
+
+    let err = items.count().await.unwrap_err();
+    match &err {
+        Error::PoolTimeout { waited, size } => {
+            assert!(*waited >= timeout, "gave up after {waited:?}");
+            assert_eq!(*size, 1);
+        }
+        other => panic!("expected PoolTimeout, got {other:?}"),
+    }
+    assert!(err.to_string().contains("pool_size"), "the message says what to do: {err}");
+    assert_eq!(items.db.pool_stats().timeouts, 1);
+
+    // Release the lock: the writer finishes and the pool works again.
+    locker.execute("COMMIT", ()).await.unwrap();
+    writer.await.unwrap().unwrap();
+    assert_eq!(items.count().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn opening_an_impossible_path_is_a_connect_error_naming_it() {
+    let err = cachet::Db::open("/nonexistent-dir/sub/x.db").await.unwrap_err();
+    match &err {
+        Error::Connect { target, .. } => assert_eq!(target, "/nonexistent-dir/sub/x.db"),
+        other => panic!("expected Connect, got {other:?}"),
+    }
+    let err = cachet::Db::builder().open().await.unwrap_err();
+    assert!(err.to_string().contains(".memory()"), "{err}");
+    let err = cachet::Db::builder().memory().pool_size(0).open().await.unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err}");
+}
