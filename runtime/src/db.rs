@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::pool::{self, ConnectionSetup, LocalSetup, Manager, Pool, PoolCounters, PoolStats, Pooled};
+use crate::pool::{
+    self, ConnectionSetup, LocalSetup, Manager, Pool, PoolCounters, PoolStats, Pooled,
+};
 use crate::statement::{StatementRegistry, StatementStats};
 
 /// A database handle: a connection pool whose connections each cache their prepared statements,
@@ -148,7 +150,10 @@ enum Target {
     File(PathBuf),
     Memory,
     #[cfg(feature = "remote")]
-    Remote { url: String, token: String },
+    Remote {
+        url: String,
+        token: String,
+    },
 }
 
 /// How hard SQLite works to make each commit durable (`PRAGMA synchronous`).
@@ -273,7 +278,10 @@ impl DbBuilder {
     /// the database cannot be opened.
     pub async fn open(self) -> Result<Db> {
         let target = self.target.clone().ok_or_else(|| {
-            Error::Config("no database chosen: call `.file(path)`, `.memory()` or `.remote(url, token)`".into())
+            Error::Config(
+                "no database chosen: call `.file(path)`, `.memory()` or `.remote(url, token)`"
+                    .into(),
+            )
         })?;
         let pool_size = match self.pool_size {
             Some(0) => return Err(Error::Config("pool_size must be at least 1".into())),
@@ -288,14 +296,22 @@ impl DbBuilder {
         let (database, name, local) = match &target {
             Target::File(path) => {
                 let name = path.display().to_string();
-                (local_database(path.as_os_str(), &name).await?, name, Some(local))
+                (
+                    local_database(path.as_os_str(), &name).await?,
+                    name,
+                    Some(local),
+                )
             }
             Target::Memory => {
                 let n = NEXT_MEMORY_DB.fetch_add(1, Relaxed);
                 // `:memory:` would give each connection its own database; the memdb VFS shares one
                 // by name, with normal locking (busy timeout applies, unlike shared-cache mode).
                 let name = format!("file:/cachet-{}-{n}?vfs=memdb", std::process::id());
-                (local_database(name.as_ref(), &name).await?, name, Some(local))
+                (
+                    local_database(name.as_ref(), &name).await?,
+                    name,
+                    Some(local),
+                )
             }
             #[cfg(feature = "remote")]
             Target::Remote { url, token } => {

@@ -98,16 +98,18 @@ pub enum Error {
         available: String,
     },
 
-    /// A scalar return type (`i64`, `String`, ...) needs exactly one column.
+    /// A scalar (`i64`, `String`, ...) reads exactly one column, a tuple as many as it has fields.
     #[error(
-        "statement `{statement}` returns {count} columns but its method reads one scalar value; \
-         select one column or return a `#[derive(FromRow)]` struct"
+        "statement `{statement}` returns {count} columns but its method reads {expected} by position; \
+         select exactly {expected}, or return a `#[derive(FromRow)]` struct that reads columns by name"
     )]
     ColumnCount {
         /// The statement's name.
         statement: String,
         /// How many columns it returns.
         count: usize,
+        /// How many the return type reads.
+        expected: usize,
     },
 
     /// A parameter's value cannot be stored (e.g. a `u64` above `i64::MAX`).

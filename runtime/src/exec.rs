@@ -138,7 +138,10 @@ impl Db {
     /// ```
     pub async fn fetch_one<T: FromRow>(&self, sql: &str, params: &[Param<'_>]) -> Result<T> {
         let values = encode_all(params)?;
-        one(self.fetch(Source::Dynamic(sql), values, Limit::One).await?, "dynamic")
+        one(
+            self.fetch(Source::Dynamic(sql), values, Limit::One).await?,
+            "dynamic",
+        )
     }
 
     /// Runs one dynamic statement that returns no rows and gives the number of rows changed.

@@ -5,7 +5,7 @@
 //! statement cache lookup and row mapping, checked at compile time.
 //!
 //! ```
-//! use cachet::{prepared, FromRow};
+//! use cachet::FromRow;
 //!
 //! #[derive(FromRow, Debug, PartialEq)]
 //! struct Note { id: i64, body: String }

@@ -58,7 +58,12 @@ impl Manager {
                     .query("PRAGMA journal_mode = WAL", ())
                     .await
                     .map_err(|e| self.connect_error(e))?;
-                while rows.next().await.map_err(|e| self.connect_error(e))?.is_some() {}
+                while rows
+                    .next()
+                    .await
+                    .map_err(|e| self.connect_error(e))?
+                    .is_some()
+                {}
             }
             let pragmas = format!(
                 "PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;",
@@ -111,7 +116,11 @@ pub(crate) struct PoolCounters {
 }
 
 /// Takes a connection: at once if one is idle, else waiting at most `timeout`.
-pub(crate) async fn acquire(pool: &Pool, counters: &PoolCounters, timeout: Duration) -> Result<Pooled> {
+pub(crate) async fn acquire(
+    pool: &Pool,
+    counters: &PoolCounters,
+    timeout: Duration,
+) -> Result<Pooled> {
     let now = Timeouts {
         wait: Some(Duration::ZERO),
         create: Some(timeout),
@@ -134,7 +143,12 @@ pub(crate) async fn acquire(pool: &Pool, counters: &PoolCounters, timeout: Durat
         .map_err(|e| pool_error(e, pool, started.elapsed(), counters))
 }
 
-fn pool_error(error: PoolError<Error>, pool: &Pool, waited: Duration, counters: &PoolCounters) -> Error {
+fn pool_error(
+    error: PoolError<Error>,
+    pool: &Pool,
+    waited: Duration,
+    counters: &PoolCounters,
+) -> Error {
     match error {
         PoolError::Backend(e) => e,
         PoolError::Timeout(_) => {
@@ -200,7 +214,13 @@ impl fmt::Display for PoolStats {
         write!(
             f,
             "pool: {} of {} open, {} idle, {} in use, {} waiting; {} waits, {} timeouts",
-            self.open, self.max_size, self.idle, self.in_use, self.waiting, self.waits, self.timeouts
+            self.open,
+            self.max_size,
+            self.idle,
+            self.in_use,
+            self.waiting,
+            self.waits,
+            self.timeouts
         )
     }
 }

@@ -44,7 +44,10 @@ pub async fn fetch_optional<T: FromRow>(
     site: &'static StatementSite,
     params: Vec<Value>,
 ) -> Result<Option<T>> {
-    Ok(db.fetch(Source::Site(site), params, Limit::One).await?.pop())
+    Ok(db
+        .fetch(Source::Site(site), params, Limit::One)
+        .await?
+        .pop())
 }
 
 /// `Result<T>` methods.

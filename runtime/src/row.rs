@@ -17,10 +17,13 @@ pub enum RowShape {
     /// One value per named column, in this order; columns are matched by name (exact match first,
     /// then ASCII case-insensitive, as SQLite treats identifiers).
     Named(&'static [&'static str]),
+    /// Exactly this many columns, read by position (tuples).
+    Positional(usize),
 }
 
 /// A type built from one result row. Derive it with `#[derive(cachet::FromRow)]` on a struct with
-/// named fields; it is implemented for every scalar that implements [`Decode`].
+/// named fields; it is implemented for every scalar that implements [`Decode`] (one column) and
+/// for tuples of up to 8 of them (columns by position).
 ///
 /// ```
 /// #[derive(cachet::FromRow)]
@@ -41,6 +44,11 @@ pub enum RowShape {
 /// # Ok(()) }
 /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be built from a result row",
+    label = "add `#[derive(cachet::FromRow)]` to this type, or return a single column's type",
+    note = "a row is read into a struct that derives `cachet::FromRow`, or into one column's value (i64, String, Uuid, ...)"
+)]
 pub trait FromRow: Sized + 'static {
     /// Which columns the type reads.
     const SHAPE: RowShape;
@@ -72,10 +80,12 @@ impl<'a> RowRef<'a> {
     /// # Errors
     /// [`Error::Decode`] naming the column when its value does not fit `T`.
     pub fn get<T: Decode>(&self, field: usize) -> Result<T> {
-        let column = self.map.get(field).copied().ok_or_else(|| Error::Config(format!(
-            "FromRow implementation read field {field}, but its RowShape names only {} columns",
-            self.map.len()
-        )))?;
+        let column = self.map.get(field).copied().ok_or_else(|| {
+            Error::Config(format!(
+                "FromRow implementation read field {field}, but its RowShape names only {} columns",
+                self.map.len()
+            ))
+        })?;
         let index = column as i32;
         let value = self.row.get_value(index).map_err(|source| Error::Sql {
             statement: self.statement.to_owned(),
@@ -132,10 +142,12 @@ impl ColumnMap {
     fn still_valid<T: FromRow>(&self, columns: &impl Columns) -> bool {
         match T::SHAPE {
             RowShape::Scalar => columns.count() == 1,
-            RowShape::Named(names) => names
-                .iter()
-                .zip(self.indexes.iter())
-                .all(|(name, &i)| columns.name(i).is_some_and(|c| c.eq_ignore_ascii_case(name))),
+            RowShape::Positional(n) => columns.count() == n,
+            RowShape::Named(names) => names.iter().zip(self.indexes.iter()).all(|(name, &i)| {
+                columns
+                    .name(i)
+                    .is_some_and(|c| c.eq_ignore_ascii_case(name))
+            }),
         }
     }
 }
@@ -147,6 +159,13 @@ fn build<T: FromRow>(columns: &impl Columns, statement: &str) -> Result<Box<[usi
         RowShape::Scalar => Err(Error::ColumnCount {
             statement: statement.to_owned(),
             count,
+            expected: 1,
+        }),
+        RowShape::Positional(n) if count == n => Ok((0..n).collect()),
+        RowShape::Positional(n) => Err(Error::ColumnCount {
+            statement: statement.to_owned(),
+            count,
+            expected: n,
         }),
         RowShape::Named(names) => names
             .iter()
@@ -159,11 +178,19 @@ fn find(columns: &impl Columns, name: &str) -> Option<usize> {
     let count = columns.count();
     (0..count)
         .find(|&i| columns.name(i) == Some(name))
-        .or_else(|| (0..count).find(|&i| columns.name(i).is_some_and(|c| c.eq_ignore_ascii_case(name))))
+        .or_else(|| {
+            (0..count).find(|&i| {
+                columns
+                    .name(i)
+                    .is_some_and(|c| c.eq_ignore_ascii_case(name))
+            })
+        })
 }
 
 fn missing(columns: &impl Columns, name: &str, statement: &str) -> Error {
-    let available: Vec<&str> = (0..columns.count()).filter_map(|i| columns.name(i)).collect();
+    let available: Vec<&str> = (0..columns.count())
+        .filter_map(|i| columns.name(i))
+        .collect();
     Error::ColumnNotFound {
         statement: statement.to_owned(),
         column: name.to_owned(),
@@ -195,10 +222,46 @@ macro_rules! scalar_from_row {
     )*};
 }
 
-scalar_from_row!(i64, i32, u32, u64, i16, u16, i8, u8, f64, bool, String, Vec<u8>, libsql::Value);
+scalar_from_row!(
+    i64,
+    i32,
+    u32,
+    u64,
+    i16,
+    u16,
+    i8,
+    u8,
+    f64,
+    bool,
+    String,
+    Vec<u8>,
+    libsql::Value
+);
 #[cfg(feature = "uuid")]
 scalar_from_row!(uuid::Uuid);
 #[cfg(feature = "chrono")]
 scalar_from_row!(chrono::DateTime<chrono::Utc>);
 #[cfg(feature = "json")]
 scalar_from_row!(serde_json::Value);
+
+macro_rules! tuple_from_row {
+    ($n:literal: $($t:ident $i:tt),+) => {
+        /// A tuple reads its columns by position: the statement must return exactly as many.
+        impl<$($t: Decode + 'static),+> FromRow for ($($t,)+) {
+            const SHAPE: RowShape = RowShape::Positional($n);
+
+            fn from_row(row: &RowRef<'_>) -> Result<Self> {
+                Ok(($(row.get::<$t>($i)?,)+))
+            }
+        }
+    };
+}
+
+tuple_from_row!(1: A 0);
+tuple_from_row!(2: A 0, B 1);
+tuple_from_row!(3: A 0, B 1, C 2);
+tuple_from_row!(4: A 0, B 1, C 2, D 3);
+tuple_from_row!(5: A 0, B 1, C 2, D 3, E 4);
+tuple_from_row!(6: A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_from_row!(7: A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_from_row!(8: A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);

@@ -58,7 +58,10 @@ impl StatementSite {
     #[cold]
     fn assign(&self) -> usize {
         let fresh = NEXT_SITE_ID.fetch_add(1, Relaxed);
-        match self.id.compare_exchange(UNASSIGNED, fresh, Relaxed, Relaxed) {
+        match self
+            .id
+            .compare_exchange(UNASSIGNED, fresh, Relaxed, Relaxed)
+        {
             Ok(_) => fresh,
             // Another thread won the race; its id stands and ours is never used.
             Err(winner) => winner,

@@ -28,6 +28,11 @@ use libsql::Value;
 /// assert_eq!(None::<i64>.encode().unwrap(), Value::Null);
 /// assert!(u64::MAX.encode().is_err());
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be bound as a SQL parameter",
+    label = "this parameter's type does not implement `cachet::Encode`",
+    note = "parameters can be integers, f64, bool, &str/String, &[u8]/Vec<u8>, Uuid, DateTime<Utc>, serde_json::Value, or an Option of one; implement `cachet::Encode` for your own types"
+)]
 pub trait Encode {
     /// The SQLite value for `self`, or why it has none.
     fn encode(&self) -> Result<Value, ValueError>;
@@ -41,6 +46,11 @@ pub trait Encode {
 /// assert_eq!(Option::<String>::decode(Value::Null).unwrap(), None);
 /// assert!(u32::decode(Value::Integer(-1)).is_err());
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from a SQL column",
+    label = "this type does not implement `cachet::Decode`",
+    note = "columns can be read as integers, f64, bool, String, Vec<u8>, Uuid, DateTime<Utc>, serde_json::Value, or an Option of one; implement `cachet::Decode` for your own types"
+)]
 pub trait Decode: Sized {
     /// The name used in error messages ("i64", "uuid::Uuid", ...).
     const TYPE_NAME: &'static str;

@@ -73,7 +73,11 @@ async fn an_exhausted_pool_times_out_instead_of_hanging() {
         }
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
-    assert_eq!(items.db.pool_stats().in_use, 1, "the writer never took the connection");
+    assert_eq!(
+        items.db.pool_stats().in_use,
+        1,
+        "the writer never took the connection"
+    );
 
     let err = items.count().await.unwrap_err();
     match &err {
@@ -83,7 +87,10 @@ async fn an_exhausted_pool_times_out_instead_of_hanging() {
         }
         other => panic!("expected PoolTimeout, got {other:?}"),
     }
-    assert!(err.to_string().contains("pool_size"), "the message says what to do: {err}");
+    assert!(
+        err.to_string().contains("pool_size"),
+        "the message says what to do: {err}"
+    );
     assert_eq!(items.db.pool_stats().timeouts, 1);
 
     // Release the lock: the writer finishes and the pool works again.
@@ -94,13 +101,20 @@ async fn an_exhausted_pool_times_out_instead_of_hanging() {
 
 #[tokio::test]
 async fn opening_an_impossible_path_is_a_connect_error_naming_it() {
-    let err = cachet::Db::open("/nonexistent-dir/sub/x.db").await.unwrap_err();
+    let err = cachet::Db::open("/nonexistent-dir/sub/x.db")
+        .await
+        .unwrap_err();
     match &err {
         Error::Connect { target, .. } => assert_eq!(target, "/nonexistent-dir/sub/x.db"),
         other => panic!("expected Connect, got {other:?}"),
     }
     let err = cachet::Db::builder().open().await.unwrap_err();
     assert!(err.to_string().contains(".memory()"), "{err}");
-    let err = cachet::Db::builder().memory().pool_size(0).open().await.unwrap_err();
+    let err = cachet::Db::builder()
+        .memory()
+        .pool_size(0)
+        .open()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err}");
 }

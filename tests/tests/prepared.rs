@@ -3,7 +3,7 @@
 
 mod common;
 
-use cachet::{prepared, Error};
+use cachet::Error;
 use common::*;
 
 async fn both() -> Vec<(Items, Option<tempfile::TempDir>)> {
@@ -18,7 +18,12 @@ async fn every_return_shape_reads_what_was_written() {
         assert_eq!(items.insert(2, "pear", 5, None).await.unwrap(), 1);
         items.add_qty("pear", 10).await.unwrap();
 
-        let apple = Item { id: 1, name: "apple".into(), quantity: 3, note: Some("red".into()) };
+        let apple = Item {
+            id: 1,
+            name: "apple".into(),
+            quantity: 3,
+            note: Some("red".into()),
+        };
         assert_eq!(items.get(1).await.unwrap(), Some(apple.clone()));
         assert_eq!(items.get(3).await.unwrap(), None);
         assert_eq!(items.get_exactly(1).await.unwrap(), apple);
@@ -38,8 +43,14 @@ async fn every_return_shape_reads_what_was_written() {
 async fn exactly_one_row_with_no_row_is_not_found() {
     for (items, _dir) in both().await {
         let err = items.get_exactly(7).await.unwrap_err();
-        assert!(matches!(&err, Error::NotFound { statement } if statement == "Items::get_exactly"), "{err}");
-        assert!(err.to_string().contains("Option<T>"), "the message says what to do: {err}");
+        assert!(
+            matches!(&err, Error::NotFound { statement } if statement == "Items::get_exactly"),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains("Option<T>"),
+            "the message says what to do: {err}"
+        );
     }
 }
 
@@ -69,7 +80,11 @@ async fn constraint_violation_is_a_sql_error_naming_the_statement() {
             }
             other => panic!("expected Error::Sql, got {other:?}"),
         }
-        assert!(err.to_string().contains("UNIQUE constraint failed: items.name"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("UNIQUE constraint failed: items.name"),
+            "{err}"
+        );
         assert_eq!(items.count().await.unwrap(), 1);
     }
 }
@@ -104,7 +119,9 @@ impl Quoting {
 
 #[tokio::test]
 async fn placeholders_bind_by_name_and_position() {
-    let q = Quoting { db: cachet::Db::memory().await.unwrap() };
+    let q = Quoting {
+        db: cachet::Db::memory().await.unwrap(),
+    };
     assert_eq!(q.quoted(1).await.unwrap().as_deref(), Some("why? :x @y $z"));
     assert_eq!(q.quoted(0).await.unwrap(), None);
     assert_eq!(q.named(100, 10, 1).await.unwrap(), 112);
@@ -150,11 +167,18 @@ impl Nested {
 #[tokio::test]
 async fn db_path_argument_and_custom_error_types() {
     let db = cachet::Db::memory().await.unwrap();
-    let n = Nested { inner: Inner { database: std::sync::Arc::new(db) } };
+    let n = Nested {
+        inner: Inner {
+            database: std::sync::Arc::new(db),
+        },
+    };
     assert_eq!(n.plus_one(1).await.unwrap(), 2);
     assert_eq!(n.plus_two(1).await.unwrap(), 3);
     let AppError::Db(err) = n.broken().await.unwrap_err();
-    assert!(err.to_string().contains("no such table: missing_table"), "{err}");
+    assert!(
+        err.to_string().contains("no such table: missing_table"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -165,12 +189,23 @@ async fn two_memory_databases_are_separate() {
     assert_eq!(a.count().await.unwrap(), 3);
     assert_eq!(b.count().await.unwrap(), 0);
     // Statements and counters belong to each Db.
-    assert_eq!(b.db.statement_stats().statements.iter().find(|s| s.name == "Items::insert"), None);
+    assert_eq!(
+        b.db.statement_stats()
+            .statements
+            .iter()
+            .find(|s| s.name == "Items::insert"),
+        None
+    );
 }
 
 #[tokio::test]
 async fn memory_database_is_shared_by_every_pooled_connection() {
-    let db = cachet::Db::builder().memory().pool_size(4).open().await.unwrap();
+    let db = cachet::Db::builder()
+        .memory()
+        .pool_size(4)
+        .open()
+        .await
+        .unwrap();
     db.execute_batch(SCHEMA).await.unwrap();
     let items = std::sync::Arc::new(Items { db });
     let tasks: Vec<_> = (1..=40)
@@ -197,13 +232,65 @@ async fn a_method_on_a_missing_column_names_it() {
     }
     let items = memory_items().await;
     fill(&items, 1).await;
-    let err = Wrong { db: items.db.clone() }.partial().await.unwrap_err();
+    let err = Wrong {
+        db: items.db.clone(),
+    }
+    .partial()
+    .await
+    .unwrap_err();
     match &err {
-        Error::ColumnNotFound { column, available, statement } => {
+        Error::ColumnNotFound {
+            column,
+            available,
+            statement,
+        } => {
             assert_eq!(column, "qty");
             assert_eq!(available, "id, name");
             assert_eq!(statement, "Wrong::partial");
         }
         other => panic!("expected ColumnNotFound, got {other:?}"),
     }
+}
+
+struct Tuples {
+    db: cachet::Db,
+}
+
+#[cachet::storage]
+impl Tuples {
+    #[prepared("SELECT id, name FROM items ORDER BY id")]
+    async fn pairs(&self) -> cachet::Result<Vec<(i64, String)>>;
+
+    #[prepared("SELECT min(id), max(id), count(*) FROM items")]
+    async fn stats(&self) -> cachet::Result<(Option<i64>, Option<i64>, i64)>;
+
+    #[prepared("SELECT id FROM items")]
+    async fn wrong_arity(&self) -> cachet::Result<Vec<(i64, String)>>;
+}
+
+#[tokio::test]
+async fn tuples_read_columns_by_position() {
+    let items = memory_items().await;
+    let t = Tuples {
+        db: items.db.clone(),
+    };
+    assert_eq!(t.stats().await.unwrap(), (None, None, 0));
+    fill(&items, 2).await;
+    assert_eq!(
+        t.pairs().await.unwrap(),
+        [(1, "item 1".to_owned()), (2, "item 2".to_owned())]
+    );
+    assert_eq!(t.stats().await.unwrap(), (Some(1), Some(2), 2));
+    let err = t.wrong_arity().await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::ColumnCount {
+                count: 1,
+                expected: 2,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use cachet::{prepared, FromRow};
+use cachet::FromRow;
 use common::*;
 
 async fn single_connection_items() -> (Items, tempfile::TempDir) {
@@ -41,7 +41,12 @@ async fn hits_are_calls_minus_one_per_connection() {
     assert_eq!((insert.hits, insert.misses), (9, 1));
 
     // On a pool of 4 each connection prepares the statement at most once.
-    let db = cachet::Db::builder().memory().pool_size(4).open().await.unwrap();
+    let db = cachet::Db::builder()
+        .memory()
+        .pool_size(4)
+        .open()
+        .await
+        .unwrap();
     db.execute_batch(SCHEMA).await.unwrap();
     let items = std::sync::Arc::new(Items { db });
     fill(&items, 10).await;
@@ -57,7 +62,11 @@ async fn hits_are_calls_minus_one_per_connection() {
     let get = row(&items, "Items::get");
     assert_eq!(get.hits + get.misses, 200);
     let open = items.db.pool_stats().open as u64;
-    assert!((1..=open).contains(&get.misses), "{} misses on {open} connections", get.misses);
+    assert!(
+        (1..=open).contains(&get.misses),
+        "{} misses on {open} connections",
+        get.misses
+    );
 }
 
 #[tokio::test]
@@ -83,12 +92,24 @@ async fn a_statement_that_stopped_early_holds_no_read_transaction() {
 
     // Another connection writes and checkpoints the whole WAL: a reader still holding a snapshot
     // would make the checkpoint report busy.
-    let raw = libsql::Builder::new_local(dir.path().join("one.db")).build().await.unwrap();
+    let raw = libsql::Builder::new_local(dir.path().join("one.db"))
+        .build()
+        .await
+        .unwrap();
     let conn = raw.connect().unwrap();
-    conn.execute("INSERT INTO items (id, name) VALUES (100, 'other')", ()).await.unwrap();
-    let mut rows = conn.query("PRAGMA wal_checkpoint(TRUNCATE)", ()).await.unwrap();
+    conn.execute("INSERT INTO items (id, name) VALUES (100, 'other')", ())
+        .await
+        .unwrap();
+    let mut rows = conn
+        .query("PRAGMA wal_checkpoint(TRUNCATE)", ())
+        .await
+        .unwrap();
     let row = rows.next().await.unwrap().unwrap();
-    assert_eq!(row.get::<i64>(0).unwrap(), 0, "checkpoint blocked by an open read transaction");
+    assert_eq!(
+        row.get::<i64>(0).unwrap(),
+        0,
+        "checkpoint blocked by an open read transaction"
+    );
     drop(rows);
     // And the pooled connection sees the other connection's write.
     assert_eq!(items.count().await.unwrap(), 4);
@@ -103,7 +124,9 @@ async fn dynamic_sql_goes_through_a_bounded_lru() {
         .open()
         .await
         .unwrap();
-    for sql in ["SELECT 1", "SELECT 2", "SELECT 1", "SELECT 3", "SELECT 1", "SELECT 2"] {
+    for sql in [
+        "SELECT 1", "SELECT 2", "SELECT 1", "SELECT 3", "SELECT 1", "SELECT 2",
+    ] {
         let _: i64 = db.fetch_one(sql, &[]).await.unwrap();
     }
     let stats = db.statement_stats();
@@ -129,16 +152,27 @@ impl Wide {
 
 #[tokio::test]
 async fn a_schema_change_never_serves_a_stale_column_map() {
-    let db = cachet::Db::builder().memory().pool_size(1).open().await.unwrap();
+    let db = cachet::Db::builder()
+        .memory()
+        .pool_size(1)
+        .open()
+        .await
+        .unwrap();
     db.execute_batch("CREATE TABLE wide (a, b, c); INSERT INTO wide VALUES (1, 2, 'c');")
         .await
         .unwrap();
     let wide = Wide { db };
     assert_eq!(wide.all().await.unwrap(), [OnlyC { c: "c".into() }]);
     // `c` moves from the third column to the second under `SELECT *`.
-    wide.db.execute_batch("ALTER TABLE wide DROP COLUMN b").await.unwrap();
+    wide.db
+        .execute_batch("ALTER TABLE wide DROP COLUMN b")
+        .await
+        .unwrap();
     assert_eq!(wide.all().await.unwrap(), [OnlyC { c: "c".into() }]);
-    wide.db.execute_batch("ALTER TABLE wide DROP COLUMN c").await.unwrap();
+    wide.db
+        .execute_batch("ALTER TABLE wide DROP COLUMN c")
+        .await
+        .unwrap();
     let err = wide.all().await.unwrap_err();
     assert!(matches!(err, cachet::Error::ColumnNotFound { .. }), "{err}");
 }

@@ -1,7 +1,7 @@
 //! Every supported type round-trips through a `#[prepared]` insert and select, NULLs and
 //! extremes included; values that do not fit give errors naming the column or parameter.
 
-use cachet::{prepared, Error, FromRow};
+use cachet::{Error, FromRow};
 use chrono::{DateTime, TimeZone, Utc};
 use uuid::Uuid;
 
@@ -92,8 +92,22 @@ async fn store() -> Store {
 async fn round_trip(store: &Store, e: &Everything) -> Everything {
     store
         .insert(
-            e.id, e.big, e.small, e.unsigned, e.huge, e.real, e.flag, &e.text, &e.bytes, e.uuid, e.at,
-            &e.json, e.maybe_int, e.maybe_text.clone(), e.maybe_uuid.as_ref(), e.maybe_at,
+            e.id,
+            e.big,
+            e.small,
+            e.unsigned,
+            e.huge,
+            e.real,
+            e.flag,
+            &e.text,
+            &e.bytes,
+            e.uuid,
+            e.at,
+            &e.json,
+            e.maybe_int,
+            e.maybe_text.clone(),
+            e.maybe_uuid.as_ref(),
+            e.maybe_at,
         )
         .await
         .unwrap();
@@ -101,7 +115,8 @@ async fn round_trip(store: &Store, e: &Everything) -> Everything {
 }
 
 fn at(y: i32, nanos: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, 1, 2, 3, 4, 5).unwrap() + chrono::Duration::nanoseconds(i64::from(nanos))
+    Utc.with_ymd_and_hms(y, 1, 2, 3, 4, 5).unwrap()
+        + chrono::Duration::nanoseconds(i64::from(nanos))
 }
 
 #[tokio::test]
@@ -152,16 +167,46 @@ async fn extremes_round_trip() {
 async fn timestamps_compare_in_time_order() {
     let store = store().await;
     let base = Everything {
-        id: 0, big: 0, small: 0, unsigned: 0, huge: 0, real: 0.0, flag: false, text: String::new(),
-        bytes: Vec::new(), uuid: Uuid::nil(), at: at(2026, 0), json: serde_json::Value::Null,
-        maybe_int: None, maybe_text: None, maybe_uuid: None, maybe_at: None,
+        id: 0,
+        big: 0,
+        small: 0,
+        unsigned: 0,
+        huge: 0,
+        real: 0.0,
+        flag: false,
+        text: String::new(),
+        bytes: Vec::new(),
+        uuid: Uuid::nil(),
+        at: at(2026, 0),
+        json: serde_json::Value::Null,
+        maybe_int: None,
+        maybe_text: None,
+        maybe_uuid: None,
+        maybe_at: None,
     };
     // Different fractional digits would break text ordering; the fixed-width format keeps it.
-    let times = [at(2026, 5), at(2026, 500_000_000), at(2025, 999_999_999), at(2026, 0)];
+    let times = [
+        at(2026, 5),
+        at(2026, 500_000_000),
+        at(2025, 999_999_999),
+        at(2026, 0),
+    ];
     for (i, t) in times.iter().enumerate() {
-        round_trip(&store, &Everything { id: i as i64 + 1, at: *t, ..base.clone() }).await;
+        round_trip(
+            &store,
+            &Everything {
+                id: i as i64 + 1,
+                at: *t,
+                ..base.clone()
+            },
+        )
+        .await;
     }
-    let mut expected: Vec<_> = times.iter().copied().filter(|t| *t >= at(2026, 0)).collect();
+    let mut expected: Vec<_> = times
+        .iter()
+        .copied()
+        .filter(|t| *t >= at(2026, 0))
+        .collect();
     expected.sort();
     assert_eq!(store.since(at(2026, 0)).await.unwrap(), expected);
 }
@@ -179,7 +224,12 @@ async fn values_that_do_not_fit_name_the_column() {
         .unwrap();
     let err = store.small_as_u8(1).await.unwrap_err();
     match &err {
-        Error::Decode { statement, column, expected, found } => {
+        Error::Decode {
+            statement,
+            column,
+            expected,
+            found,
+        } => {
             assert_eq!(statement, "Store::small_as_u8");
             assert_eq!(column, "small");
             assert_eq!(*expected, "u8");
@@ -188,14 +238,23 @@ async fn values_that_do_not_fit_name_the_column() {
         other => panic!("expected a decode error, got {other:?}"),
     }
     let err = store.text_as_int(1).await.unwrap_err();
-    assert!(err.to_string().contains("column `text` holds TEXT \"abc\""), "{err}");
+    assert!(
+        err.to_string().contains("column `text` holds TEXT \"abc\""),
+        "{err}"
+    );
     let err = store.maybe_int_required(1).await.unwrap_err();
-    assert!(err.to_string().contains("column `maybe_int` holds NULL"), "{err}");
+    assert!(
+        err.to_string().contains("column `maybe_int` holds NULL"),
+        "{err}"
+    );
     let err = store.big_as_u64(1).await.unwrap_err();
     assert!(err.to_string().contains("INTEGER -5"), "{err}");
     // A whole-row read names the first field that does not fit.
     let err = store.get(1).await.unwrap_err();
-    assert!(matches!(&err, Error::Decode { column, .. } if column == "unsigned"), "{err}");
+    assert!(
+        matches!(&err, Error::Decode { column, .. } if column == "unsigned"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -203,7 +262,11 @@ async fn parameters_that_do_not_fit_name_the_parameter() {
     let store = store().await;
     let err = store.echo_u64(u64::MAX).await.unwrap_err();
     match &err {
-        Error::Encode { statement, parameter, .. } => {
+        Error::Encode {
+            statement,
+            parameter,
+            ..
+        } => {
             assert_eq!(statement, "Store::echo_u64");
             assert_eq!(parameter, "value");
         }
@@ -212,9 +275,20 @@ async fn parameters_that_do_not_fit_name_the_parameter() {
     assert_eq!(store.echo_u64(7).await.unwrap(), 7);
 
     // libSQL would cut text at a NUL when reading it back: refused, nothing stored.
-    let err = store.db.execute("INSERT INTO everything (id, text) VALUES (9, ?1)", cachet::params!["a\0b"]).await.unwrap_err();
+    let err = store
+        .db
+        .execute(
+            "INSERT INTO everything (id, text) VALUES (9, ?1)",
+            cachet::params!["a\0b"],
+        )
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("NUL"), "{err}");
-    let rows: i64 = store.db.fetch_one("SELECT count(*) FROM everything", &[]).await.unwrap();
+    let rows: i64 = store
+        .db
+        .fetch_one("SELECT count(*) FROM everything", &[])
+        .await
+        .unwrap();
     assert_eq!(rows, 0);
 }
 
@@ -222,9 +296,15 @@ async fn parameters_that_do_not_fit_name_the_parameter() {
 async fn uuid_reads_from_blob_and_sqlite_timestamps_read_as_utc() {
     let db = cachet::Db::memory().await.unwrap();
     let id = Uuid::from_u128(0x1234);
-    let from_blob: Uuid = db.fetch_one("SELECT ?1", cachet::params![id.as_bytes().as_slice()]).await.unwrap();
+    let from_blob: Uuid = db
+        .fetch_one("SELECT ?1", cachet::params![id.as_bytes().as_slice()])
+        .await
+        .unwrap();
     assert_eq!(from_blob, id);
-    let t: DateTime<Utc> = db.fetch_one("SELECT '2026-11-25 07:32:52'", &[]).await.unwrap();
+    let t: DateTime<Utc> = db
+        .fetch_one("SELECT '2026-11-25 07:32:52'", &[])
+        .await
+        .unwrap();
     assert_eq!(t, Utc.with_ymd_and_hms(2026, 11, 25, 7, 32, 52).unwrap());
     let t: DateTime<Utc> = db.fetch_one("SELECT 86400", &[]).await.unwrap();
     assert_eq!(t, Utc.with_ymd_and_hms(1970, 1, 2, 0, 0, 0).unwrap());

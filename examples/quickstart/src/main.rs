@@ -3,7 +3,7 @@
 //!
 //! Run: `cargo run --release -p quickstart`
 
-use cachet::{prepared, FromRow};
+use cachet::FromRow;
 
 #[derive(FromRow, Debug)]
 struct Episode {
@@ -55,7 +55,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("episode {}: {} (reward {:?})", e.id, e.task, e.reward);
     }
     for e in store.rewarded(0.95).await? {
-        println!("rewarded: episode {} {:?} earned {:?}", e.id, e.task, e.reward);
+        println!(
+            "rewarded: episode {} {:?} earned {:?}",
+            e.id, e.task, e.reward
+        );
     }
     println!();
     println!("{}", db.statement_stats());

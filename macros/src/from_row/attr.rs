@@ -24,7 +24,10 @@ impl FieldAttrs {
                     out.rename = Some(name);
                     Ok(())
                 } else {
-                    let path = meta.path.get_ident().map_or_else(|| "?".to_owned(), ToString::to_string);
+                    let path = meta
+                        .path
+                        .get_ident()
+                        .map_or_else(|| "?".to_owned(), ToString::to_string);
                     Err(meta.error(format!(
                         "unknown cachet field attribute `{path}`; expected `rename = \"column\"`"
                     )))

@@ -12,12 +12,10 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let fields = match &input.data {
         Data::Struct(data) => match &data.fields {
             Fields::Named(named) => &named.named,
-            Fields::Unnamed(_) | Fields::Unit => {
-                return Err(syn::Error::new_spanned(
-                    &input.ident,
-                    "`FromRow` needs a struct with named fields: columns are matched to fields by name",
-                ))
-            }
+            Fields::Unnamed(_) | Fields::Unit => return Err(syn::Error::new_spanned(
+                &input.ident,
+                "`FromRow` needs a struct with named fields: columns are matched to fields by name",
+            )),
         },
         Data::Enum(e) => {
             return Err(syn::Error::new_spanned(
@@ -42,7 +40,10 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         let Some(ident) = &field.ident else { continue };
         let (column, span) = match &attrs.rename {
             Some(name) => (name.value(), name.span()),
-            None => (ident.to_string().trim_start_matches("r#").to_owned(), ident.span()),
+            None => (
+                ident.to_string().trim_start_matches("r#").to_owned(),
+                ident.span(),
+            ),
         };
         if columns.iter().any(|(c, _)| c.eq_ignore_ascii_case(&column)) {
             errors.push(syn::Error::new(

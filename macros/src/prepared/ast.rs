@@ -1,6 +1,10 @@
 //! The model of a `#[prepared]` method: its parameters and the shape of its result.
 
-use syn::{Attribute, FnArg, GenericArgument, Ident, Pat, PathArguments, ReturnType, Signature, Type, Visibility};
+use quote::ToTokens;
+use syn::{
+    Attribute, FnArg, GenericArgument, Ident, Pat, PathArguments, ReturnType, Signature, Type,
+    Visibility,
+};
 
 use super::attr::PreparedAttr;
 use crate::errors::Errors;
@@ -29,7 +33,9 @@ impl ReturnShape {
     /// statement that may return rows) it reads one integer column, such as `count(*)`.
     fn for_kind(self, scan: &Scan) -> ReturnShape {
         match self {
-            ReturnShape::RowsChanged(ty) if scan.kind.returns_rows() != Some(false) => ReturnShape::One(ty),
+            ReturnShape::RowsChanged(ty) if scan.kind.returns_rows() != Some(false) => {
+                ReturnShape::One(ty)
+            }
             other => other,
         }
     }
@@ -50,8 +56,8 @@ pub(crate) struct Method {
     pub(crate) params: Vec<Param>,
     /// `None` when the return type was not understood (an error says why).
     pub(crate) shape: Option<ReturnShape>,
-    /// The return type's span, for errors about it.
-    pub(crate) return_span: proc_macro2::Span,
+    /// The return type (or the method's name when it has none), for errors about it.
+    pub(crate) return_tokens: proc_macro2::TokenStream,
 }
 
 impl Method {
@@ -70,9 +76,9 @@ impl Method {
                 FnArg::Typed(pat) => errors.take(param(&pat.pat)),
             })
             .collect();
-        let return_span = match &sig.output {
-            ReturnType::Default => sig.ident.span(),
-            ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
+        let return_tokens = match &sig.output {
+            ReturnType::Default => sig.ident.to_token_stream(),
+            ReturnType::Type(_, ty) => ty.to_token_stream(),
         };
         let scan = scan(&prepared.sql.value());
         let shape = errors
@@ -86,7 +92,7 @@ impl Method {
             sig,
             params,
             shape,
-            return_span,
+            return_tokens,
         }
     }
 }
@@ -105,8 +111,8 @@ fn param(pat: &Pat) -> syn::Result<Param> {
 }
 
 const SHAPES: &str = "`Option<T>` (zero or one row), `Vec<T>` (all rows), `T` (exactly one row), \
-                      `u64` (rows changed by INSERT/UPDATE/DELETE) or `()`, where `T` derives `FromRow` \
-                      or is one column's type";
+                      `u64` (rows changed by INSERT/UPDATE/DELETE) or `()`, where `T` derives `FromRow`, \
+                      is one column's type, or is a tuple of column types";
 
 fn return_shape(output: &ReturnType, name: &Ident) -> syn::Result<ReturnShape> {
     let ty = match output {
@@ -167,7 +173,7 @@ fn shape_of(ty: &Type) -> syn::Result<ReturnShape> {
     };
     match ty {
         Type::Tuple(t) if t.elems.is_empty() => Ok(ReturnShape::Unit),
-        Type::Tuple(_) => unsupported("a tuple (derive `FromRow` on a struct instead)"),
+        Type::Tuple(_) => Ok(ReturnShape::One(ty.clone())),
         Type::Reference(_) => unsupported("a reference (rows are read into owned values)"),
         Type::Slice(_) | Type::Array(_) => unsupported("an array or slice (use `Vec<T>`)"),
         Type::ImplTrait(_) | Type::TraitObject(_) => unsupported("a trait type"),

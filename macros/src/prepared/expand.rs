@@ -27,7 +27,9 @@ pub(crate) fn expand(method: &Method, db: &TokenStream, self_name: &str) -> Toke
 /// The method with a body that type-checks against any signature, so one mistake in the
 /// attribute does not also produce "associated function without body" and type errors.
 pub(crate) fn fallback(method: &Method) -> TokenStream {
-    let Method { attrs, vis, sig, .. } = method;
+    let Method {
+        attrs, vis, sig, ..
+    } = method;
     quote! {
         #(#attrs)*
         #[allow(unused_variables)]
@@ -61,12 +63,19 @@ fn body(
         }
     });
     let args = quote!(__cachet_db, &__CACHET_STATEMENT, __cachet_params);
+    // Spanned on the row type, so that a type without `FromRow` is reported once, under it.
     let call = match shape {
-        ReturnShape::Optional(ty) => quote_spanned!(ty.span()=> ::cachet::__private::fetch_optional::<#ty>(#args)),
-        ReturnShape::All(ty) => quote_spanned!(ty.span()=> ::cachet::__private::fetch_all::<#ty>(#args)),
-        ReturnShape::One(ty) => quote_spanned!(ty.span()=> ::cachet::__private::fetch_one::<#ty>(#args)),
-        ReturnShape::RowsChanged(_) => quote!(::cachet::__private::execute(#args)),
-        ReturnShape::Unit => quote!(::cachet::__private::execute_unit(#args)),
+        ReturnShape::Optional(ty) => {
+            quote_spanned!(ty.span()=> ::cachet::__private::fetch_optional::<#ty>(#args).await)
+        }
+        ReturnShape::All(ty) => {
+            quote_spanned!(ty.span()=> ::cachet::__private::fetch_all::<#ty>(#args).await)
+        }
+        ReturnShape::One(ty) => {
+            quote_spanned!(ty.span()=> ::cachet::__private::fetch_one::<#ty>(#args).await)
+        }
+        ReturnShape::RowsChanged(_) => quote!(::cachet::__private::execute(#args).await),
+        ReturnShape::Unit => quote!(::cachet::__private::execute_unit(#args).await),
     };
     quote! {
         #(#attrs)*
@@ -76,7 +85,7 @@ fn body(
             let __cachet_db: &::cachet::__private::Db = ::cachet::__private::db(&self.#db);
             let __cachet_params: ::std::vec::Vec<::cachet::__private::Value> =
                 ::std::vec![#(#values),*];
-            ::core::result::Result::Ok(#call.await?)
+            ::core::result::Result::map_err(#call, ::core::convert::From::from)
         }
     }
 }

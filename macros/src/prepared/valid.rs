@@ -33,7 +33,10 @@ fn check_signature(method: &Method, errors: &mut Errors) {
         ));
     }
     if let Some(variadic) = &sig.variadic {
-        errors.push(Error::new_spanned(variadic, "`#[prepared]` methods cannot be variadic"));
+        errors.push(Error::new_spanned(
+            variadic,
+            "`#[prepared]` methods cannot be variadic",
+        ));
     }
 }
 
@@ -41,7 +44,10 @@ fn check_sql(method: &Method, errors: &mut Errors) {
     let sql = &method.sql;
     let scan = &method.scan;
     if scan.keyword.is_none() && scan.placeholders.is_empty() {
-        errors.push(Error::new_spanned(sql, "the SQL is empty: write the statement this method runs"));
+        errors.push(Error::new_spanned(
+            sql,
+            "the SQL is empty: write the statement this method runs",
+        ));
     }
     if let Some(rest) = &scan.trailing_statement {
         errors.push(Error::new_spanned(
@@ -53,7 +59,10 @@ fn check_sql(method: &Method, errors: &mut Errors) {
         ));
     }
     if let Some(what) = scan.unterminated {
-        errors.push(Error::new_spanned(sql, format!("the SQL has an unterminated {what}")));
+        errors.push(Error::new_spanned(
+            sql,
+            format!("the SQL has an unterminated {what}"),
+        ));
     }
 }
 
@@ -68,14 +77,14 @@ fn check_kind(method: &Method, errors: &mut Errors) {
         } else {
             "; return `u64` or `()`"
         };
-        errors.push(Error::new(
-            method.return_span,
+        errors.push(Error::new_spanned(
+            &method.return_tokens,
             format!("`{keyword}` returns no rows, but this method reads rows{hint}"),
         ));
     }
     if matches!(shape, ReturnShape::Unit) && returns_rows {
-        errors.push(Error::new(
-            method.return_span,
+        errors.push(Error::new_spanned(
+            &method.return_tokens,
             format!(
                 "`{keyword}` returns rows, but `()` would throw them away; return `Option<T>`, \
                  `Vec<T>` or `T`"
@@ -100,8 +109,12 @@ fn bindings(method: &Method) -> syn::Result<Bindings> {
     let params = &method.params;
     let sql = &method.sql;
     let names: Vec<String> = params.iter().map(|p| p.ident.to_string()).collect();
-    let named = placeholders.iter().any(|p| matches!(p.style, PlaceholderStyle::Named(_)));
-    let positional = placeholders.iter().find(|p| !matches!(p.style, PlaceholderStyle::Named(_)));
+    let named = placeholders
+        .iter()
+        .any(|p| matches!(p.style, PlaceholderStyle::Named(_)));
+    let positional = placeholders
+        .iter()
+        .find(|p| !matches!(p.style, PlaceholderStyle::Named(_)));
     let mut errors = Errors::default();
     if let (true, Some(p)) = (named, positional) {
         return Err(Error::new_spanned(
@@ -174,7 +187,10 @@ fn bindings(method: &Method) -> syn::Result<Bindings> {
         .enumerate()
         .map(|(i, b)| {
             b.ok_or_else(|| {
-                Error::new_spanned(sql, format!("SQL parameter ?{} is never written in the SQL", i + 1))
+                Error::new_spanned(
+                    sql,
+                    format!("SQL parameter ?{} is never written in the SQL", i + 1),
+                )
             })
         })
         .collect()
@@ -184,6 +200,10 @@ fn list(names: &[String]) -> String {
     if names.is_empty() {
         "none".to_owned()
     } else {
-        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }

@@ -172,7 +172,10 @@ fn kind(tokens: &[Token]) -> Kind {
 }
 
 fn is_statement_keyword(w: &str) -> bool {
-    matches!(w, "SELECT" | "VALUES" | "INSERT" | "REPLACE" | "UPDATE" | "DELETE")
+    matches!(
+        w,
+        "SELECT" | "VALUES" | "INSERT" | "REPLACE" | "UPDATE" | "DELETE"
+    )
 }
 
 struct Lexer<'a> {
@@ -294,7 +297,11 @@ impl Lexer<'_> {
             match self.chars.next() {
                 Some((_, c)) if c == quote => {
                     if !self.eat(quote) {
-                        return if quote == '\'' { Token::Other } else { Token::Word(String::new()) };
+                        return if quote == '\'' {
+                            Token::Other
+                        } else {
+                            Token::Word(String::new())
+                        };
                     }
                 }
                 Some(_) => {}
@@ -323,8 +330,16 @@ mod tests {
     fn numbers_placeholders_like_sqlite() {
         assert_eq!(
             indexes("SELECT ?, ?5, ?, :a, @b, :a, $c"),
-            [("?", 1), ("?5", 5), ("?", 6), (":a", 7), ("@b", 8), (":a", 7), ("$c", 9)]
-                .map(|(t, i)| (t.to_owned(), i))
+            [
+                ("?", 1),
+                ("?5", 5),
+                ("?", 6),
+                (":a", 7),
+                ("@b", 8),
+                (":a", 7),
+                ("$c", 9)
+            ]
+            .map(|(t, i)| (t.to_owned(), i))
         );
     }
 
@@ -338,10 +353,22 @@ mod tests {
     #[test]
     fn finds_the_kind() {
         assert_eq!(scan("select 1").kind, Kind::Query);
-        assert_eq!(scan("WITH x AS (SELECT 1) DELETE FROM t").kind, Kind::Write { returning: false });
-        assert_eq!(scan("WITH x AS (SELECT 1) SELECT * FROM x").kind, Kind::Query);
-        assert_eq!(scan("INSERT INTO t VALUES (1) RETURNING id").kind, Kind::Write { returning: true });
-        assert_eq!(scan("insert into t select * from u").kind, Kind::Write { returning: false });
+        assert_eq!(
+            scan("WITH x AS (SELECT 1) DELETE FROM t").kind,
+            Kind::Write { returning: false }
+        );
+        assert_eq!(
+            scan("WITH x AS (SELECT 1) SELECT * FROM x").kind,
+            Kind::Query
+        );
+        assert_eq!(
+            scan("INSERT INTO t VALUES (1) RETURNING id").kind,
+            Kind::Write { returning: true }
+        );
+        assert_eq!(
+            scan("insert into t select * from u").kind,
+            Kind::Write { returning: false }
+        );
         assert_eq!(scan("CREATE TABLE t (x)").kind, Kind::Schema);
         assert_eq!(scan("PRAGMA user_version").kind, Kind::Other);
     }
@@ -350,7 +377,12 @@ mod tests {
     fn detects_a_second_statement() {
         assert_eq!(scan("SELECT 1;").trailing_statement, None);
         assert_eq!(scan("SELECT 1; -- done\n").trailing_statement, None);
-        assert_eq!(scan("SELECT 1; DELETE FROM t").trailing_statement.as_deref(), Some("DELETE FROM t"));
+        assert_eq!(
+            scan("SELECT 1; DELETE FROM t")
+                .trailing_statement
+                .as_deref(),
+            Some("DELETE FROM t")
+        );
         assert_eq!(scan("SELECT ';'").trailing_statement, None);
     }
 

@@ -43,7 +43,9 @@ impl Parse for StorageArgs {
                 let key: syn::Ident = input.parse()?;
                 return Err(syn::Error::new_spanned(
                     &key,
-                    format!("unknown argument `{key}` of `#[cachet::storage]`; expected `db = field`"),
+                    format!(
+                        "unknown argument `{key}` of `#[cachet::storage]`; expected `db = field`"
+                    ),
                 ));
             } else {
                 return Err(lookahead.error());

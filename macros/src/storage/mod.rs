@@ -13,25 +13,27 @@ use crate::prepared::{self, is_prepared, Method, PreparedAttr};
 use args::StorageArgs;
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let args: StorageArgs = match syn::parse2(args) {
-        Ok(args) => args,
-        Err(error) => return with_error(item, error),
+    // Bad arguments are reported, and the impl is still expanded with the defaults so that its
+    // methods do not add errors of their own.
+    let (args, args_error) = match syn::parse2::<StorageArgs>(args) {
+        Ok(args) => (args, None),
+        Err(error) => (StorageArgs::default(), Some(error)),
     };
     let mut imp: ItemImpl = match syn::parse2(item.clone()) {
         Ok(imp) => imp,
         Err(error) => return with_error(item, error),
     };
-    let self_name = imp
-        .self_ty
-        .to_token_stream()
-        .to_string()
-        .replace(' ', "");
+    let self_name = imp.self_ty.to_token_stream().to_string().replace(' ', "");
     let db = args.db_path();
     imp.items = std::mem::take(&mut imp.items)
         .into_iter()
         .map(|item| expand_item(item, &db, &self_name))
         .collect();
-    imp.into_token_stream()
+    let tokens = imp.into_token_stream();
+    match args_error {
+        Some(error) => with_error(tokens, error),
+        None => tokens,
+    }
 }
 
 fn with_error(mut tokens: TokenStream, error: syn::Error) -> TokenStream {
@@ -91,7 +93,13 @@ fn expand_bodiless(mut f: BodilessFn, db: &TokenStream, self_name: &str) -> Toke
         }
     };
     let method_or_none = parsed.map(|attr| {
-        Method::from_syn(f.attrs.clone(), f.vis.clone(), f.sig.clone(), attr, &mut errors)
+        Method::from_syn(
+            f.attrs.clone(),
+            f.vis.clone(),
+            f.sig.clone(),
+            attr,
+            &mut errors,
+        )
     });
     match (&method_or_none, errors.finish()) {
         (Some(method), Ok(())) => prepared::expand(method, db, self_name),

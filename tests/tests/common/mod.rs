@@ -1,7 +1,7 @@
 //! Shared fixtures: a store with one method per return shape, on file and memory databases.
 #![allow(dead_code)]
 
-use cachet::{prepared, FromRow};
+use cachet::FromRow;
 
 pub const SCHEMA: &str = "
     CREATE TABLE items (
@@ -27,7 +27,13 @@ pub struct Items {
 #[cachet::storage]
 impl Items {
     #[prepared("INSERT INTO items (id, name, qty, note) VALUES (?1, ?2, ?3, ?4)")]
-    pub async fn insert(&self, id: i64, name: &str, qty: i64, note: Option<&str>) -> cachet::Result<u64>;
+    pub async fn insert(
+        &self,
+        id: i64,
+        name: &str,
+        qty: i64,
+        note: Option<&str>,
+    ) -> cachet::Result<u64>;
 
     #[prepared("UPDATE items SET qty = qty + :delta WHERE name = :name")]
     pub async fn add_qty(&self, name: &str, delta: i64) -> cachet::Result<()>;
@@ -60,7 +66,9 @@ impl Items {
 /// A file database in a fresh temporary directory (kept alive by the returned guard).
 pub async fn file_items() -> (Items, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = cachet::Db::open(dir.path().join("items.db")).await.expect("open");
+    let db = cachet::Db::open(dir.path().join("items.db"))
+        .await
+        .expect("open");
     db.execute_batch(SCHEMA).await.expect("schema");
     (Items { db }, dir)
 }
@@ -73,6 +81,9 @@ pub async fn memory_items() -> Items {
 
 pub async fn fill(items: &Items, n: i64) {
     for i in 1..=n {
-        items.insert(i, &format!("item {i}"), i, None).await.expect("insert");
+        items
+            .insert(i, &format!("item {i}"), i, None)
+            .await
+            .expect("insert");
     }
 }

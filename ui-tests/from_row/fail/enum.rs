@@ -1,0 +1,6 @@
+#[derive(cachet::FromRow)]
+enum Shape {
+    Circle,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(cachet::FromRow)]
+struct Item {
+    id: i64,
+    ttl: std::time::Duration,
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[derive(cachet::FromRow)]
+struct Pair(i64, String);
+
+fn main() {}

@@ -1,0 +1,11 @@
+struct Store {
+    db: cachet::Db,
+}
+
+#[cachet::storage]
+impl Store {
+    #[prepared("SELECT name FROM items")]
+    async fn names(&self) -> Vec<String>;
+}
+
+fn main() {}

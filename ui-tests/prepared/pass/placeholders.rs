@@ -1,0 +1,26 @@
+//! Every placeholder style, and text that only looks like placeholders.
+
+
+struct Store {
+    db: cachet::Db,
+}
+
+#[cachet::storage]
+impl Store {
+    #[prepared("SELECT ?")]
+    async fn anonymous(&self, a: i64) -> cachet::Result<i64>;
+
+    #[prepared("SELECT ?2, ?1")]
+    async fn numbered(&self, a: i64, b: i64) -> cachet::Result<Option<i64>>;
+
+    #[prepared("SELECT :a + @b + $c + :a")]
+    async fn named(&self, c: i64, a: i64, b: i64) -> cachet::Result<i64>;
+
+    #[prepared("SELECT '?', ':x', \"@y\", [$z] -- ?9\n /* :w */ WHERE ?1")]
+    async fn quoted(&self, flag: bool) -> cachet::Result<Option<String>>;
+
+    #[prepared("SELECT 1;")]
+    async fn trailing_semicolon(&self) -> cachet::Result<i64>;
+}
+
+fn main() {}
