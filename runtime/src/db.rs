@@ -6,9 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::pool::{
-    self, ConnectionSetup, LocalSetup, Manager, Pool, PoolCounters, PoolStats, Pooled,
-};
+use crate::pool::{ConnectionSetup, Connector, LocalSetup, Pool, PoolStats, Pooled};
 use crate::statement::{StatementRegistry, StatementStats};
 
 /// A database handle: a connection pool whose connections each cache their prepared statements,
@@ -31,8 +29,7 @@ pub struct Db {
 }
 
 pub(crate) struct DbInner {
-    pub(crate) pool: Pool,
-    pub(crate) pool_counters: PoolCounters,
+    pub(crate) pool: Arc<Pool>,
     pub(crate) statements: StatementRegistry,
     pub(crate) acquire_timeout: Duration,
     target: String,
@@ -130,17 +127,12 @@ impl Db {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub fn pool_stats(&self) -> PoolStats {
-        pool::stats(&self.inner.pool, &self.inner.pool_counters)
+        self.inner.pool.stats()
     }
 
     /// Takes a connection from the pool, waiting at most the acquire timeout.
     pub(crate) async fn acquire(&self) -> Result<Pooled> {
-        pool::acquire(
-            &self.inner.pool,
-            &self.inner.pool_counters,
-            self.inner.acquire_timeout,
-        )
-        .await
+        self.inner.pool.acquire(self.inner.acquire_timeout).await
     }
 }
 
@@ -326,7 +318,7 @@ impl DbBuilder {
             }
         };
         let registry = StatementRegistry::default();
-        let manager = Manager {
+        let connector = Connector {
             database,
             target: name.clone(),
             setup: ConnectionSetup {
@@ -336,18 +328,12 @@ impl DbBuilder {
             held: registry.held(),
         };
         let keeper = match target {
-            Target::Memory => Some(manager.connect().await?),
+            Target::Memory => Some(connector.connect().await?),
             _ => None,
         };
-        let pool = Pool::builder(manager)
-            .max_size(pool_size)
-            .runtime(deadpool::Runtime::Tokio1)
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the connection pool: {e}")))?;
         let db = Db {
             inner: Arc::new(DbInner {
-                pool,
-                pool_counters: PoolCounters::default(),
+                pool: Arc::new(Pool::new(connector, pool_size)),
                 statements: registry,
                 acquire_timeout: self.acquire_timeout.unwrap_or(Duration::from_secs(5)),
                 target: name,

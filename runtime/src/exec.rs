@@ -18,23 +18,43 @@ use crate::value::Encode;
 /// ```
 pub type Param<'a> = &'a (dyn Encode + Sync);
 
-/// The most rows a call may read; more is [`Error::TooManyRows`].
-#[derive(Clone, Copy)]
-pub(crate) enum Limit {
-    One,
-    All,
+/// Where the rows of one call go: a `Vec` for all of them, an `Option` for at most one (a second
+/// row is [`Error::TooManyRows`], found before it is decoded).
+pub(crate) trait Collect<T>: Default {
+    /// Whether another row would be one too many.
+    fn is_full(&self) -> bool;
+    fn push(&mut self, row: T);
+}
+
+impl<T> Collect<T> for Vec<T> {
+    fn is_full(&self) -> bool {
+        false
+    }
+
+    fn push(&mut self, row: T) {
+        Vec::push(self, row);
+    }
+}
+
+impl<T> Collect<T> for Option<T> {
+    fn is_full(&self) -> bool {
+        self.is_some()
+    }
+
+    fn push(&mut self, row: T) {
+        *self = Some(row);
+    }
 }
 
 impl Db {
     /// Runs `source` with `params` and reads its rows as `T`.
-    pub(crate) async fn fetch<T: FromRow>(
+    pub(crate) async fn fetch<T: FromRow, C: Collect<T>>(
         &self,
         source: Source<'_>,
         params: Vec<Value>,
-        limit: Limit,
-    ) -> Result<Vec<T>> {
+    ) -> Result<C> {
         let mut pooled = self.acquire().await?;
-        let conn = &mut *pooled;
+        let conn = pooled.get()?;
         let CachedStatement { stmt, columns, .. } = conn
             .statements
             .get(&conn.conn, source, &self.inner.statements)
@@ -45,9 +65,9 @@ impl Db {
             .await
             .map_err(|e| source.sql_error(e))?;
         let map = columns.for_type::<T>(&rows, source.name())?;
-        let mut out = Vec::new();
+        let mut out = C::default();
         while let Some(row) = rows.next().await.map_err(|e| source.sql_error(e))? {
-            if matches!(limit, Limit::One) && !out.is_empty() {
+            if out.is_full() {
                 return Err(Error::TooManyRows {
                     statement: source.name().to_owned(),
                 });
@@ -60,7 +80,7 @@ impl Db {
     /// Runs `source`, which must not return rows, and returns the number of rows it changed.
     pub(crate) async fn run(&self, source: Source<'_>, params: Vec<Value>) -> Result<u64> {
         let mut pooled = self.acquire().await?;
-        let conn = &mut *pooled;
+        let conn = pooled.get()?;
         let cached = conn
             .statements
             .get(&conn.conn, source, &self.inner.statements)
@@ -95,7 +115,7 @@ impl Db {
     /// ```
     pub async fn fetch_all<T: FromRow>(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<T>> {
         let values = encode_all(params)?;
-        self.fetch(Source::Dynamic(sql), values, Limit::All).await
+        self.fetch::<T, Vec<T>>(Source::Dynamic(sql), values).await
     }
 
     /// Runs dynamic SQL that returns at most one row.
@@ -117,10 +137,8 @@ impl Db {
         params: &[Param<'_>],
     ) -> Result<Option<T>> {
         let values = encode_all(params)?;
-        Ok(self
-            .fetch(Source::Dynamic(sql), values, Limit::One)
-            .await?
-            .pop())
+        self.fetch::<T, Option<T>>(Source::Dynamic(sql), values)
+            .await
     }
 
     /// Runs dynamic SQL that returns exactly one row.
@@ -138,10 +156,7 @@ impl Db {
     /// ```
     pub async fn fetch_one<T: FromRow>(&self, sql: &str, params: &[Param<'_>]) -> Result<T> {
         let values = encode_all(params)?;
-        one(
-            self.fetch(Source::Dynamic(sql), values, Limit::One).await?,
-            "dynamic",
-        )
+        one(self.fetch(Source::Dynamic(sql), values).await?, "dynamic")
     }
 
     /// Runs one dynamic statement that returns no rows and gives the number of rows changed.
@@ -177,8 +192,9 @@ impl Db {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub async fn execute_batch(&self, sql: &str) -> Result<()> {
-        let pooled = self.acquire().await?;
+        let mut pooled = self.acquire().await?;
         pooled
+            .get()?
             .conn
             .execute_batch(sql)
             .await
@@ -198,9 +214,9 @@ fn encode_all(params: &[Param<'_>]) -> Result<Vec<Value>> {
         .collect()
 }
 
-/// The only row of `rows`, or [`Error::NotFound`].
-pub(crate) fn one<T>(mut rows: Vec<T>, statement: &str) -> Result<T> {
-    rows.pop().ok_or_else(|| Error::NotFound {
+/// The only row, or [`Error::NotFound`].
+pub(crate) fn one<T>(row: Option<T>, statement: &str) -> Result<T> {
+    row.ok_or_else(|| Error::NotFound {
         statement: statement.to_owned(),
     })
 }

@@ -11,7 +11,7 @@ pub use crate::value::{Decode, Encode};
 pub use libsql::Value;
 
 use crate::error::Result;
-use crate::exec::{one, Limit};
+use crate::exec::one;
 use crate::statement::Source;
 
 /// Names the `Db` field for the generated code; a field of another type fails here with a
@@ -35,7 +35,7 @@ pub async fn fetch_all<T: FromRow>(
     site: &'static StatementSite,
     params: Vec<Value>,
 ) -> Result<Vec<T>> {
-    db.fetch(Source::Site(site), params, Limit::All).await
+    db.fetch::<T, Vec<T>>(Source::Site(site), params).await
 }
 
 /// `Result<Option<T>>` methods.
@@ -44,10 +44,7 @@ pub async fn fetch_optional<T: FromRow>(
     site: &'static StatementSite,
     params: Vec<Value>,
 ) -> Result<Option<T>> {
-    Ok(db
-        .fetch(Source::Site(site), params, Limit::One)
-        .await?
-        .pop())
+    db.fetch::<T, Option<T>>(Source::Site(site), params).await
 }
 
 /// `Result<T>` methods.
@@ -56,10 +53,7 @@ pub async fn fetch_one<T: FromRow>(
     site: &'static StatementSite,
     params: Vec<Value>,
 ) -> Result<T> {
-    one(
-        db.fetch(Source::Site(site), params, Limit::One).await?,
-        site.name(),
-    )
+    one(db.fetch(Source::Site(site), params).await?, site.name())
 }
 
 /// `Result<u64>` methods: rows changed.

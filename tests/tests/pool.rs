@@ -118,3 +118,28 @@ async fn opening_an_impossible_path_is_a_connect_error_naming_it() {
         .unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err}");
 }
+
+#[tokio::test]
+async fn a_connection_returned_inside_a_transaction_is_rolled_back_before_reuse() {
+    let db = cachet::Db::builder()
+        .memory()
+        .pool_size(1)
+        .open()
+        .await
+        .unwrap();
+    db.execute_batch(SCHEMA).await.unwrap();
+    // Raw SQL that opens a transaction and never ends it: the connection goes back dirty.
+    db.execute_batch("BEGIN; INSERT INTO items (id, name) VALUES (1, 'uncommitted');")
+        .await
+        .unwrap();
+    let items = Items { db };
+    assert_eq!(
+        items.count().await.unwrap(),
+        0,
+        "the open transaction was rolled back"
+    );
+    items.insert(2, "committed", 1, None).await.unwrap();
+    assert_eq!(items.count().await.unwrap(), 1);
+    let stats = items.db.pool_stats();
+    assert_eq!((stats.open, stats.idle), (1, 1));
+}
