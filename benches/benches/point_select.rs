@@ -14,7 +14,9 @@ use libsql::Value;
 const ROWS: i64 = 10_000;
 const SQL: &str = "SELECT id, task, reward FROM episodes WHERE id = ?1";
 
+/// Its fields are only handed to `black_box`.
 #[derive(FromRow, Debug)]
+#[allow(dead_code)]
 struct Episode {
     id: i64,
     task: String,

@@ -137,3 +137,26 @@ impl Parse for BodilessFn {
         Ok(BodilessFn { attrs, vis, sig })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    #[test]
+    fn expands_a_prepared_method() {
+        let out = super::expand(
+            quote!(),
+            quote! {
+                impl Store {
+                    #[prepared("SELECT id, task FROM episodes WHERE id = :id")]
+                    async fn episode(&self, id: Uuid) -> cachet::Result<Option<Episode>>;
+                }
+            },
+        )
+        .to_string();
+        assert!(out.contains("StatementSite :: new (\"Store::episode\""), "{out}");
+        assert!(out.contains("fetch_optional :: < Episode >"), "{out}");
+        assert!(!out.contains("compile_error"), "{out}");
+        println!("{out}");
+    }
+}
