@@ -154,7 +154,10 @@ mod tests {
             },
         )
         .to_string();
-        assert!(out.contains("StatementSite :: new (\"Store::episode\""), "{out}");
+        assert!(
+            out.contains("StatementSite :: new (\"Store::episode\""),
+            "{out}"
+        );
         assert!(out.contains("fetch_optional :: < Episode >"), "{out}");
         assert!(!out.contains("compile_error"), "{out}");
         println!("{out}");
