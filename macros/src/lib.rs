@@ -13,6 +13,7 @@ mod from_row;
 mod prepared;
 mod sql;
 mod storage;
+mod transactional;
 
 use proc_macro::TokenStream;
 
@@ -25,7 +26,19 @@ pub fn storage(args: TokenStream, item: TokenStream) -> TokenStream {
 /// See `cachet::prepared`: only meaningful inside `#[cachet::storage]`, which consumes it.
 #[proc_macro_attribute]
 pub fn prepared(args: TokenStream, item: TokenStream) -> TokenStream {
-    prepared::outside_storage(args.into(), item.into()).into()
+    prepared::outside_storage_named("prepared", args.into(), item.into()).into()
+}
+
+/// See `cachet::batch`: only meaningful inside `#[cachet::storage]`, which consumes it.
+#[proc_macro_attribute]
+pub fn batch(args: TokenStream, item: TokenStream) -> TokenStream {
+    prepared::outside_storage_named("batch", args.into(), item.into()).into()
+}
+
+/// See `cachet::transactional`: only meaningful inside `#[cachet::storage]`, which consumes it.
+#[proc_macro_attribute]
+pub fn transactional(args: TokenStream, item: TokenStream) -> TokenStream {
+    prepared::outside_storage_named("transactional", args.into(), item.into()).into()
 }
 
 /// See `cachet::FromRow`.

@@ -32,6 +32,10 @@ pub(crate) struct DbInner {
     pub(crate) pool: Arc<Pool>,
     pub(crate) statements: StatementRegistry,
     pub(crate) acquire_timeout: Duration,
+    /// How long a write waits for SQLite's write lock (retried asynchronously, see `busy`).
+    pub(crate) busy_timeout: Duration,
+    /// WAL file databases: a read never meets `SQLITE_BUSY`, so reads skip the retry loop.
+    pub(crate) reads_never_busy: bool,
     target: String,
     /// Keeps a `Db::memory()` database alive while the pool's connections come and go.
     _keeper: Option<libsql::Connection>,
@@ -130,10 +134,24 @@ impl Db {
         self.inner.pool.stats()
     }
 
+    pub(crate) fn busy_timeout(&self) -> Duration {
+        self.inner.busy_timeout
+    }
+
+    /// This handle's identity: equal for clones, different for separately opened `Db`s.
+    pub(crate) fn id(&self) -> usize {
+        Arc::as_ptr(&self.inner) as usize
+    }
+
     /// Takes a connection from the pool, waiting at most the acquire timeout.
     pub(crate) async fn acquire(&self) -> Result<Pooled> {
         self.inner.pool.acquire(self.inner.acquire_timeout).await
     }
+}
+
+enum TargetKind {
+    Wal,
+    Other,
 }
 
 /// Where a [`DbBuilder`] connects.
@@ -203,6 +221,7 @@ pub struct DbBuilder {
     busy_timeout: Option<Duration>,
     statement_capacity: Option<usize>,
     synchronous: Synchronous,
+    read_only: bool,
 }
 
 /// Unique names for `Db::memory()` databases, so two `Db`s never share one.
@@ -244,7 +263,8 @@ impl DbBuilder {
         self
     }
 
-    /// How long SQLite retries a locked database before the statement fails with `SQLITE_BUSY`.
+    /// How long a write waits for the database's write lock before it fails with `SQLITE_BUSY`.
+    /// cachet waits asynchronously (the thread keeps running other tasks); see `docs/transactions.md`.
     pub fn busy_timeout(mut self, timeout: Duration) -> Self {
         self.busy_timeout = Some(timeout);
         self
@@ -260,6 +280,13 @@ impl DbBuilder {
     /// Durability of commits on local databases (see [`Synchronous`]).
     pub fn synchronous(mut self, synchronous: Synchronous) -> Self {
         self.synchronous = synchronous;
+        self
+    }
+
+    /// Opens a local database read-only: every write fails with a clear `Error::Sql`
+    /// ("attempt to write a readonly database"). The file must exist.
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
         self
     }
 
@@ -280,16 +307,20 @@ impl DbBuilder {
             Some(n) => n,
             None => default_pool_size(),
         };
+        let busy_timeout = self.busy_timeout.unwrap_or(Duration::from_secs(5));
+        let target_kind = match &target {
+            Target::File(_) if !self.read_only => TargetKind::Wal,
+            _ => TargetKind::Other,
+        };
         let local = LocalSetup {
-            busy_timeout: self.busy_timeout.unwrap_or(Duration::from_secs(5)),
-            wal: matches!(target, Target::File(_)),
+            wal: matches!(target, Target::File(_)) && !self.read_only,
             synchronous: self.synchronous.pragma(),
         };
         let (database, name, local) = match &target {
             Target::File(path) => {
                 let name = path.display().to_string();
                 (
-                    local_database(path.as_os_str(), &name).await?,
+                    local_database(path.as_os_str(), &name, self.read_only).await?,
                     name,
                     Some(local),
                 )
@@ -300,7 +331,7 @@ impl DbBuilder {
                 // by name, with normal locking (busy timeout applies, unlike shared-cache mode).
                 let name = format!("file:/cachet-{}-{n}?vfs=memdb", std::process::id());
                 (
-                    local_database(name.as_ref(), &name).await?,
+                    local_database(name.as_ref(), &name, self.read_only).await?,
                     name,
                     Some(local),
                 )
@@ -336,6 +367,8 @@ impl DbBuilder {
                 pool: Arc::new(Pool::new(connector, pool_size)),
                 statements: registry,
                 acquire_timeout: self.acquire_timeout.unwrap_or(Duration::from_secs(5)),
+                busy_timeout,
+                reads_never_busy: matches!(target_kind, TargetKind::Wal),
                 target: name,
                 _keeper: keeper,
             }),
@@ -346,8 +379,18 @@ impl DbBuilder {
     }
 }
 
-async fn local_database(path: &std::ffi::OsStr, name: &str) -> Result<libsql::Database> {
+async fn local_database(
+    path: &std::ffi::OsStr,
+    name: &str,
+    read_only: bool,
+) -> Result<libsql::Database> {
+    let flags = if read_only {
+        libsql::OpenFlags::SQLITE_OPEN_READ_ONLY
+    } else {
+        libsql::OpenFlags::default()
+    };
     libsql::Builder::new_local(path)
+        .flags(flags)
         .build()
         .await
         .map_err(|source| Error::Connect {

@@ -3,10 +3,12 @@
 use libsql::params::Params;
 use libsql::Value;
 
+use crate::busy;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::row::{FromRow, RowRef};
 use crate::statement::{CachedStatement, ResetOnDrop, Source};
+use crate::tx::Lease;
 use crate::value::Encode;
 
 /// One parameter of a dynamic statement; build a list with [`params!`](crate::params!).
@@ -47,14 +49,39 @@ impl<T> Collect<T> for Option<T> {
 }
 
 impl Db {
-    /// Runs `source` with `params` and reads its rows as `T`.
+    /// Runs `source` with `params` and reads its rows as `T`; a write in autocommit mode waits
+    /// for the write lock (see `busy`).
     pub(crate) async fn fetch<T: FromRow, C: Collect<T>>(
         &self,
         source: Source<'_>,
         params: Vec<Value>,
     ) -> Result<C> {
-        let mut pooled = self.acquire().await?;
-        let conn = pooled.get()?;
+        let lease = self.lease().await?;
+        if lease.in_transaction() || (self.inner.reads_never_busy && !source.may_write()) {
+            return self.fetch_once(lease, source, params).await;
+        }
+        let mut lease = Some(lease);
+        busy::retry(self.inner.busy_timeout, || {
+            let lease = lease.take();
+            let params = params.clone();
+            async move {
+                let lease = match lease {
+                    Some(lease) => lease,
+                    None => self.lease().await?,
+                };
+                self.fetch_once(lease, source, params).await
+            }
+        })
+        .await
+    }
+
+    async fn fetch_once<T: FromRow, C: Collect<T>>(
+        &self,
+        mut lease: Lease,
+        source: Source<'_>,
+        params: Vec<Value>,
+    ) -> Result<C> {
+        let conn = lease.get()?;
         let CachedStatement { stmt, columns, .. } = conn
             .statements
             .get(&conn.conn, source, &self.inner.statements)
@@ -77,10 +104,35 @@ impl Db {
         Ok(out)
     }
 
-    /// Runs `source`, which must not return rows, and returns the number of rows it changed.
+    /// Runs `source`, which must not return rows, and returns the number of rows it changed; in
+    /// autocommit mode it waits for the write lock (see `busy`).
     pub(crate) async fn run(&self, source: Source<'_>, params: Vec<Value>) -> Result<u64> {
-        let mut pooled = self.acquire().await?;
-        let conn = pooled.get()?;
+        let lease = self.lease().await?;
+        if lease.in_transaction() {
+            return self.run_once(lease, source, params).await;
+        }
+        let mut lease = Some(lease);
+        busy::retry(self.inner.busy_timeout, || {
+            let lease = lease.take();
+            let params = params.clone();
+            async move {
+                let lease = match lease {
+                    Some(lease) => lease,
+                    None => self.lease().await?,
+                };
+                self.run_once(lease, source, params).await
+            }
+        })
+        .await
+    }
+
+    async fn run_once(
+        &self,
+        mut lease: Lease,
+        source: Source<'_>,
+        params: Vec<Value>,
+    ) -> Result<u64> {
+        let conn = lease.get()?;
         let cached = conn
             .statements
             .get(&conn.conn, source, &self.inner.statements)
@@ -192,14 +244,17 @@ impl Db {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub async fn execute_batch(&self, sql: &str) -> Result<()> {
-        let mut pooled = self.acquire().await?;
-        pooled
-            .get()?
-            .conn
-            .execute_batch(sql)
-            .await
-            .map_err(|e| Source::Dynamic(sql).sql_error(e))?;
-        Ok(())
+        let mut lease = self.lease().await?;
+        let conn = &lease.get()?.conn;
+        // Statements of a batch cannot be retried one by one (earlier ones are applied), so this
+        // one call lets SQLite wait for locks itself, on this thread.
+        let sql_error = |e| Source::Dynamic(sql).sql_error(e);
+        conn.busy_timeout(self.inner.busy_timeout)
+            .map_err(sql_error)?;
+        let result = conn.execute_batch(sql).await.map(drop).map_err(sql_error);
+        conn.busy_timeout(std::time::Duration::ZERO)
+            .map_err(sql_error)?;
+        result
     }
 }
 

@@ -38,12 +38,14 @@
 //! (as libSQL itself does); a point query takes a few microseconds.
 #![warn(missing_docs)]
 
+mod busy;
 mod db;
 mod error;
 mod exec;
 mod pool;
 mod row;
 mod statement;
+mod tx;
 mod value;
 
 #[doc(hidden)]
@@ -57,7 +59,8 @@ pub use libsql::Value;
 pub use pool::PoolStats;
 pub use row::{FromRow, RowRef, RowShape};
 pub use statement::{StatementRow, StatementStats};
+pub use tx::{Transaction, TxMode};
 pub use value::{Decode, Encode};
 
 #[doc(inline)]
-pub use cachet_macros::{prepared, storage, FromRow};
+pub use cachet_macros::{batch, prepared, storage, transactional, FromRow};

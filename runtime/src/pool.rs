@@ -26,7 +26,6 @@ pub(crate) struct ConnectionSetup {
 
 #[derive(Debug, Clone)]
 pub(crate) struct LocalSetup {
-    pub(crate) busy_timeout: Duration,
     pub(crate) wal: bool,
     pub(crate) synchronous: &'static str,
 }
@@ -35,6 +34,8 @@ pub(crate) struct LocalSetup {
 pub(crate) struct Connection {
     pub(crate) conn: libsql::Connection,
     pub(crate) statements: StatementCache,
+    /// Savepoints open on this connection (nested transactions).
+    pub(crate) savepoints: usize,
 }
 
 /// Opens connections for the pool.
@@ -57,7 +58,8 @@ impl Connector {
     pub(crate) async fn connect(&self) -> Result<libsql::Connection> {
         let conn = self.database.connect().map_err(|e| self.connect_error(e))?;
         if let Some(local) = &self.setup.local {
-            conn.busy_timeout(local.busy_timeout)
+            // SQLite's busy handler would sleep on an executor thread; cachet retries itself.
+            conn.busy_timeout(Duration::ZERO)
                 .map_err(|e| self.connect_error(e))?;
             if local.wal {
                 // journal_mode answers with a row; read it so the statement finishes.
@@ -87,6 +89,7 @@ impl Connector {
         Ok(Connection {
             conn: self.connect().await?,
             statements: StatementCache::new(self.setup.statement_capacity, Arc::clone(&self.held)),
+            savepoints: 0,
         })
     }
 }
@@ -173,7 +176,9 @@ impl Pool {
     async fn clean(&self, dirty: Connection) -> Result<Connection> {
         let _ = dirty.conn.execute("ROLLBACK", ()).await;
         if dirty.conn.is_autocommit() {
-            return Ok(dirty);
+            let mut clean = dirty;
+            clean.savepoints = 0;
+            return Ok(clean);
         }
         drop(dirty);
         self.open.fetch_sub(1, Relaxed);
@@ -212,6 +217,15 @@ impl Pooled {
         self.conn
             .as_mut()
             .ok_or_else(|| Error::Config("pooled connection used after release".into()))
+    }
+}
+
+impl Pooled {
+    /// Closes the connection instead of returning it (it could not be cleaned).
+    pub(crate) fn discard(&mut self) {
+        if self.conn.take().is_some() {
+            self.pool.open.fetch_sub(1, Relaxed);
+        }
     }
 }
 

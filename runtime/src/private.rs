@@ -7,6 +7,7 @@ pub use crate::db::Db;
 pub use crate::error::Error;
 pub use crate::row::{FromRow, RowRef, RowShape};
 pub use crate::statement::StatementSite;
+pub use crate::tx::TxMode;
 pub use crate::value::{Decode, Encode};
 pub use libsql::Value;
 
@@ -64,4 +65,44 @@ pub async fn execute(db: &Db, site: &'static StatementSite, params: Vec<Value>) 
 /// `Result<()>` methods.
 pub async fn execute_unit(db: &Db, site: &'static StatementSite, params: Vec<Value>) -> Result<()> {
     db.run(Source::Site(site), params).await.map(drop)
+}
+
+/// The return type of a `#[batch]` / `#[transactional]` method: a `Result` whose error can hold
+/// a `cachet::Error`. Naming it in full (`transaction::<ReturnType, _>`) tells the compiler the
+/// type of the body's `?` without a `let` that would warn about unreachable code.
+#[diagnostic::on_unimplemented(
+    message = "`#[batch]` / `#[transactional]` methods return `Result<T, E>` with `E: From<cachet::Error>`, not `{Self}`",
+    label = "`Ok` commits and `Err` rolls back, so the method must return a `Result`"
+)]
+pub trait TxOutcome {
+    /// The success value.
+    type Ok;
+    /// The error, which can hold a `cachet::Error`.
+    type Err: ::core::convert::From<crate::error::Error>;
+    /// As a `Result`.
+    fn into_result(self) -> ::core::result::Result<Self::Ok, Self::Err>;
+    /// From a `Result`.
+    fn from_result(result: ::core::result::Result<Self::Ok, Self::Err>) -> Self;
+}
+
+impl<T, E: ::core::convert::From<crate::error::Error>> TxOutcome for ::core::result::Result<T, E> {
+    type Ok = T;
+    type Err = E;
+
+    fn into_result(self) -> Self {
+        self
+    }
+
+    fn from_result(result: Self) -> Self {
+        result
+    }
+}
+
+/// `#[batch]` / `#[transactional]` methods: the body runs in a transaction on `db`.
+pub async fn transaction<R, F>(db: Db, mode: TxMode, body: F) -> R
+where
+    F: ::core::future::Future<Output = R>,
+    R: TxOutcome,
+{
+    R::from_result(crate::tx::run(&db, mode, async move { body.await.into_result() }).await)
 }

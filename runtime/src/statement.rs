@@ -24,15 +24,18 @@ const UNASSIGNED: usize = usize::MAX;
 pub struct StatementSite {
     name: &'static str,
     sql: &'static str,
+    may_write: bool,
     id: AtomicUsize,
 }
 
 impl StatementSite {
-    /// A site that gets its id the first time it runs.
-    pub const fn new(name: &'static str, sql: &'static str) -> Self {
+    /// A site that gets its id the first time it runs. `may_write` is false only for statements
+    /// the macro knows to be reads (SELECT, VALUES).
+    pub const fn new(name: &'static str, sql: &'static str, may_write: bool) -> Self {
         StatementSite {
             name,
             sql,
+            may_write,
             id: AtomicUsize::new(UNASSIGNED),
         }
     }
@@ -88,6 +91,17 @@ impl Source<'_> {
         match self {
             Source::Site(site) => site.sql,
             Source::Dynamic(sql) => sql,
+        }
+    }
+
+    /// Whether the statement may need the write lock (and so may meet `SQLITE_BUSY`).
+    pub(crate) fn may_write(&self) -> bool {
+        match self {
+            Source::Site(site) => site.may_write,
+            Source::Dynamic(sql) => {
+                let first = sql.trim_start().get(..6).unwrap_or("");
+                !(first.eq_ignore_ascii_case("select") || first.eq_ignore_ascii_case("values"))
+            }
         }
     }
 

@@ -8,6 +8,16 @@ use std::time::Duration;
 use cachet::Error;
 use common::*;
 
+trait InUse {
+    fn pool_in_use(&self) -> usize;
+}
+
+impl InUse for Items {
+    fn pool_in_use(&self) -> usize {
+        self.db.pool_stats().in_use
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_tasks_on_a_pool_of_four_all_succeed() {
     let dir = tempfile::tempdir().unwrap();
@@ -45,27 +55,30 @@ async fn two_hundred_tasks_on_a_pool_of_four_all_succeed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_exhausted_pool_times_out_instead_of_hanging() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("locked.db");
     let timeout = Duration::from_millis(100);
     let db = cachet::Db::builder()
-        .file(&path)
+        .file(dir.path().join("held.db"))
         .pool_size(1)
         .acquire_timeout(timeout)
-        .busy_timeout(Duration::from_secs(3))
         .open()
         .await
         .unwrap();
     db.execute_batch(SCHEMA).await.unwrap();
     let items = Arc::new(Items { db });
 
-    // Another connection holds the write lock, so an insert waits in SQLite's busy handler while
-    // holding the pool's only connection.
-    let raw = libsql::Builder::new_local(&path).build().await.unwrap();
-    let locker = raw.connect().unwrap();
-    locker.execute("BEGIN IMMEDIATE", ()).await.unwrap();
-    let writer = {
+    // A transaction holds the pool's only connection until told to finish.
+    let (finish, finished) = tokio::sync::oneshot::channel::<()>();
+    let holder = {
         let items = Arc::clone(&items);
-        tokio::spawn(async move { items.insert(1, "late", 1, None).await })
+        tokio::spawn(async move {
+            let db = items.db.clone();
+            db.transaction(|_| async move {
+                items.insert(1, "held", 1, None).await?;
+                let _ = finished.await;
+                Ok::<_, Error>(())
+            })
+            .await
+        })
     };
     for _ in 0..1000 {
         if items.db.pool_stats().in_use == 1 {
@@ -76,7 +89,7 @@ async fn an_exhausted_pool_times_out_instead_of_hanging() {
     assert_eq!(
         items.db.pool_stats().in_use,
         1,
-        "the writer never took the connection"
+        "the transaction never took the connection"
     );
 
     let err = items.count().await.unwrap_err();
@@ -91,12 +104,81 @@ async fn an_exhausted_pool_times_out_instead_of_hanging() {
         err.to_string().contains("pool_size"),
         "the message says what to do: {err}"
     );
-    assert_eq!(items.db.pool_stats().timeouts, 1);
+    let stats = items.db.pool_stats();
+    assert_eq!((stats.timeouts, stats.waits), (1, 1));
 
-    // Release the lock: the writer finishes and the pool works again.
-    locker.execute("COMMIT", ()).await.unwrap();
-    writer.await.unwrap().unwrap();
+    // Let the transaction finish: the pool works again.
+    finish.send(()).unwrap();
+    holder.await.unwrap().unwrap();
     assert_eq!(items.count().await.unwrap(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_waits_for_the_lock_without_blocking_its_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("locked.db");
+    let db = cachet::Db::builder()
+        .file(&path)
+        .busy_timeout(Duration::from_secs(10))
+        .open()
+        .await
+        .unwrap();
+    db.execute_batch(SCHEMA).await.unwrap();
+    let items = Arc::new(Items { db });
+
+    // Another connection holds the write lock.
+    let raw = libsql::Builder::new_local(&path).build().await.unwrap();
+    let locker = raw.connect().unwrap();
+    locker.execute("BEGIN IMMEDIATE", ()).await.unwrap();
+    let writer = {
+        let items = Arc::clone(&items);
+        tokio::spawn(async move { items.insert(1, "late", 1, None).await })
+    };
+    // While the writer waits, this runtime (two threads) keeps running other tasks, many times
+    // over: SQLite's own busy handler would have put a thread to sleep.
+    let ticks = tokio::spawn(async {
+        for _ in 0..200 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    });
+    ticks.await.unwrap();
+    assert!(
+        !writer.is_finished(),
+        "the writer is still waiting for the lock"
+    );
+    assert_eq!(items.count().await.unwrap(), 0, "reads go on meanwhile");
+
+    locker.execute("COMMIT", ()).await.unwrap();
+    assert_eq!(writer.await.unwrap().unwrap(), 1);
+    assert_eq!(items.count().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_writer_gives_up_after_the_busy_timeout_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("locked.db");
+    let busy = Duration::from_millis(50);
+    let db = cachet::Db::builder()
+        .file(&path)
+        .busy_timeout(busy)
+        .open()
+        .await
+        .unwrap();
+    db.execute_batch(SCHEMA).await.unwrap();
+    let items = Items { db };
+    let raw = libsql::Builder::new_local(&path).build().await.unwrap();
+    let locker = raw.connect().unwrap();
+    locker.execute("BEGIN IMMEDIATE", ()).await.unwrap();
+    let started = std::time::Instant::now();
+    let err = items.insert(1, "late", 1, None).await.unwrap_err();
+    assert!(
+        started.elapsed() >= busy,
+        "gave up after {:?}",
+        started.elapsed()
+    );
+    assert!(err.to_string().contains("database is locked"), "{err}");
+    locker.execute("ROLLBACK", ()).await.unwrap();
+    assert_eq!(items.pool_in_use(), 0);
 }
 
 #[tokio::test]

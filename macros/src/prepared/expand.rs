@@ -7,6 +7,7 @@ use syn::spanned::Spanned;
 use super::ast::{Method, ReturnShape};
 use super::valid::{validate, Bindings};
 use crate::errors::Errors;
+use crate::sql::Kind;
 
 /// The method with its generated body, or its signature with a placeholder body plus the errors.
 pub(crate) fn expand(method: &Method, db: &TokenStream, self_name: &str) -> TokenStream {
@@ -55,6 +56,7 @@ fn body(
         ..
     } = method;
     let name = format!("{self_name}::{}", sig.ident);
+    let may_write = !matches!(method.scan.kind, Kind::Query);
     let values = bindings.iter().map(|&position| {
         let ident = &params[position].ident;
         let label = ident.to_string();
@@ -81,7 +83,7 @@ fn body(
         #(#attrs)*
         #vis #sig {
             static __CACHET_STATEMENT: ::cachet::__private::StatementSite =
-                ::cachet::__private::StatementSite::new(#name, #sql);
+                ::cachet::__private::StatementSite::new(#name, #sql, #may_write);
             let __cachet_db: &::cachet::__private::Db = ::cachet::__private::db(&self.#db);
             let __cachet_params: ::std::vec::Vec<::cachet::__private::Value> =
                 ::std::vec![#(#values),*];

@@ -13,9 +13,14 @@ pub(crate) use ast::Method;
 pub(crate) use attr::{is_prepared, PreparedAttr};
 pub(crate) use expand::{expand, fallback};
 
-/// `#[prepared]` used on its own: it only works inside a `#[cachet::storage]` impl, which reads
-/// and removes it. Emit the item unchanged plus an error that says so.
-pub(crate) fn outside_storage(args: TokenStream, item: TokenStream) -> TokenStream {
+/// A method attribute (`#[prepared]`, `#[batch]`, ...) used on its own: it only works inside a
+/// `#[cachet::storage]` impl, which reads and removes it. Emit the item unchanged plus an error
+/// that says so.
+pub(crate) fn outside_storage_named(
+    name: &str,
+    args: TokenStream,
+    item: TokenStream,
+) -> TokenStream {
     let span = args
         .clone()
         .into_iter()
@@ -23,8 +28,10 @@ pub(crate) fn outside_storage(args: TokenStream, item: TokenStream) -> TokenStre
         .map_or_else(proc_macro2::Span::call_site, |t| t.span());
     let error = syn::Error::new(
         span,
-        "`#[prepared]` only works on methods of an impl block marked `#[cachet::storage]`, \
-         which finds the `Db` for the generated body; add `#[cachet::storage]` above the `impl`",
+        format!(
+            "`#[{name}]` only works on methods of an impl block marked `#[cachet::storage]`, \
+             which finds the `Db` for the generated code; add `#[cachet::storage]` above the `impl`"
+        ),
     )
     .into_compile_error();
     quote! { #error #item }

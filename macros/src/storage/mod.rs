@@ -10,6 +10,7 @@ use syn::{Attribute, ImplItem, ItemImpl, Signature, Token, Visibility};
 
 use crate::errors::Errors;
 use crate::prepared::{self, is_prepared, Method, PreparedAttr};
+use crate::transactional::{self, is_transactional, TransactionalAttr};
 use args::StorageArgs;
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -44,9 +45,10 @@ fn with_error(mut tokens: TokenStream, error: syn::Error) -> TokenStream {
 fn expand_item(item: ImplItem, db: &TokenStream, self_name: &str) -> ImplItem {
     match item {
         ImplItem::Fn(mut f) => {
-            let prepared: Vec<Attribute> = take_prepared(&mut f.attrs);
+            let prepared: Vec<Attribute> = take(&mut f.attrs, is_prepared);
+            let transactional: Vec<Attribute> = take(&mut f.attrs, is_transactional);
             match prepared.first() {
-                None => ImplItem::Fn(f),
+                None => ImplItem::Verbatim(expand_transactional(f, &transactional, db)),
                 Some(attr) => {
                     let error = syn::Error::new_spanned(
                         attr,
@@ -66,15 +68,45 @@ fn expand_item(item: ImplItem, db: &TokenStream, self_name: &str) -> ImplItem {
     }
 }
 
-fn take_prepared(attrs: &mut Vec<Attribute>) -> Vec<Attribute> {
-    let (prepared, rest) = std::mem::take(attrs).into_iter().partition(is_prepared);
+/// Removes and returns the attributes that `which` selects.
+fn take(attrs: &mut Vec<Attribute>, which: fn(&Attribute) -> bool) -> Vec<Attribute> {
+    let (taken, rest) = std::mem::take(attrs).into_iter().partition(which);
     *attrs = rest;
-    prepared
+    taken
+}
+
+/// A method with a body: wrapped in a transaction when it has `#[batch]` / `#[transactional]`.
+fn expand_transactional(f: syn::ImplItemFn, attrs: &[Attribute], db: &TokenStream) -> TokenStream {
+    let Some(first) = attrs.first() else {
+        return f.into_token_stream();
+    };
+    let mut errors = Errors::default();
+    for extra in &attrs[1..] {
+        errors.push(syn::Error::new_spanned(
+            extra,
+            "a method runs in one transaction: keep one `#[batch]` or `#[transactional]`",
+        ));
+    }
+    let tokens = match (errors.take(TransactionalAttr::from_attr(first)), &f) {
+        (Some(attr), f) => transactional::expand(f.clone(), &attr, db),
+        (None, f) => f.into_token_stream(),
+    };
+    match errors.finish() {
+        Ok(()) => tokens,
+        Err(error) => with_error(tokens, error),
+    }
 }
 
 fn expand_bodiless(mut f: BodilessFn, db: &TokenStream, self_name: &str) -> TokenStream {
     let mut errors = Errors::default();
-    let prepared = take_prepared(&mut f.attrs);
+    let prepared = take(&mut f.attrs, is_prepared);
+    for attr in take(&mut f.attrs, is_transactional) {
+        errors.push(syn::Error::new_spanned(
+            attr,
+            "`#[batch]` / `#[transactional]` wrap a method's own body in a transaction, and this \
+             method has none; a single `#[prepared]` statement is atomic by itself",
+        ));
+    }
     for extra in prepared.iter().skip(1) {
         errors.push(syn::Error::new_spanned(
             extra,

@@ -1,0 +1,79 @@
+//! Code generation for `#[batch]` / `#[transactional]`.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::{FnArg, ImplItemFn, ReturnType, Type};
+
+use super::attr::TransactionalAttr;
+
+/// The method with its body wrapped in `::cachet::__private::transaction`, or the method unchanged
+/// plus an error.
+pub(crate) fn expand(
+    mut method: ImplItemFn,
+    attr: &TransactionalAttr,
+    db: &TokenStream,
+) -> TokenStream {
+    if let Err(error) = validate(&method, attr) {
+        let mut tokens = method.into_token_stream();
+        tokens.extend(error.into_compile_error());
+        return tokens;
+    }
+    let block = &method.block;
+    let mode = Ident::new(attr.mode.variant(), Span::call_site());
+    // Naming the return type fixes the body's output type, so `?` inside it knows its target.
+    let output = match &method.sig.output {
+        ReturnType::Type(_, ty) if !contains_impl_trait(ty) => quote!(#ty),
+        _ => quote!(_),
+    };
+    // Spanned on the return type: a type that is not a `Result` is reported once, under it.
+    let span = match &method.sig.output {
+        ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
+        ReturnType::Default => method.sig.ident.span(),
+    };
+    let call = quote_spanned! {span=>
+        ::cachet::__private::transaction::<#output, _>(
+            ::core::clone::Clone::clone(::cachet::__private::db(&self.#db)),
+            ::cachet::__private::TxMode::#mode,
+            async move #block,
+        )
+        .await
+    };
+    let wrapped: syn::Block = syn::parse_quote!({ #call });
+    method.block = wrapped;
+    method.into_token_stream()
+}
+
+fn validate(method: &ImplItemFn, attr: &TransactionalAttr) -> syn::Result<()> {
+    let name = attr.name;
+    let sig = &method.sig;
+    if sig.asyncness.is_none() {
+        return Err(syn::Error::new_spanned(
+            sig.fn_token,
+            format!("`#[{name}]` methods must be `async fn`: the transaction awaits the database"),
+        ));
+    }
+    if !matches!(sig.inputs.first(), Some(FnArg::Receiver(_))) {
+        return Err(syn::Error::new_spanned(
+            &sig.ident,
+            format!(
+                "`#[{name}]` methods take `&self`: the transaction finds the `Db` through `self`"
+            ),
+        ));
+    }
+    if let ReturnType::Default = sig.output {
+        return Err(syn::Error::new_spanned(
+            &sig.ident,
+            format!(
+                "`#[{name}]` methods return `Result<T, E>` (with `E: From<cachet::Error>`): `Ok` \
+                 commits, `Err` rolls back; add `-> cachet::Result<...>`"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn contains_impl_trait(ty: &Type) -> bool {
+    ty.to_token_stream()
+        .into_iter()
+        .any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "impl"))
+}

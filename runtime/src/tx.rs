@@ -1,0 +1,365 @@
+//! Transactions: one pooled connection, placed in a task-local scope so that every call on the
+//! same `Db` made while the transaction's future runs (directly or through other methods) uses it.
+//!
+//! Commit on `Ok`, roll back on `Err`, on panic and when the future is dropped (cancellation).
+//! Nested transactions on the same `Db` are savepoints.
+
+use std::future::Future;
+use std::ops::Deref;
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::{Context, Waker};
+
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use crate::busy;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::pool::{Connection, Pooled};
+
+/// How a transaction takes its locks (`BEGIN DEFERRED | IMMEDIATE | EXCLUSIVE`).
+///
+/// ```
+/// assert_eq!(cachet::TxMode::default(), cachet::TxMode::Immediate);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TxMode {
+    /// Locks are taken by the first read or write. A read transaction that later writes can fail
+    /// with `SQLITE_BUSY` without waiting, if another connection wrote in between.
+    Deferred,
+    /// The default: the write lock is taken at `BEGIN`, where the busy timeout applies, so a
+    /// transaction that writes never fails half-way for lack of it.
+    #[default]
+    Immediate,
+    /// As `Immediate`; in WAL mode the two are the same.
+    Exclusive,
+}
+
+impl TxMode {
+    fn begin(self) -> &'static str {
+        match self {
+            TxMode::Deferred => "BEGIN DEFERRED",
+            TxMode::Immediate => "BEGIN IMMEDIATE",
+            TxMode::Exclusive => "BEGIN EXCLUSIVE",
+        }
+    }
+}
+
+tokio::task_local! {
+    /// The transactions open in this task, innermost last.
+    static SCOPE: Vec<Arc<Active>>;
+}
+
+/// An open transaction: its `Db` (by identity) and its connection.
+pub(crate) struct Active {
+    db: usize,
+    conn: Arc<Mutex<Pooled>>,
+}
+
+/// The open transaction of `db` in this task, if any.
+pub(crate) fn current(db: &Db) -> Option<Arc<Mutex<Pooled>>> {
+    let id = db.id();
+    SCOPE
+        .try_with(|scope| {
+            scope
+                .iter()
+                .rev()
+                .find(|active| active.db == id)
+                .map(|active| Arc::clone(&active.conn))
+        })
+        .ok()
+        .flatten()
+}
+
+/// A connection for one statement: the task's transaction on this `Db`, or one from the pool.
+pub(crate) enum Lease {
+    Pool(Pooled),
+    Transaction(OwnedMutexGuard<Pooled>),
+}
+
+impl Lease {
+    pub(crate) fn in_transaction(&self) -> bool {
+        matches!(self, Lease::Transaction(_))
+    }
+
+    pub(crate) fn get(&mut self) -> Result<&mut Connection> {
+        match self {
+            Lease::Pool(pooled) => pooled.get(),
+            Lease::Transaction(guard) => guard.get(),
+        }
+    }
+}
+
+async fn exec(pooled: &mut Pooled, sql: &'static str) -> Result<()> {
+    let result = pooled.get()?.conn.execute(sql, ()).await;
+    sql_result(result, sql)
+}
+
+fn sql_result(result: libsql::Result<u64>, sql: &str) -> Result<()> {
+    result.map(drop).map_err(|source| Error::Sql {
+        statement: "transaction".into(),
+        sql: sql.into(),
+        source,
+    })
+}
+
+/// Ends the transaction, if nothing else did, when dropped: the path taken on panic and on
+/// cancellation. A local connection rolls back right here; a remote one that cannot do it without
+/// waiting goes back to the pool still inside its transaction, and the next checkout rolls it back.
+struct RollbackOnDrop {
+    conn: Option<Arc<Mutex<Pooled>>>,
+    savepoint: Option<String>,
+}
+
+impl RollbackOnDrop {
+    fn disarm(&mut self) -> Option<Arc<Mutex<Pooled>>> {
+        self.conn.take()
+    }
+}
+
+impl Drop for RollbackOnDrop {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else { return };
+        // Inner futures are dropped before this guard, so nobody holds the lock.
+        let Ok(mut pooled) = conn.try_lock() else {
+            return;
+        };
+        let Ok(connection) = pooled.get() else { return };
+        let undo = match &self.savepoint {
+            Some(name) => {
+                connection.savepoints = connection.savepoints.saturating_sub(1);
+                format!("ROLLBACK TO {name}; RELEASE {name}")
+            }
+            None => "ROLLBACK".to_owned(),
+        };
+        // Nothing can be awaited in `drop`: poll once. A local connection finishes at once; a
+        // remote one that would wait is left for the next checkout to roll back.
+        let mut fut = pin!(connection.conn.execute_batch(&undo));
+        let _ = fut.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+    }
+}
+
+/// Runs `body` inside a transaction on `db` (a savepoint when this task already has one on `db`).
+pub(crate) async fn run<T, E, F>(db: &Db, mode: TxMode, body: F) -> std::result::Result<T, E>
+where
+    F: Future<Output = std::result::Result<T, E>>,
+    E: From<Error>,
+{
+    // Boxed: a transaction's body holds whole call trees, and nested transactions nest them;
+    // on the heap they cost one allocation per transaction instead of deep poll frames.
+    let body = Box::pin(body);
+    match current(db) {
+        Some(conn) => Box::pin(savepoint(conn, body)).await,
+        None => Box::pin(outermost(db, mode, body)).await,
+    }
+}
+
+async fn outermost<T, E, F>(db: &Db, mode: TxMode, body: F) -> std::result::Result<T, E>
+where
+    F: Future<Output = std::result::Result<T, E>>,
+    E: From<Error>,
+{
+    // BEGIN IMMEDIATE waits for the write lock here, without blocking the thread (see `busy`).
+    let mut pooled = db.acquire().await?;
+    let conn = pooled.get()?.conn.clone();
+    busy::retry(db.busy_timeout(), || {
+        let conn = conn.clone();
+        async move { sql_result(conn.execute(mode.begin(), ()).await, mode.begin()) }
+    })
+    .await?;
+    let conn = Arc::new(Mutex::new(pooled));
+    let mut guard = RollbackOnDrop {
+        conn: Some(Arc::clone(&conn)),
+        savepoint: None,
+    };
+    let mut scope = SCOPE.try_with(Clone::clone).unwrap_or_default();
+    scope.push(Arc::new(Active {
+        db: db.id(),
+        conn: Arc::clone(&conn),
+    }));
+    let result = SCOPE.scope(scope, body).await;
+    guard.disarm();
+    let mut pooled = conn.lock().await;
+    match result {
+        Ok(value) => match exec(&mut pooled, "COMMIT").await {
+            Ok(()) => Ok(value),
+            Err(error) => {
+                // A failed COMMIT (SQLITE_BUSY, disk full, read-only) leaves the transaction open.
+                if exec(&mut pooled, "ROLLBACK").await.is_err() {
+                    pooled.discard();
+                }
+                Err(E::from(commit_failed(error)))
+            }
+        },
+        Err(error) => {
+            if exec(&mut pooled, "ROLLBACK").await.is_err() {
+                pooled.discard();
+            }
+            Err(error)
+        }
+    }
+}
+
+fn commit_failed(error: Error) -> Error {
+    match error {
+        Error::Sql { sql, source, .. } => Error::Sql {
+            statement: "transaction commit (rolled back; no change was kept)".into(),
+            sql,
+            source,
+        },
+        other => other,
+    }
+}
+
+async fn savepoint<T, E, F>(conn: Arc<Mutex<Pooled>>, body: F) -> std::result::Result<T, E>
+where
+    F: Future<Output = std::result::Result<T, E>>,
+    E: From<Error>,
+{
+    let name = {
+        let mut pooled = conn.lock().await;
+        let name = format!("cachet_{}", pooled.get()?.savepoints);
+        run_sql(&mut pooled, &format!("SAVEPOINT {name}")).await?;
+        pooled.get()?.savepoints += 1;
+        name
+    };
+    let mut guard = RollbackOnDrop {
+        conn: Some(Arc::clone(&conn)),
+        savepoint: Some(name.clone()),
+    };
+    let result = body.await;
+    guard.disarm();
+    let mut pooled = conn.lock().await;
+    pooled.get()?.savepoints -= 1;
+    let end = match &result {
+        Ok(_) => format!("RELEASE {name}"),
+        Err(_) => format!("ROLLBACK TO {name}; RELEASE {name}"),
+    };
+    run_sql(&mut pooled, &end).await?;
+    result
+}
+
+async fn run_sql(pooled: &mut Pooled, sql: &str) -> Result<()> {
+    let result = pooled.get()?.conn.execute_batch(sql).await;
+    sql_result(result.map(|_| 0), sql)
+}
+
+/// The handle given to [`Db::transaction`]'s closure. It dereferences to the [`Db`]: every call
+/// on it — and every `#[prepared]` method on the same `Db` — runs inside the transaction while the
+/// closure's future runs.
+///
+/// ```
+/// # async fn demo() -> cachet::Result<()> {
+/// let db = cachet::Db::memory().await?;
+/// db.execute_batch("CREATE TABLE t (x INTEGER)").await?;
+/// db.transaction(|tx| async move {
+///     tx.execute("INSERT INTO t VALUES (1)", &[]).await?;
+///     tx.execute("INSERT INTO t VALUES (2)", &[]).await?;
+///     Ok::<_, cachet::Error>(())
+/// })
+/// .await?;
+/// assert_eq!(db.fetch_one::<i64>("SELECT count(*) FROM t", &[]).await?, 2);
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[derive(Clone, Debug)]
+pub struct Transaction {
+    db: Db,
+}
+
+impl Deref for Transaction {
+    type Target = Db;
+
+    fn deref(&self) -> &Db {
+        &self.db
+    }
+}
+
+impl Db {
+    /// Runs `f` in one transaction (`BEGIN IMMEDIATE`): commits when it returns `Ok`, rolls back
+    /// when it returns `Err`, panics, or is dropped before it finishes. Calls on this `Db` made
+    /// while the future runs — directly or through `#[prepared]` methods — use the transaction's
+    /// connection; tasks spawned from it do not. Inside another transaction on the same `Db` it is
+    /// a savepoint: its rollback undoes only its own part.
+    ///
+    /// # Errors
+    /// `f`'s error, or [`Error::Sql`] when `BEGIN` or `COMMIT` fails (a failed commit is rolled
+    /// back: nothing of the transaction stays), or [`Error::PoolTimeout`].
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// db.execute_batch("CREATE TABLE t (x INTEGER UNIQUE)").await?;
+    /// let failed = db
+    ///     .transaction(|tx| async move {
+    ///         tx.execute("INSERT INTO t VALUES (1)", &[]).await?;
+    ///         tx.execute("INSERT INTO t VALUES (1)", &[]).await // violates UNIQUE
+    ///     })
+    ///     .await;
+    /// assert!(failed.is_err());
+    /// assert_eq!(db.fetch_one::<i64>("SELECT count(*) FROM t", &[]).await?, 0);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn transaction<T, E, F, Fut>(&self, f: F) -> std::result::Result<T, E>
+    where
+        F: FnOnce(Transaction) -> Fut,
+        Fut: Future<Output = std::result::Result<T, E>>,
+        E: From<Error>,
+    {
+        self.transaction_with(TxMode::default(), f).await
+    }
+
+    /// [`transaction`](Self::transaction) with an explicit [`TxMode`].
+    ///
+    /// # Errors
+    /// As [`transaction`](Self::transaction).
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// let n = db
+    ///     .transaction_with(cachet::TxMode::Deferred, |tx| async move {
+    ///         tx.fetch_one::<i64>("SELECT 1", &[]).await
+    ///     })
+    ///     .await?;
+    /// assert_eq!(n, 1);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn transaction_with<T, E, F, Fut>(
+        &self,
+        mode: TxMode,
+        f: F,
+    ) -> std::result::Result<T, E>
+    where
+        F: FnOnce(Transaction) -> Fut,
+        Fut: Future<Output = std::result::Result<T, E>>,
+        E: From<Error>,
+    {
+        run(self, mode, f(Transaction { db: self.clone() })).await
+    }
+
+    /// Whether this task is inside a transaction on this `Db`.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// assert!(!db.in_transaction());
+    /// let inside = db.transaction(|tx| async move { Ok::<_, cachet::Error>(tx.in_transaction()) }).await?;
+    /// assert!(inside);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn in_transaction(&self) -> bool {
+        current(self).is_some()
+    }
+
+    /// The connection for one statement.
+    pub(crate) async fn lease(&self) -> Result<Lease> {
+        match current(self) {
+            Some(conn) => Ok(Lease::Transaction(conn.lock_owned().await)),
+            None => Ok(Lease::Pool(self.acquire().await?)),
+        }
+    }
+}

@@ -1,0 +1,14 @@
+struct Store {
+    db: cachet::Db,
+}
+
+#[cachet::storage]
+impl Store {
+    #[batch]
+    #[transactional]
+    async fn clear(&self) -> cachet::Result<()> {
+        Ok(())
+    }
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+struct Store {
+    db: cachet::Db,
+}
+
+#[cachet::storage]
+impl Store {
+    #[batch]
+    async fn count(&self) -> i64 {
+        let _ = &self.db;
+        0
+    }
+}
+
+fn main() {}
