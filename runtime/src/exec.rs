@@ -60,8 +60,9 @@ impl Db {
         if lease.in_transaction() || (self.inner.reads_never_busy && !source.may_write()) {
             return self.fetch_once(lease, source, params).await;
         }
+        // Boxed: the retry loop is the rarer path, and inline it would enlarge every call's future.
         let mut lease = Some(lease);
-        busy::retry(self.inner.busy_timeout, || {
+        Box::pin(busy::retry(self.inner.busy_timeout, || {
             let lease = lease.take();
             let params = params.clone();
             async move {
@@ -71,7 +72,7 @@ impl Db {
                 };
                 self.fetch_once(lease, source, params).await
             }
-        })
+        }))
         .await
     }
 
@@ -112,7 +113,7 @@ impl Db {
             return self.run_once(lease, source, params).await;
         }
         let mut lease = Some(lease);
-        busy::retry(self.inner.busy_timeout, || {
+        Box::pin(busy::retry(self.inner.busy_timeout, || {
             let lease = lease.take();
             let params = params.clone();
             async move {
@@ -122,7 +123,7 @@ impl Db {
                 };
                 self.run_once(lease, source, params).await
             }
-        })
+        }))
         .await
     }
 

@@ -46,6 +46,7 @@ mod pool;
 mod row;
 mod statement;
 mod tx;
+mod tx_conn;
 mod value;
 
 #[doc(hidden)]

@@ -128,16 +128,18 @@ impl Pool {
     /// Takes a connection: at once if one is free, else waiting at most `timeout`. A connection
     /// left inside a transaction is rolled back (or replaced) before it is handed out.
     pub(crate) async fn acquire(self: &Arc<Self>, timeout: Duration) -> Result<Pooled> {
+        // The slow paths are boxed: inline, their timers and connection setup would make every
+        // call's future larger (and every call moves its future).
         let permit = match Arc::clone(&self.permits).try_acquire_owned() {
             Ok(permit) => permit,
-            Err(TryAcquireError::NoPermits) => self.wait(timeout).await?,
+            Err(TryAcquireError::NoPermits) => Box::pin(self.wait(timeout)).await?,
             Err(TryAcquireError::Closed) => return Err(closed()),
         };
         let idle = self.idle().pop();
         let conn = match idle {
             Some(conn) if conn.conn.is_autocommit() => conn,
-            Some(dirty) => self.clean(dirty).await?,
-            None => self.open_one().await?,
+            Some(dirty) => Box::pin(self.clean(dirty)).await?,
+            None => Box::pin(self.open_one()).await?,
         };
         Ok(Pooled {
             conn: Some(conn),

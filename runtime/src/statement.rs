@@ -227,8 +227,8 @@ impl StatementCache {
         }
     }
 
-    /// The statement for `source`, prepared on `conn` if this connection has not seen it, and
-    /// reset so that it is ready to bind.
+    /// The statement for `source`, prepared on `conn` if this connection has not seen it. The
+    /// caller resets it when done (`ResetOnDrop`).
     pub(crate) async fn get(
         &mut self,
         conn: &libsql::Connection,
@@ -246,8 +246,7 @@ impl StatementCache {
             Source::Dynamic(sql) => self.dynamic.contains_key(sql),
         };
         if !found {
-            let stmt = conn
-                .prepare(source.sql())
+            let stmt = Box::pin(conn.prepare(source.sql()))
                 .await
                 .map_err(|e| source.sql_error(e))?;
             let cached = CachedStatement {
@@ -276,9 +275,8 @@ impl StatementCache {
         .ok_or_else(|| Error::Config("statement cache lost a statement it just stored".into()))?;
         if found {
             cached.counters.hits.fetch_add(1, Relaxed);
-            // A statement that ran to completion (or stopped early) keeps its old bindings and may
-            // hold a read transaction until it is reset.
-            cached.stmt.reset();
+            // No reset here: every use ends with one (`ResetOnDrop`, which runs however the use
+            // ends), so a cached statement is always reset before its next use.
         }
         Ok(cached)
     }

@@ -10,12 +10,11 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Waker};
 
-use tokio::sync::{Mutex, OwnedMutexGuard};
-
 use crate::busy;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::pool::{Connection, Pooled};
+use crate::tx_conn::{TxConn, TxGuard};
 
 /// How a transaction takes its locks (`BEGIN DEFERRED | IMMEDIATE | EXCLUSIVE`).
 ///
@@ -53,11 +52,11 @@ tokio::task_local! {
 /// An open transaction: its `Db` (by identity) and its connection.
 pub(crate) struct Active {
     db: usize,
-    conn: Arc<Mutex<Pooled>>,
+    conn: Arc<TxConn>,
 }
 
 /// The open transaction of `db` in this task, if any.
-pub(crate) fn current(db: &Db) -> Option<Arc<Mutex<Pooled>>> {
+pub(crate) fn current(db: &Db) -> Option<Arc<TxConn>> {
     let id = db.id();
     SCOPE
         .try_with(|scope| {
@@ -74,7 +73,7 @@ pub(crate) fn current(db: &Db) -> Option<Arc<Mutex<Pooled>>> {
 /// A connection for one statement: the task's transaction on this `Db`, or one from the pool.
 pub(crate) enum Lease {
     Pool(Pooled),
-    Transaction(OwnedMutexGuard<Pooled>),
+    Transaction(TxGuard),
 }
 
 impl Lease {
@@ -107,12 +106,12 @@ fn sql_result(result: libsql::Result<u64>, sql: &str) -> Result<()> {
 /// cancellation. A local connection rolls back right here; a remote one that cannot do it without
 /// waiting goes back to the pool still inside its transaction, and the next checkout rolls it back.
 struct RollbackOnDrop {
-    conn: Option<Arc<Mutex<Pooled>>>,
+    conn: Option<Arc<TxConn>>,
     savepoint: Option<String>,
 }
 
 impl RollbackOnDrop {
-    fn disarm(&mut self) -> Option<Arc<Mutex<Pooled>>> {
+    fn disarm(&mut self) -> Option<Arc<TxConn>> {
         self.conn.take()
     }
 }
@@ -121,7 +120,7 @@ impl Drop for RollbackOnDrop {
     fn drop(&mut self) {
         let Some(conn) = self.conn.take() else { return };
         // Inner futures are dropped before this guard, so nobody holds the lock.
-        let Ok(mut pooled) = conn.try_lock() else {
+        let Some(mut pooled) = conn.try_lock() else {
             return;
         };
         let Ok(connection) = pooled.get() else { return };
@@ -167,7 +166,7 @@ where
         async move { sql_result(conn.execute(mode.begin(), ()).await, mode.begin()) }
     })
     .await?;
-    let conn = Arc::new(Mutex::new(pooled));
+    let conn = TxConn::new(pooled);
     let mut guard = RollbackOnDrop {
         conn: Some(Arc::clone(&conn)),
         savepoint: None,
@@ -211,7 +210,7 @@ fn commit_failed(error: Error) -> Error {
     }
 }
 
-async fn savepoint<T, E, F>(conn: Arc<Mutex<Pooled>>, body: F) -> std::result::Result<T, E>
+async fn savepoint<T, E, F>(conn: Arc<TxConn>, body: F) -> std::result::Result<T, E>
 where
     F: Future<Output = std::result::Result<T, E>>,
     E: From<Error>,
@@ -358,7 +357,7 @@ impl Db {
     /// The connection for one statement.
     pub(crate) async fn lease(&self) -> Result<Lease> {
         match current(self) {
-            Some(conn) => Ok(Lease::Transaction(conn.lock_owned().await)),
+            Some(conn) => Ok(Lease::Transaction(conn.lock().await)),
             None => Ok(Lease::Pool(self.acquire().await?)),
         }
     }

@@ -161,15 +161,27 @@ fn poll_then_drop<F: Future>(fut: F, polls: usize) -> Option<F::Output> {
 #[tokio::test]
 async fn cancellation_at_any_await_point_leaves_no_row_and_a_clean_connection() {
     let (store, _dir) = store().await;
+    let mut cancelled = 0;
     for polls in 0..60 {
-        let finished = poll_then_drop(store.insert_slowly(50), polls);
-        assert!(
-            finished.is_none(),
-            "50 yields cannot finish in {polls} polls"
-        );
-        assert_eq!(store.items.count().await.unwrap(), 0, "after {polls} polls");
+        match poll_then_drop(store.insert_slowly(50), polls) {
+            // Stopped at an await point: nothing of the batch stays.
+            None => {
+                cancelled += 1;
+                assert_eq!(store.items.count().await.unwrap(), 0, "after {polls} polls");
+            }
+            // Enough polls to finish: all of it stays.
+            Some(done) => {
+                assert_eq!(done.unwrap(), 50);
+                assert_eq!(store.items.count().await.unwrap(), 50);
+                store.db.execute("DELETE FROM items", &[]).await.unwrap();
+            }
+        }
         assert_pool_clean(&store).await;
     }
+    assert!(
+        cancelled >= 50,
+        "each of the 50 yields is a point where the batch was dropped"
+    );
     // With `tokio::time::timeout` as well.
     let timed_out = tokio::time::timeout(
         std::time::Duration::from_millis(1),
@@ -367,5 +379,28 @@ async fn a_failed_commit_is_rolled_back_with_a_clear_error() {
         .await
         .unwrap();
     assert_eq!(rows, 0, "nothing of the failed transaction stays");
+    assert_pool_clean(&store).await;
+}
+
+#[tokio::test]
+async fn calls_run_concurrently_inside_one_transaction_take_turns_on_its_connection() {
+    let (store, _dir) = store().await;
+    let items = &store.items;
+    let (a, b, c, d) = store
+        .db
+        .transaction(|_| async move {
+            let (a, b, c, d) = tokio::join!(
+                items.insert(1, "one", 1, None),
+                items.insert(2, "two", 2, None),
+                items.with_at_least(0),
+                items.insert(3, "three", 3, None),
+            );
+            Ok::<_, Error>((a?, b?, c?, d?))
+        })
+        .await
+        .unwrap();
+    assert_eq!((a, b, d), (1, 1, 1));
+    assert!(c.len() <= 3);
+    assert_eq!(items.count().await.unwrap(), 3);
     assert_pool_clean(&store).await;
 }
