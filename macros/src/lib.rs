@@ -8,6 +8,7 @@
 //! user mistake becomes a `syn::Error` spanned on the offending token; the item is still emitted
 //! (with a placeholder body) so the user sees one error, not a cascade.
 
+mod cached;
 mod errors;
 mod from_row;
 mod prepared;
@@ -39,6 +40,18 @@ pub fn batch(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn transactional(args: TokenStream, item: TokenStream) -> TokenStream {
     prepared::outside_storage_named("transactional", args.into(), item.into()).into()
+}
+
+/// See `cachet::cached_query`: only meaningful inside `#[cachet::storage]`, which consumes it.
+#[proc_macro_attribute]
+pub fn cached_query(args: TokenStream, item: TokenStream) -> TokenStream {
+    prepared::outside_storage_named("cached_query", args.into(), item.into()).into()
+}
+
+/// See `cachet::invalidates`: only meaningful inside `#[cachet::storage]`, which consumes it.
+#[proc_macro_attribute]
+pub fn invalidates(args: TokenStream, item: TokenStream) -> TokenStream {
+    prepared::outside_storage_named("invalidates", args.into(), item.into()).into()
 }
 
 /// See `cachet::FromRow`.

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::cache::{CacheRegistry, CacheStats, Generations};
 use crate::error::{Error, Result};
 use crate::pool::{ConnectionSetup, Connector, LocalSetup, Pool, PoolStats, Pooled};
 use crate::statement::{StatementRegistry, StatementStats};
@@ -36,6 +37,10 @@ pub(crate) struct DbInner {
     pub(crate) busy_timeout: Duration,
     /// WAL file databases: a read never meets `SQLITE_BUSY`, so reads skip the retry loop.
     pub(crate) reads_never_busy: bool,
+    /// Result caches and table generations.
+    pub(crate) caches: CacheRegistry,
+    /// `PRAGMA data_version` polling for writes by other processes, when enabled.
+    watch: Option<Watch>,
     target: String,
     /// Keeps a `Db::memory()` database alive while the pool's connections come and go.
     _keeper: Option<libsql::Connection>,
@@ -134,6 +139,62 @@ impl Db {
         self.inner.pool.stats()
     }
 
+    /// Counters of every `#[cached_query]` method called on this `Db`: hits, misses, stale
+    /// misses, inserts, evictions, entries.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// println!("{}", db.cache_stats());
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn cache_stats(&self) -> CacheStats {
+        self.inner.caches.stats()
+    }
+
+    /// Drops every cached entry of every method on this `Db`.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// db.clear_caches();
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn clear_caches(&self) {
+        self.inner.caches.clear();
+    }
+
+    /// Makes every cached entry stale, as after a write cachet cannot see (another program wrote
+    /// to the file, say). Cheaper than [`clear_caches`](Self::clear_caches): entries are replaced
+    /// when next read.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// db.invalidate_all();
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn invalidate_all(&self) {
+        self.inner.caches.generations.bump_all();
+    }
+
+    pub(crate) fn generations(&self) -> &Generations {
+        &self.inner.caches.generations
+    }
+
+    /// With `watch_external_writes`: at most once per interval, asks SQLite whether another
+    /// connection committed, and if so makes every entry stale.
+    pub(crate) async fn check_external_writes(&self) {
+        if let Some(watch) = &self.inner.watch {
+            if watch.changed().await {
+                self.invalidate_all();
+            }
+        }
+    }
+
     pub(crate) fn busy_timeout(&self) -> Duration {
         self.inner.busy_timeout
     }
@@ -222,6 +283,7 @@ pub struct DbBuilder {
     statement_capacity: Option<usize>,
     synchronous: Synchronous,
     read_only: bool,
+    watch: Option<Duration>,
 }
 
 /// Unique names for `Db::memory()` databases, so two `Db`s never share one.
@@ -280,6 +342,16 @@ impl DbBuilder {
     /// Durability of commits on local databases (see [`Synchronous`]).
     pub fn synchronous(mut self, synchronous: Synchronous) -> Self {
         self.synchronous = synchronous;
+        self
+    }
+
+    /// Polls `PRAGMA data_version` at most once per `interval` (on cached reads) and, when another
+    /// process committed, makes every cached entry stale. Off by default: without it, writes by
+    /// other processes are seen only when entries expire. SQLite cannot tell who committed, so a
+    /// commit by this `Db` in the same interval also counts (safe, at the cost of hit rate under
+    /// heavy writing). Local databases only.
+    pub fn watch_external_writes(mut self, interval: Duration) -> Self {
+        self.watch = Some(interval);
         self
     }
 
@@ -358,6 +430,10 @@ impl DbBuilder {
             },
             held: registry.held(),
         };
+        let watch = match (self.watch, &connector.setup.local) {
+            (Some(interval), Some(_)) => Some(Watch::new(connector.connect().await?, interval)),
+            _ => None,
+        };
         let keeper = match target {
             Target::Memory => Some(connector.connect().await?),
             _ => None,
@@ -369,6 +445,8 @@ impl DbBuilder {
                 acquire_timeout: self.acquire_timeout.unwrap_or(Duration::from_secs(5)),
                 busy_timeout,
                 reads_never_busy: matches!(target_kind, TargetKind::Wal),
+                caches: CacheRegistry::default(),
+                watch,
                 target: name,
                 _keeper: keeper,
             }),
@@ -402,4 +480,65 @@ async fn local_database(
 fn default_pool_size() -> usize {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     (cores * 2).clamp(2, 16)
+}
+
+/// State of `watch_external_writes`: a dedicated connection (so that `data_version` compares
+/// commits by every other connection) and when to look next.
+struct Watch {
+    conn: tokio::sync::Mutex<(libsql::Connection, Option<i64>)>,
+    interval: Duration,
+    epoch: std::time::Instant,
+    next: AtomicU64,
+}
+
+impl Watch {
+    fn new(conn: libsql::Connection, interval: Duration) -> Watch {
+        Watch {
+            conn: tokio::sync::Mutex::new((conn, None)),
+            interval,
+            epoch: std::time::Instant::now(),
+            next: AtomicU64::new(0),
+        }
+    }
+
+    /// Whether `data_version` moved since the last look; false when it is not time to look yet
+    /// or another task is looking.
+    async fn changed(&self) -> bool {
+        let now = u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        let due = self.next.load(Relaxed);
+        if now < due {
+            return false;
+        }
+        let next = now.saturating_add(u64::try_from(self.interval.as_nanos()).unwrap_or(u64::MAX));
+        if self
+            .next
+            .compare_exchange(due, next, Relaxed, Relaxed)
+            .is_err()
+        {
+            return false;
+        }
+        let Ok(mut guard) = self.conn.try_lock() else {
+            return false;
+        };
+        let (conn, last) = &mut *guard;
+        let version = match conn.query("PRAGMA data_version", ()).await {
+            Ok(mut rows) => match rows.next().await {
+                Ok(Some(row)) => row.get::<i64>(0).ok(),
+                _ => None,
+            },
+            Err(_) => None,
+        };
+        match (version, *last) {
+            (Some(v), Some(previous)) => {
+                *last = Some(v);
+                v != previous
+            }
+            (Some(v), None) => {
+                *last = Some(v);
+                false
+            }
+            // Could not look: assume the worst.
+            (None, _) => true,
+        }
+    }
 }

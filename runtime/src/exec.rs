@@ -6,8 +6,9 @@ use libsql::Value;
 use crate::busy;
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::pool::Connection;
 use crate::row::{FromRow, RowRef};
-use crate::statement::{CachedStatement, ResetOnDrop, Source};
+use crate::statement::{CachedStatement, ResetOnDrop, Source, StatementRegistry};
 use crate::tx::Lease;
 use crate::value::Encode;
 
@@ -82,27 +83,22 @@ impl Db {
         source: Source<'_>,
         params: Vec<Value>,
     ) -> Result<C> {
+        let autocommit = !lease.in_transaction();
         let conn = lease.get()?;
-        let CachedStatement { stmt, columns, .. } = conn
-            .statements
-            .get(&conn.conn, source, &self.inner.statements)
-            .await?;
-        let _reset = ResetOnDrop(stmt);
-        let mut rows = stmt
-            .query(Params::Positional(params))
-            .await
-            .map_err(|e| source.sql_error(e))?;
-        let map = columns.for_type::<T>(&rows, source.name())?;
-        let mut out = C::default();
-        while let Some(row) = rows.next().await.map_err(|e| source.sql_error(e))? {
-            if out.is_full() {
-                return Err(Error::TooManyRows {
-                    statement: source.name().to_owned(),
-                });
+        let result = read_rows(conn, source, params, &self.inner.statements).await;
+        // Also after an error: a RETURNING write may have committed before a row failed to decode.
+        self.after_statement(conn, source, autocommit);
+        result
+    }
+
+    /// Publishes what a statement wrote: at once in autocommit mode, at `COMMIT` otherwise.
+    fn after_statement(&self, conn: &Connection, source: Source<'_>, autocommit: bool) {
+        if source.may_write() {
+            source.record_writes(&conn.writes);
+            if autocommit {
+                conn.writes.flush(&self.inner.caches.generations);
             }
-            out.push(T::from_row(&RowRef::new(&row, map, source.name()))?);
         }
-        Ok(out)
     }
 
     /// Runs `source`, which must not return rows, and returns the number of rows it changed; in
@@ -133,18 +129,11 @@ impl Db {
         source: Source<'_>,
         params: Vec<Value>,
     ) -> Result<u64> {
+        let autocommit = !lease.in_transaction();
         let conn = lease.get()?;
-        let cached = conn
-            .statements
-            .get(&conn.conn, source, &self.inner.statements)
-            .await?;
-        let _reset = ResetOnDrop(&cached.stmt);
-        let changed = cached
-            .stmt
-            .execute(Params::Positional(params))
-            .await
-            .map_err(|e| source.sql_error(e))?;
-        Ok(changed as u64)
+        let result = execute(conn, source, params, &self.inner.statements).await;
+        self.after_statement(conn, source, autocommit);
+        result
     }
 
     /// Runs dynamic SQL and reads every row as `T`. The statement is prepared once per
@@ -255,8 +244,59 @@ impl Db {
         let result = conn.execute_batch(sql).await.map(drop).map_err(sql_error);
         conn.busy_timeout(std::time::Duration::ZERO)
             .map_err(sql_error)?;
+        // Raw SQL: cachet cannot tell what it wrote, so every cached entry becomes stale.
+        let autocommit = !lease.in_transaction();
+        let writes = &lease.get()?.writes;
+        writes.all();
+        if autocommit {
+            writes.flush(&self.inner.caches.generations);
+        }
         result
     }
+}
+
+/// Runs a statement and reads its rows; the statement is reset when this returns.
+async fn read_rows<T: FromRow, C: Collect<T>>(
+    conn: &mut Connection,
+    source: Source<'_>,
+    params: Vec<Value>,
+    registry: &StatementRegistry,
+) -> Result<C> {
+    let CachedStatement { stmt, columns, .. } =
+        conn.statements.get(&conn.conn, source, registry).await?;
+    let _reset = ResetOnDrop(stmt);
+    let mut rows = stmt
+        .query(Params::Positional(params))
+        .await
+        .map_err(|e| source.sql_error(e))?;
+    let map = columns.for_type::<T>(&rows, source.name())?;
+    let mut out = C::default();
+    while let Some(row) = rows.next().await.map_err(|e| source.sql_error(e))? {
+        if out.is_full() {
+            return Err(Error::TooManyRows {
+                statement: source.name().to_owned(),
+            });
+        }
+        out.push(T::from_row(&RowRef::new(&row, map, source.name()))?);
+    }
+    Ok(out)
+}
+
+/// Runs a statement that returns no rows; the statement is reset when this returns.
+async fn execute(
+    conn: &mut Connection,
+    source: Source<'_>,
+    params: Vec<Value>,
+    registry: &StatementRegistry,
+) -> Result<u64> {
+    let cached = conn.statements.get(&conn.conn, source, registry).await?;
+    let _reset = ResetOnDrop(&cached.stmt);
+    let changed = cached
+        .stmt
+        .execute(Params::Positional(params))
+        .await
+        .map_err(|e| source.sql_error(e))?;
+    Ok(changed as u64)
 }
 
 fn encode_all(params: &[Param<'_>]) -> Result<Vec<Value>> {

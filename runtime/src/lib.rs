@@ -39,20 +39,24 @@
 #![warn(missing_docs)]
 
 mod busy;
+mod cache;
 mod db;
 mod error;
 mod exec;
 mod pool;
 mod row;
+mod site_id;
 mod statement;
 mod tx;
 mod tx_conn;
 mod value;
+mod writes;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
+pub use cache::{AdaptiveTtl, CacheConfig, CacheStats, MethodCacheStats, Ttl, Weigh};
 pub use db::{Db, DbBuilder, Synchronous};
 pub use error::{Error, Result, ValueError};
 pub use exec::Param;
@@ -64,4 +68,6 @@ pub use tx::{Transaction, TxMode};
 pub use value::{Decode, Encode};
 
 #[doc(inline)]
-pub use cachet_macros::{batch, prepared, storage, transactional, FromRow};
+pub use cachet_macros::{
+    batch, cached_query, invalidates, prepared, storage, transactional, FromRow,
+};

@@ -15,6 +15,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
 use crate::error::{Error, Result};
 use crate::statement::StatementCache;
+use crate::writes::{self, WriteLog};
 
 /// How each new connection is set up.
 #[derive(Debug, Clone)]
@@ -36,6 +37,8 @@ pub(crate) struct Connection {
     pub(crate) statements: StatementCache,
     /// Savepoints open on this connection (nested transactions).
     pub(crate) savepoints: usize,
+    /// Tables written and not yet published to the caches.
+    pub(crate) writes: Arc<WriteLog>,
 }
 
 /// Opens connections for the pool.
@@ -86,10 +89,16 @@ impl Connector {
     }
 
     async fn create(&self) -> Result<Connection> {
+        let conn = self.connect().await?;
+        let writes = Arc::new(WriteLog::default());
+        if self.setup.local.is_some() {
+            writes::install_hook(&conn, &writes);
+        }
         Ok(Connection {
-            conn: self.connect().await?,
+            conn,
             statements: StatementCache::new(self.setup.statement_capacity, Arc::clone(&self.held)),
             savepoints: 0,
+            writes,
         })
     }
 }
@@ -180,6 +189,7 @@ impl Pool {
         if dirty.conn.is_autocommit() {
             let mut clean = dirty;
             clean.savepoints = 0;
+            clean.writes.discard();
             return Ok(clean);
         }
         drop(dirty);

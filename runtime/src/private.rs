@@ -106,3 +106,67 @@ where
 {
     R::from_result(crate::tx::run(&db, mode, async move { body.await.into_result() }).await)
 }
+
+pub use crate::cache::{AdaptiveTtl, CacheConfig, CacheOutcome, CacheSite, Ttl};
+
+/// `#[cached_query]` methods: a hit returns the cached value, a miss runs `load` (once for
+/// concurrent callers of the same key) and caches an `Ok` value that `keep` accepts.
+pub async fn cached<K, R, F>(
+    db: &Db,
+    site: &'static CacheSite,
+    key: K,
+    keep: fn(&R::Ok) -> bool,
+    weigh: fn(&R::Ok) -> usize,
+    load: F,
+) -> R
+where
+    K: ::core::hash::Hash + ::core::cmp::Eq + ::core::clone::Clone + Send + Sync + 'static,
+    R: CacheOutcome,
+    R::Ok: ::core::clone::Clone + Send + Sync + 'static,
+    F: ::core::future::Future<Output = R>,
+{
+    crate::cache::cached(db, site, key, keep, weigh, load).await
+}
+
+/// An owned cache-key part from a parameter (`&str` → `String`, `&[T]` → `Vec<T>`).
+#[inline]
+pub fn key<T: ::std::borrow::ToOwned + ?Sized>(value: &T) -> T::Owned {
+    value.to_owned()
+}
+
+/// Caches every `Ok` value.
+pub fn keep_all<V>(_: &V) -> bool {
+    true
+}
+
+/// `cache_none = false`: caches `Ok(Some(..))` only.
+pub fn keep_some<T>(value: &::core::option::Option<T>) -> bool {
+    value.is_some()
+}
+
+/// No `max_bytes`: entries are counted, not weighed.
+pub fn no_weight<V>(_: &V) -> usize {
+    0
+}
+
+/// `max_bytes`: the value's heap bytes (its inline size is added by the cache).
+pub fn weigh<V: crate::cache::Weigh>(value: &V) -> usize {
+    value.heap_bytes()
+}
+
+/// `#[invalidates(method)]`: drops every entry of `method` (`Type::method`).
+pub fn invalidate_method(db: &Db, method: &str) {
+    db.inner.caches.clear_method(method);
+}
+
+/// `#[invalidates(method(args))]`: drops the entry of `method` for this key.
+pub async fn invalidate_key<K: ::core::any::Any + Send + Sync>(db: &Db, method: &str, key: K) {
+    db.inner.caches.invalidate_key(method, &key).await;
+}
+
+/// Fixes the output type of a generated `async` block to the method's return type, so that `?`
+/// inside it knows its target.
+#[inline]
+pub fn anchor<R, F: ::core::future::Future<Output = R>>(future: F) -> F {
+    future
+}

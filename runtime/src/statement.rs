@@ -11,11 +11,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::error::{Error, Result};
 use crate::row::ColumnMap;
+use crate::site_id::SiteId;
 
-/// Dense ids for `#[prepared]` sites, shared by the process. Only an id allocator: statements,
-/// caches and metrics live in each `Db`.
+/// Dense ids for `#[prepared]` sites (see `site_id`).
 static NEXT_SITE_ID: AtomicUsize = AtomicUsize::new(0);
-const UNASSIGNED: usize = usize::MAX;
 
 /// One `#[prepared]` call site: its name, its SQL and its dense id. The macros emit one `static`
 /// per site; it is not meant to be written by hand.
@@ -24,19 +23,24 @@ const UNASSIGNED: usize = usize::MAX;
 pub struct StatementSite {
     name: &'static str,
     sql: &'static str,
-    may_write: bool,
-    id: AtomicUsize,
+    writes: Option<&'static [&'static str]>,
+    id: SiteId,
 }
 
 impl StatementSite {
-    /// A site that gets its id the first time it runs. `may_write` is false only for statements
-    /// the macro knows to be reads (SELECT, VALUES).
-    pub const fn new(name: &'static str, sql: &'static str, may_write: bool) -> Self {
+    /// A site that gets its id the first time it runs. `writes` is `None` for statements the
+    /// macro knows to be reads (SELECT, VALUES), else the tables the SQL writes (possibly none
+    /// that it can name, e.g. a PRAGMA: the update hook then reports what changed).
+    pub const fn new(
+        name: &'static str,
+        sql: &'static str,
+        writes: Option<&'static [&'static str]>,
+    ) -> Self {
         StatementSite {
             name,
             sql,
-            may_write,
-            id: AtomicUsize::new(UNASSIGNED),
+            writes,
+            id: SiteId::new(),
         }
     }
 
@@ -52,23 +56,7 @@ impl StatementSite {
 
     #[inline]
     pub(crate) fn id(&self) -> usize {
-        match self.id.load(Relaxed) {
-            UNASSIGNED => self.assign(),
-            id => id,
-        }
-    }
-
-    #[cold]
-    fn assign(&self) -> usize {
-        let fresh = NEXT_SITE_ID.fetch_add(1, Relaxed);
-        match self
-            .id
-            .compare_exchange(UNASSIGNED, fresh, Relaxed, Relaxed)
-        {
-            Ok(_) => fresh,
-            // Another thread won the race; its id stands and ours is never used.
-            Err(winner) => winner,
-        }
+        self.id.get(&NEXT_SITE_ID)
     }
 }
 
@@ -97,11 +85,25 @@ impl Source<'_> {
     /// Whether the statement may need the write lock (and so may meet `SQLITE_BUSY`).
     pub(crate) fn may_write(&self) -> bool {
         match self {
-            Source::Site(site) => site.may_write,
+            Source::Site(site) => site.writes.is_some(),
             Source::Dynamic(sql) => {
                 let first = sql.trim_start().get(..6).unwrap_or("");
                 !(first.eq_ignore_ascii_case("select") || first.eq_ignore_ascii_case("values"))
             }
+        }
+    }
+
+    /// Records what the statement wrote on `log`: the tables its SQL names (the update hook adds
+    /// the rest), or everything for dynamic SQL that may write.
+    pub(crate) fn record_writes(&self, log: &crate::writes::WriteLog) {
+        match self {
+            Source::Site(site) => {
+                for table in site.writes.unwrap_or_default() {
+                    log.table(table);
+                }
+            }
+            Source::Dynamic(_) if self.may_write() => log.all(),
+            Source::Dynamic(_) => {}
         }
     }
 

@@ -129,7 +129,10 @@ impl Drop for RollbackOnDrop {
                 connection.savepoints = connection.savepoints.saturating_sub(1);
                 format!("ROLLBACK TO {name}; RELEASE {name}")
             }
-            None => "ROLLBACK".to_owned(),
+            None => {
+                connection.writes.discard();
+                "ROLLBACK".to_owned()
+            }
         };
         // Nothing can be awaited in `drop`: poll once. A local connection finishes at once; a
         // remote one that would wait is left for the next checkout to roll back.
@@ -181,9 +184,16 @@ where
     let mut pooled = conn.lock().await;
     match result {
         Ok(value) => match exec(&mut pooled, "COMMIT").await {
-            Ok(()) => Ok(value),
+            Ok(()) => {
+                // Committed: now, and only now, the caches learn what it wrote.
+                pooled.get()?.writes.flush(db.generations());
+                Ok(value)
+            }
             Err(error) => {
                 // A failed COMMIT (SQLITE_BUSY, disk full, read-only) leaves the transaction open.
+                if let Ok(conn) = pooled.get() {
+                    conn.writes.discard();
+                }
                 if exec(&mut pooled, "ROLLBACK").await.is_err() {
                     pooled.discard();
                 }
@@ -191,6 +201,9 @@ where
             }
         },
         Err(error) => {
+            if let Ok(conn) = pooled.get() {
+                conn.writes.discard();
+            }
             if exec(&mut pooled, "ROLLBACK").await.is_err() {
                 pooled.discard();
             }

@@ -1,10 +1,7 @@
 //! The model of a `#[prepared]` method: its parameters and the shape of its result.
 
 use quote::ToTokens;
-use syn::{
-    Attribute, FnArg, GenericArgument, Ident, Pat, PathArguments, ReturnType, Signature, Type,
-    Visibility,
-};
+use syn::{FnArg, GenericArgument, Ident, Pat, PathArguments, ReturnType, Signature, Type};
 
 use super::attr::PreparedAttr;
 use crate::errors::Errors;
@@ -48,8 +45,6 @@ pub(crate) struct Param {
 
 /// A `#[prepared]` method, parsed.
 pub(crate) struct Method {
-    pub(crate) attrs: Vec<Attribute>,
-    pub(crate) vis: Visibility,
     pub(crate) sig: Signature,
     pub(crate) sql: syn::LitStr,
     pub(crate) scan: Scan,
@@ -61,13 +56,7 @@ pub(crate) struct Method {
 }
 
 impl Method {
-    pub(crate) fn from_syn(
-        attrs: Vec<Attribute>,
-        vis: Visibility,
-        sig: Signature,
-        prepared: PreparedAttr,
-        errors: &mut Errors,
-    ) -> Method {
+    pub(crate) fn from_syn(sig: Signature, prepared: PreparedAttr, errors: &mut Errors) -> Method {
         let params = sig
             .inputs
             .iter()
@@ -85,8 +74,6 @@ impl Method {
             .take(return_shape(&sig.output, &sig.ident))
             .map(|shape| shape.for_kind(&scan));
         Method {
-            attrs,
-            vis,
             scan,
             sql: prepared.sql,
             sig,

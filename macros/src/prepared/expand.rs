@@ -9,38 +9,27 @@ use super::valid::{validate, Bindings};
 use crate::errors::Errors;
 use crate::sql::Kind;
 
-/// The method with its generated body, or its signature with a placeholder body plus the errors.
-pub(crate) fn expand(method: &Method, db: &TokenStream, self_name: &str) -> TokenStream {
+/// The generated body `{ ... }` of `method`, or every error found in it.
+pub(crate) fn generate(
+    method: &Method,
+    db: &TokenStream,
+    self_name: &str,
+) -> syn::Result<TokenStream> {
     let mut errors = Errors::default();
     let bindings = validate(method, &mut errors);
-    match (errors.finish(), bindings, &method.shape) {
-        (Ok(()), Some(bindings), Some(shape)) => body(method, shape, &bindings, db, self_name),
-        (Err(error), _, _) => {
-            let mut tokens = fallback(method);
-            tokens.extend(error.into_compile_error());
-            tokens
-        }
+    errors.finish()?;
+    match (bindings, &method.shape) {
+        (Some(bindings), Some(shape)) => Ok(body(method, shape, &bindings, db, self_name)),
         // validate() and the parser record an error whenever they return nothing.
-        (Ok(()), _, _) => fallback(method),
+        _ => Err(syn::Error::new_spanned(
+            &method.sql,
+            "this `#[prepared]` method could not be expanded",
+        )),
     }
 }
 
-/// The method with a body that type-checks against any signature, so one mistake in the
-/// attribute does not also produce "associated function without body" and type errors.
-pub(crate) fn fallback(method: &Method) -> TokenStream {
-    let Method {
-        attrs, vis, sig, ..
-    } = method;
-    quote! {
-        #(#attrs)*
-        #[allow(unused_variables)]
-        #vis #sig {
-            ::core::unreachable!("this `#[prepared]` method did not compile")
-        }
-    }
-}
-
-fn body(
+/// The generated body `{ ... }` of a valid method.
+pub(crate) fn body(
     method: &Method,
     shape: &ReturnShape,
     bindings: &Bindings,
@@ -48,15 +37,16 @@ fn body(
     self_name: &str,
 ) -> TokenStream {
     let Method {
-        attrs,
-        vis,
-        sig,
-        sql,
-        params,
-        ..
+        sig, sql, params, ..
     } = method;
     let name = format!("{self_name}::{}", sig.ident);
-    let may_write = !matches!(method.scan.kind, Kind::Query);
+    // What the statement writes, for cache invalidation: `None` for a read.
+    let writes = if matches!(method.scan.kind, Kind::Query) {
+        quote!(::core::option::Option::None)
+    } else {
+        let tables = &method.scan.writes;
+        quote!(::core::option::Option::Some(&[#(#tables),*]))
+    };
     let values = bindings.iter().map(|&position| {
         let ident = &params[position].ident;
         let label = ident.to_string();
@@ -80,10 +70,9 @@ fn body(
         ReturnShape::Unit => quote!(::cachet::__private::execute_unit(#args).await),
     };
     quote! {
-        #(#attrs)*
-        #vis #sig {
+        {
             static __CACHET_STATEMENT: ::cachet::__private::StatementSite =
-                ::cachet::__private::StatementSite::new(#name, #sql, #may_write);
+                ::cachet::__private::StatementSite::new(#name, #sql, #writes);
             let __cachet_db: &::cachet::__private::Db = ::cachet::__private::db(&self.#db);
             let __cachet_params: ::std::vec::Vec<::cachet::__private::Value> =
                 ::std::vec![#(#values),*];

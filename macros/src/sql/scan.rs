@@ -57,6 +57,11 @@ pub(crate) struct Scan {
     pub(crate) trailing_statement: Option<String>,
     /// A string literal, quoted identifier or comment that never ends.
     pub(crate) unterminated: Option<&'static str>,
+    /// Tables the statement reads (after FROM / JOIN, including subqueries), lower case, without
+    /// the CTE names it defines.
+    pub(crate) reads: Vec<String>,
+    /// Tables it writes (INSERT / REPLACE INTO, UPDATE, DELETE FROM), lower case.
+    pub(crate) writes: Vec<String>,
 }
 
 impl Scan {
@@ -69,6 +74,10 @@ impl Scan {
 #[derive(Debug, PartialEq)]
 enum Token {
     Word(String),
+    /// A quoted identifier ("x", `x`, [x]): a name, never a keyword.
+    Quoted(String),
+    Dot,
+    Comma,
     Open,
     Close,
     Semicolon,
@@ -104,6 +113,7 @@ pub(crate) fn scan(sql: &str) -> Scan {
         _ => None,
     });
     let kind = kind(&tokens);
+    let (reads, writes) = tables(&tokens);
     let placeholders = tokens
         .into_iter()
         .filter_map(|t| match t {
@@ -117,7 +127,203 @@ pub(crate) fn scan(sql: &str) -> Scan {
         kind,
         trailing_statement,
         unterminated: lexer.unterminated,
+        reads,
+        writes,
     }
+}
+
+/// The name at `tokens[i]` (a word or quoted identifier), skipping a `schema.` prefix; with the
+/// index after it.
+fn name_at(tokens: &[Token], i: usize) -> Option<(String, usize)> {
+    let name = |t: &Token| match t {
+        Token::Word(w) if !is_reserved(w) => Some(w.to_ascii_lowercase()),
+        Token::Quoted(q) => Some(q.to_ascii_lowercase()),
+        _ => None,
+    };
+    let first = name(tokens.get(i)?)?;
+    if tokens.get(i + 1) == Some(&Token::Dot) {
+        let second = name(tokens.get(i + 2)?)?;
+        return Some((second, i + 3));
+    }
+    Some((first, i + 1))
+}
+
+fn is_reserved(w: &str) -> bool {
+    const RESERVED: &[&str] = &[
+        "SELECT",
+        "FROM",
+        "WHERE",
+        "JOIN",
+        "ON",
+        "USING",
+        "AS",
+        "LEFT",
+        "RIGHT",
+        "INNER",
+        "OUTER",
+        "CROSS",
+        "NATURAL",
+        "FULL",
+        "GROUP",
+        "ORDER",
+        "BY",
+        "LIMIT",
+        "OFFSET",
+        "HAVING",
+        "UNION",
+        "ALL",
+        "EXCEPT",
+        "INTERSECT",
+        "VALUES",
+        "SET",
+        "INTO",
+        "DEFAULT",
+        "RETURNING",
+        "WITH",
+        "RECURSIVE",
+        "OR",
+        "AND",
+        "NOT",
+        "NULL",
+        "INDEXED",
+        "WINDOW",
+        "LATERAL",
+    ];
+    RESERVED.iter().any(|r| r.eq_ignore_ascii_case(w))
+}
+
+fn is_word(t: Option<&Token>, keyword: &str) -> bool {
+    matches!(t, Some(Token::Word(w)) if w.eq_ignore_ascii_case(keyword))
+}
+
+/// Tables read and written, from the token stream: names after FROM (and its comma list), JOIN,
+/// INTO (of INSERT / REPLACE), UPDATE, DELETE FROM. CTE names are not tables. A name followed by
+/// `(` after FROM is a table-valued function and is skipped.
+fn tables(tokens: &[Token]) -> (Vec<String>, Vec<String>) {
+    let mut reads: Vec<String> = Vec::new();
+    let mut writes: Vec<String> = Vec::new();
+    let mut ctes: Vec<String> = Vec::new();
+    let push = |list: &mut Vec<String>, name: String| {
+        if !list.contains(&name) {
+            list.push(name);
+        }
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        let word = match &tokens[i] {
+            Token::Word(w) => w.to_ascii_uppercase(),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        match word.as_str() {
+            // `WITH name AS (` / `, name AS (` / `name(cols) AS (`: remember CTE names.
+            "AS" if tokens.get(i + 1) == Some(&Token::Open) => {
+                let mut j = i;
+                if j > 0 && tokens[j - 1] == Token::Close {
+                    // skip a column list: name ( a, b ) AS
+                    let mut depth = 0;
+                    while j > 0 {
+                        j -= 1;
+                        match tokens[j] {
+                            Token::Close => depth += 1,
+                            Token::Open => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                if let Some(Token::Word(name) | Token::Quoted(name)) =
+                    j.checked_sub(1).map(|k| &tokens[k])
+                {
+                    push(&mut ctes, name.to_ascii_lowercase());
+                }
+                i += 1;
+            }
+            "FROM" if !(i > 0 && is_word(tokens.get(i - 1), "DELETE")) => {
+                // FROM a, b AS x, c JOIN ...: every comma-separated item at this level.
+                let mut j = i + 1;
+                loop {
+                    match name_at(tokens, j) {
+                        Some((name, next)) if tokens.get(next) != Some(&Token::Open) => {
+                            push(&mut reads, name);
+                            j = next;
+                        }
+                        _ => break,
+                    }
+                    // skip alias and anything up to a comma at depth 0 or a clause keyword
+                    let mut depth = 0usize;
+                    while let Some(t) = tokens.get(j) {
+                        match t {
+                            Token::Open => depth += 1,
+                            Token::Close if depth == 0 => break,
+                            Token::Close => depth -= 1,
+                            Token::Comma if depth == 0 => break,
+                            Token::Word(w)
+                                if depth == 0
+                                    && is_reserved(w)
+                                    && !w.eq_ignore_ascii_case("AS") =>
+                            {
+                                break
+                            }
+                            _ => {}
+                        }
+                        j += 1;
+                    }
+                    if tokens.get(j) == Some(&Token::Comma) {
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+                i += 1;
+            }
+            "JOIN" => {
+                if let Some((name, next)) = name_at(tokens, i + 1) {
+                    if tokens.get(next) != Some(&Token::Open) {
+                        push(&mut reads, name);
+                    }
+                }
+                i += 1;
+            }
+            "INTO"
+                if (0..i).rev().take(3).any(|k| {
+                    is_word(tokens.get(k), "INSERT") || is_word(tokens.get(k), "REPLACE")
+                }) =>
+            {
+                if let Some((name, _)) = name_at(tokens, i + 1) {
+                    push(&mut writes, name);
+                }
+                i += 1;
+            }
+            "UPDATE" => {
+                // UPDATE [OR ROLLBACK|ABORT|REPLACE|FAIL|IGNORE] name
+                let mut j = i + 1;
+                if is_word(tokens.get(j), "OR") {
+                    j += 2;
+                }
+                if let Some((name, _)) = name_at(tokens, j) {
+                    push(&mut writes, name);
+                }
+                i += 1;
+            }
+            "DELETE" if is_word(tokens.get(i + 1), "FROM") => {
+                if let Some((name, _)) = name_at(tokens, i + 2) {
+                    push(&mut writes, name);
+                }
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    reads.retain(|t| !ctes.contains(t));
+    writes.retain(|t| !ctes.contains(t));
+    (reads, writes)
 }
 
 /// Whether `rest` holds anything but white space, comments and further `;`.
@@ -215,12 +421,14 @@ impl Lexer<'_> {
                 '"' => self.quoted('"', "quoted identifier"),
                 '`' => self.quoted('`', "quoted identifier"),
                 '[' => {
-                    self.skip_while(|c| c != ']');
+                    let name = self.take_while(|c| c != ']');
                     if self.chars.next().is_none() {
                         self.unterminated = Some("[bracketed identifier]");
                     }
-                    Token::Other
+                    Token::Quoted(name)
                 }
+                '.' if !self.chars.peek().is_some_and(|&(_, n)| n.is_ascii_digit()) => Token::Dot,
+                ',' => Token::Comma,
                 '(' => Token::Open,
                 ')' => Token::Close,
                 ';' => Token::Semicolon,
@@ -293,6 +501,7 @@ impl Lexer<'_> {
 
     /// A quoted run; a doubled quote character is an escaped quote.
     fn quoted(&mut self, quote: char, what: &'static str) -> Token {
+        let mut text = String::new();
         loop {
             match self.chars.next() {
                 Some((_, c)) if c == quote => {
@@ -300,11 +509,12 @@ impl Lexer<'_> {
                         return if quote == '\'' {
                             Token::Other
                         } else {
-                            Token::Word(String::new())
+                            Token::Quoted(text)
                         };
                     }
+                    text.push(quote);
                 }
-                Some(_) => {}
+                Some((_, c)) => text.push(c),
                 None => {
                     self.unterminated = Some(what);
                     return Token::Other;
@@ -384,6 +594,58 @@ mod tests {
             Some("DELETE FROM t")
         );
         assert_eq!(scan("SELECT ';'").trailing_statement, None);
+    }
+
+    fn rw(sql: &str) -> (Vec<String>, Vec<String>) {
+        let s = scan(sql);
+        (s.reads, s.writes)
+    }
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn finds_tables_read_and_written() {
+        assert_eq!(
+            rw("SELECT * FROM Episodes WHERE id = ?1"),
+            (names(&["episodes"]), names(&[]))
+        );
+        assert_eq!(
+            rw("SELECT e.id FROM episodes e JOIN steps s ON s.episode = e.id LEFT JOIN main.\"Patterns\" p USING (x)"),
+            (names(&["episodes", "steps", "patterns"]), names(&[]))
+        );
+        assert_eq!(
+            rw("SELECT 1 FROM a, b AS bb, [c]"),
+            (names(&["a", "b", "c"]), names(&[]))
+        );
+        assert_eq!(
+            rw("WITH recent(id) AS (SELECT id FROM episodes) SELECT * FROM recent JOIN steps ON 1"),
+            (names(&["episodes", "steps"]), names(&[]))
+        );
+        assert_eq!(rw("SELECT * FROM json_each(?1)"), (names(&[]), names(&[])));
+        assert_eq!(
+            rw("SELECT * FROM t WHERE x IN (SELECT y FROM u)"),
+            (names(&["t", "u"]), names(&[]))
+        );
+        assert_eq!(
+            rw("INSERT INTO episodes (id) VALUES (?1)"),
+            (names(&[]), names(&["episodes"]))
+        );
+        assert_eq!(
+            rw("INSERT OR REPLACE INTO a SELECT * FROM b"),
+            (names(&["b"]), names(&["a"]))
+        );
+        assert_eq!(rw("REPLACE INTO a VALUES (1)"), (names(&[]), names(&["a"])));
+        assert_eq!(
+            rw("UPDATE OR IGNORE patterns SET n = n + 1"),
+            (names(&[]), names(&["patterns"]))
+        );
+        assert_eq!(
+            rw("DELETE FROM steps WHERE episode IN (SELECT id FROM episodes)"),
+            (names(&["episodes"]), names(&["steps"]))
+        );
+        assert_eq!(rw("SELECT 1.5, 'FROM x'"), (names(&[]), names(&[])));
     }
 
     #[test]

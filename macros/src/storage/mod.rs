@@ -1,15 +1,19 @@
 //! `#[cachet::storage]`: the impl-level attribute. It finds the `Db` (the field `db`, or the one
-//! named by `db = ...`), and expands each `#[prepared]` method of the impl.
+//! named by `db = ...`) and expands the method attributes of the impl, composing them in one
+//! order: the body (`#[prepared]` generates it) → `#[batch]` / `#[transactional]` → `#[cached_query]`
+//! → `#[invalidates]`.
 
 mod args;
 
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 use syn::parse::{Parse, ParseStream};
-use syn::{Attribute, ImplItem, ItemImpl, Signature, Token, Visibility};
+use syn::{Attribute, Block, FnArg, ImplItem, ItemImpl, Signature, Token, Visibility};
 
+use crate::cached::{self, is_cached, is_invalidates, CachedAttr, Invalidates};
 use crate::errors::Errors;
 use crate::prepared::{self, is_prepared, Method, PreparedAttr};
+use crate::sql::Kind;
 use crate::transactional::{self, is_transactional, TransactionalAttr};
 use args::StorageArgs;
 
@@ -24,11 +28,17 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(imp) => imp,
         Err(error) => return with_error(item, error),
     };
-    let self_name = imp.self_ty.to_token_stream().to_string().replace(' ', "");
-    let db = args.db_path();
+    let context = Context {
+        self_name: imp.self_ty.to_token_stream().to_string().replace(' ', ""),
+        db: args.db_path(),
+        cached: cached_methods(&imp.items),
+    };
     imp.items = std::mem::take(&mut imp.items)
         .into_iter()
-        .map(|item| expand_item(item, &db, &self_name))
+        .map(|item| match FnItem::from_item(&item) {
+            Some(f) => ImplItem::Verbatim(f.expand(&context)),
+            None => item,
+        })
         .collect();
     let tokens = imp.into_token_stream();
     match args_error {
@@ -42,29 +52,55 @@ fn with_error(mut tokens: TokenStream, error: syn::Error) -> TokenStream {
     tokens
 }
 
-fn expand_item(item: ImplItem, db: &TokenStream, self_name: &str) -> ImplItem {
-    match item {
-        ImplItem::Fn(mut f) => {
-            let prepared: Vec<Attribute> = take(&mut f.attrs, is_prepared);
-            let transactional: Vec<Attribute> = take(&mut f.attrs, is_transactional);
-            match prepared.first() {
-                None => ImplItem::Verbatim(expand_transactional(f, &transactional, db)),
-                Some(attr) => {
-                    let error = syn::Error::new_spanned(
-                        attr,
-                        "`#[prepared]` generates this method's body from its SQL: remove the \
-                         body `{ ... }` and end the signature with `;`",
-                    );
-                    ImplItem::Verbatim(with_error(f.into_token_stream(), error))
-                }
-            }
-        }
-        ImplItem::Verbatim(tokens) => match syn::parse2::<BodilessFn>(tokens.clone()) {
-            Ok(f) => ImplItem::Verbatim(expand_bodiless(f, db, self_name)),
-            // Not a method without a body: leave it for rustc to report.
-            Err(_) => ImplItem::Verbatim(tokens),
-        },
-        other => other,
+/// What every method of the impl needs to know.
+struct Context {
+    self_name: String,
+    db: TokenStream,
+    /// The `#[cached_query]` methods of the impl and how many parameters make their keys.
+    cached: Vec<(String, usize)>,
+}
+
+fn cached_methods(items: &[ImplItem]) -> Vec<(String, usize)> {
+    items
+        .iter()
+        .filter_map(FnItem::from_item)
+        .filter_map(|f| {
+            let attr = f.attrs.iter().find(|a| is_cached(a))?;
+            let params = f
+                .sig
+                .inputs
+                .iter()
+                .filter(|a| matches!(a, FnArg::Typed(_)))
+                .count();
+            let key_len = CachedAttr::from_attr(attr)
+                .ok()
+                .and_then(|a| a.key.map(|k| k.len()))
+                .unwrap_or(params);
+            Some((f.sig.ident.to_string(), key_len))
+        })
+        .collect()
+}
+
+/// A method of the impl, with or without a body (syn gives bodiless ones as verbatim tokens).
+struct FnItem {
+    attrs: Vec<Attribute>,
+    vis: Visibility,
+    sig: Signature,
+    body: Option<Block>,
+}
+
+impl Parse for FnItem {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis = input.parse()?;
+        let sig = input.parse()?;
+        input.parse::<Token![;]>()?;
+        Ok(FnItem {
+            attrs,
+            vis,
+            sig,
+            body: None,
+        })
     }
 }
 
@@ -75,98 +111,198 @@ fn take(attrs: &mut Vec<Attribute>, which: fn(&Attribute) -> bool) -> Vec<Attrib
     taken
 }
 
-/// A method with a body: wrapped in a transaction when it has `#[batch]` / `#[transactional]`.
-fn expand_transactional(f: syn::ImplItemFn, attrs: &[Attribute], db: &TokenStream) -> TokenStream {
-    let Some(first) = attrs.first() else {
-        return f.into_token_stream();
-    };
-    let mut errors = Errors::default();
-    for extra in &attrs[1..] {
-        errors.push(syn::Error::new_spanned(
-            extra,
-            "a method runs in one transaction: keep one `#[batch]` or `#[transactional]`",
-        ));
-    }
-    let tokens = match (errors.take(TransactionalAttr::from_attr(first)), &f) {
-        (Some(attr), f) => transactional::expand(f.clone(), &attr, db),
-        (None, f) => f.into_token_stream(),
-    };
-    match errors.finish() {
-        Ok(()) => tokens,
-        Err(error) => with_error(tokens, error),
+/// Reports every attribute after the first as a repetition.
+fn only_one(attrs: &[Attribute], message: &str, errors: &mut Errors) {
+    for extra in attrs.iter().skip(1) {
+        errors.push(syn::Error::new_spanned(extra, message));
     }
 }
 
-fn expand_bodiless(mut f: BodilessFn, db: &TokenStream, self_name: &str) -> TokenStream {
-    let mut errors = Errors::default();
-    let prepared = take(&mut f.attrs, is_prepared);
-    for attr in take(&mut f.attrs, is_transactional) {
-        errors.push(syn::Error::new_spanned(
-            attr,
-            "`#[batch]` / `#[transactional]` wrap a method's own body in a transaction, and this \
-             method has none; a single `#[prepared]` statement is atomic by itself",
-        ));
+impl FnItem {
+    fn from_item(item: &ImplItem) -> Option<FnItem> {
+        match item {
+            ImplItem::Fn(f) => Some(FnItem {
+                attrs: f.attrs.clone(),
+                vis: f.vis.clone(),
+                sig: f.sig.clone(),
+                body: Some(f.block.clone()),
+            }),
+            // Not a method without a body: leave it for rustc to report.
+            ImplItem::Verbatim(tokens) => syn::parse2(tokens.clone()).ok(),
+            _ => None,
+        }
     }
-    for extra in prepared.iter().skip(1) {
-        errors.push(syn::Error::new_spanned(
-            extra,
+
+    fn expand(mut self, cx: &Context) -> TokenStream {
+        let prepared = take(&mut self.attrs, is_prepared);
+        let transactional = take(&mut self.attrs, is_transactional);
+        let cached = take(&mut self.attrs, is_cached);
+        let invalidates = take(&mut self.attrs, is_invalidates);
+        if prepared.is_empty()
+            && transactional.is_empty()
+            && cached.is_empty()
+            && invalidates.is_empty()
+        {
+            if let Some(body) = &self.body {
+                let FnItem {
+                    attrs, vis, sig, ..
+                } = &self;
+                return quote!(#(#attrs)* #vis #sig #body);
+            }
+        }
+        let mut errors = Errors::default();
+        only_one(
+            &prepared,
             "`#[prepared]` is given more than once; a method runs one statement",
-        ));
-    }
-    let parsed = match prepared.first() {
-        Some(attr) => errors.take(PreparedAttr::from_attr(attr)),
-        None => {
-            errors.push(syn::Error::new_spanned(
-                &f.sig.ident,
-                "this method has no body: add `#[prepared(\"SQL\")]` to generate one from SQL, \
-                 or write the body",
-            ));
-            None
-        }
-    };
-    let method_or_none = parsed.map(|attr| {
-        Method::from_syn(
-            f.attrs.clone(),
-            f.vis.clone(),
-            f.sig.clone(),
-            attr,
             &mut errors,
-        )
-    });
-    match (&method_or_none, errors.finish()) {
-        (Some(method), Ok(())) => prepared::expand(method, db, self_name),
-        (Some(method), Err(error)) => with_error(prepared::fallback(method), error),
-        (None, Err(error)) => with_error(placeholder(&f), error),
-        (None, Ok(())) => placeholder(&f),
-    }
-}
+        );
+        only_one(
+            &transactional,
+            "a method runs in one transaction: keep one `#[batch]` or `#[transactional]`",
+            &mut errors,
+        );
+        only_one(
+            &cached,
+            "`#[cached_query]` is given more than once",
+            &mut errors,
+        );
 
-/// A method that had no usable `#[prepared]`: emitted with a placeholder body.
-fn placeholder(f: &BodilessFn) -> TokenStream {
-    let BodilessFn { attrs, vis, sig } = f;
-    quote! {
-        #(#attrs)*
-        #[allow(unused_variables)]
-        #vis #sig {
-            ::core::unreachable!("this method has no body")
+        let (block, kind_reads) = self.base_block(prepared.first(), cx, &mut errors);
+        let mut block = block;
+
+        if let Some(attr) = transactional.first() {
+            match (&self.body, errors.take(TransactionalAttr::from_attr(attr))) {
+                (None, _) => errors.push(syn::Error::new_spanned(
+                    attr,
+                    "`#[batch]` / `#[transactional]` wrap a method's own body in a transaction, and this \
+                     method has none; a single `#[prepared]` statement is atomic by itself",
+                )),
+                (Some(_), Some(parsed)) => {
+                    block = block.and_then(|b| errors.take(transactional::wrap(b, &self.sig, &parsed, &cx.db)));
+                }
+                (Some(_), None) => {}
+            }
+        }
+
+        if let Some(attr) = cached.first() {
+            if let Some(tx) = transactional.first() {
+                errors.push(syn::Error::new_spanned(
+                    tx,
+                    "a `#[cached_query]` method reads; it cannot also be a transaction (reads inside a \
+                     transaction bypass the cache)",
+                ));
+            }
+            let reads = match &kind_reads {
+                Some((Kind::Write { .. }, _)) => {
+                    errors.push(syn::Error::new_spanned(
+                        attr,
+                        "`#[cached_query]` caches reads, and this statement writes; put \
+                         `#[invalidates(...)]` on it instead if it should drop cached entries",
+                    ));
+                    None
+                }
+                Some((Kind::Query, reads)) => Some(reads.clone()),
+                _ => None,
+            };
+            if let Some(parsed) = errors.take(CachedAttr::from_attr(attr)) {
+                block = block.and_then(|b| {
+                    errors.take(cached::wrap(
+                        b,
+                        &self.sig,
+                        &parsed,
+                        reads.as_deref(),
+                        &cx.db,
+                        &cx.self_name,
+                    ))
+                });
+            }
+        }
+
+        for attr in &invalidates {
+            if let Some(parsed) = errors.take(Invalidates::from_attr(attr)) {
+                block = block.and_then(|b| {
+                    errors.take(cached::wrap_invalidation(
+                        b,
+                        &self.sig,
+                        &parsed,
+                        &cx.cached,
+                        &cx.db,
+                        &cx.self_name,
+                    ))
+                });
+            }
+        }
+
+        let FnItem {
+            attrs, vis, sig, ..
+        } = &self;
+        match (errors.finish(), block) {
+            (Ok(()), Some(block)) => quote!(#(#attrs)* #vis #sig #block),
+            (result, _) => {
+                // One error, not a cascade: the method is still emitted, with a body that
+                // type-checks against any signature.
+                let placeholder = quote! {
+                    #(#attrs)*
+                    #[allow(unused_variables)]
+                    #vis #sig {
+                        ::core::unreachable!("this method did not compile")
+                    }
+                };
+                match result {
+                    Err(error) => with_error(placeholder, error),
+                    Ok(()) => placeholder,
+                }
+            }
         }
     }
-}
 
-/// `#[attrs] vis fn name(...) -> T;` inside an impl: syn gives it to us as verbatim tokens.
-struct BodilessFn {
-    attrs: Vec<Attribute>,
-    vis: Visibility,
-    sig: Signature,
-}
-
-impl Parse for BodilessFn {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
-        let attrs = input.call(Attribute::parse_outer)?;
-        let vis = input.parse()?;
-        let sig = input.parse()?;
-        input.parse::<Token![;]>()?;
-        Ok(BodilessFn { attrs, vis, sig })
+    /// The body before wrapping: generated from `#[prepared]`, or the one written. With the
+    /// statement's kind and tables read when it is generated.
+    fn base_block(
+        &self,
+        prepared: Option<&Attribute>,
+        cx: &Context,
+        errors: &mut Errors,
+    ) -> (Option<TokenStream>, Option<(Kind, Vec<String>)>) {
+        match (&self.body, prepared) {
+            (Some(body), None) => (Some(body.to_token_stream()), None),
+            (Some(_), Some(attr)) => {
+                errors.push(syn::Error::new_spanned(
+                    attr,
+                    "`#[prepared]` generates this method's body from its SQL: remove the body \
+                     `{ ... }` and end the signature with `;`",
+                ));
+                (None, None)
+            }
+            (None, None) => {
+                errors.push(syn::Error::new_spanned(
+                    &self.sig.ident,
+                    "this method has no body: add `#[prepared(\"SQL\")]` to generate one from SQL, \
+                     or write the body",
+                ));
+                (None, None)
+            }
+            (None, Some(attr)) => {
+                let Some(parsed) = errors.take(PreparedAttr::from_attr(attr)) else {
+                    return (None, None);
+                };
+                // The signature's own mistakes first: checking the SQL against a signature that
+                // could not be read would only add secondary errors.
+                let mut signature_errors = Errors::default();
+                let method = Method::from_syn(self.sig.clone(), parsed, &mut signature_errors);
+                let facts = (method.scan.kind, method.scan.reads.clone());
+                match signature_errors.finish() {
+                    Err(error) => {
+                        errors.push(error);
+                        (None, Some(facts))
+                    }
+                    Ok(()) => (
+                        errors.take(prepared::generate(&method, &cx.db, &cx.self_name)),
+                        Some(facts),
+                    ),
+                }
+            }
+        }
     }
 }
 
@@ -192,6 +328,5 @@ mod tests {
         );
         assert!(out.contains("fetch_optional :: < Episode >"), "{out}");
         assert!(!out.contains("compile_error"), "{out}");
-        println!("{out}");
     }
 }

@@ -2,33 +2,28 @@
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
-use syn::{FnArg, ImplItemFn, ReturnType, Type};
+use syn::{FnArg, ReturnType, Signature, Type};
 
 use super::attr::TransactionalAttr;
 
-/// The method with its body wrapped in `::cachet::__private::transaction`, or the method unchanged
-/// plus an error.
-pub(crate) fn expand(
-    mut method: ImplItemFn,
+/// Wraps `block` (the method's body) in `::cachet::__private::transaction`.
+pub(crate) fn wrap(
+    block: TokenStream,
+    sig: &Signature,
     attr: &TransactionalAttr,
     db: &TokenStream,
-) -> TokenStream {
-    if let Err(error) = validate(&method, attr) {
-        let mut tokens = method.into_token_stream();
-        tokens.extend(error.into_compile_error());
-        return tokens;
-    }
-    let block = &method.block;
+) -> syn::Result<TokenStream> {
+    validate(sig, attr)?;
     let mode = Ident::new(attr.mode.variant(), Span::call_site());
     // Naming the return type fixes the body's output type, so `?` inside it knows its target.
-    let output = match &method.sig.output {
+    let output = match &sig.output {
         ReturnType::Type(_, ty) if !contains_impl_trait(ty) => quote!(#ty),
         _ => quote!(_),
     };
     // Spanned on the return type: a type that is not a `Result` is reported once, under it.
-    let span = match &method.sig.output {
+    let span = match &sig.output {
         ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
-        ReturnType::Default => method.sig.ident.span(),
+        ReturnType::Default => sig.ident.span(),
     };
     let call = quote_spanned! {span=>
         ::cachet::__private::transaction::<#output, _>(
@@ -38,14 +33,11 @@ pub(crate) fn expand(
         )
         .await
     };
-    let wrapped: syn::Block = syn::parse_quote!({ #call });
-    method.block = wrapped;
-    method.into_token_stream()
+    Ok(quote!({ #call }))
 }
 
-fn validate(method: &ImplItemFn, attr: &TransactionalAttr) -> syn::Result<()> {
+fn validate(sig: &Signature, attr: &TransactionalAttr) -> syn::Result<()> {
     let name = attr.name;
-    let sig = &method.sig;
     if sig.asyncness.is_none() {
         return Err(syn::Error::new_spanned(
             sig.fn_token,

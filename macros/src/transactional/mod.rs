@@ -4,4 +4,4 @@ mod attr;
 mod expand;
 
 pub(crate) use attr::{is_transactional, TransactionalAttr};
-pub(crate) use expand::expand;
+pub(crate) use expand::wrap;

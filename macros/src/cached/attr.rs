@@ -1,0 +1,236 @@
+//! Parsing `#[cached_query(...)]`.
+
+use std::time::Duration;
+
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Ident, LitBool, LitFloat, LitInt, LitStr, Token};
+
+use super::duration;
+use crate::errors::did_you_mean;
+
+/// The adaptive TTL parameters (defaults from the seed plan).
+#[derive(Clone, Copy)]
+pub(crate) struct Adaptive {
+    pub(crate) base: Duration,
+    pub(crate) min: Duration,
+    pub(crate) max: Duration,
+    pub(crate) access_weight: f64,
+    pub(crate) recency_weight: f64,
+}
+
+impl Default for Adaptive {
+    fn default() -> Self {
+        Adaptive {
+            base: Duration::from_secs(300),
+            min: Duration::from_secs(60),
+            max: Duration::from_secs(3600),
+            access_weight: 0.6,
+            recency_weight: 0.4,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum Ttl {
+    Adaptive(Adaptive),
+    Fixed(Duration),
+}
+
+/// `#[cached_query(...)]`, parsed.
+pub(crate) struct CachedAttr {
+    pub(crate) ttl: Ttl,
+    pub(crate) max_entries: u64,
+    pub(crate) max_bytes: Option<u64>,
+    /// The parameters that make up the key; `None` = all of them.
+    pub(crate) key: Option<Vec<Ident>>,
+    pub(crate) cache_none: bool,
+    /// `cache_none = false` as written, for errors.
+    pub(crate) cache_none_token: Option<LitBool>,
+}
+
+const KEYS: &[&str] = &[
+    "ttl_adaptive",
+    "ttl",
+    "max_entries",
+    "max_bytes",
+    "key",
+    "cache_none",
+];
+const ADAPTIVE_KEYS: &[&str] = &["base", "min", "max", "access_weight", "recency_weight"];
+
+pub(crate) fn is_cached(attr: &Attribute) -> bool {
+    let path = attr.path();
+    path.is_ident("cached_query")
+        || (path.segments.len() == 2
+            && path.segments[0].ident == "cachet"
+            && path.segments[1].ident == "cached_query")
+}
+
+impl CachedAttr {
+    pub(crate) fn from_attr(attr: &Attribute) -> syn::Result<Self> {
+        match &attr.meta {
+            syn::Meta::Path(_) => Ok(CachedAttr::default()),
+            syn::Meta::List(list) => list.parse_args(),
+            syn::Meta::NameValue(nv) => Err(syn::Error::new_spanned(
+                nv,
+                "write `#[cached_query]` or `#[cached_query(ttl = \"30s\", max_entries = 1000)]`",
+            )),
+        }
+    }
+}
+
+impl Default for CachedAttr {
+    fn default() -> Self {
+        CachedAttr {
+            ttl: Ttl::Adaptive(Adaptive::default()),
+            max_entries: 10_000,
+            max_bytes: None,
+            key: None,
+            cache_none: true,
+            cache_none_token: None,
+        }
+    }
+}
+
+fn duration_arg(input: ParseStream) -> syn::Result<Duration> {
+    let lit: LitStr = input.parse()?;
+    duration::parse(&lit.value()).map_err(|message| syn::Error::new_spanned(&lit, message))
+}
+
+fn weight_arg(input: ParseStream) -> syn::Result<f64> {
+    let lit: LitFloat = input.parse()?;
+    let value: f64 = lit.base10_parse()?;
+    if (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(syn::Error::new_spanned(
+            &lit,
+            "a weight is between 0.0 and 1.0",
+        ))
+    }
+}
+
+fn positive(input: ParseStream) -> syn::Result<u64> {
+    let lit: LitInt = input.parse()?;
+    let value: u64 = lit.base10_parse()?;
+    if value == 0 {
+        return Err(syn::Error::new_spanned(&lit, "must be at least 1"));
+    }
+    Ok(value)
+}
+
+fn unknown(key: &Ident, known: &[&str], what: &str) -> syn::Error {
+    let list = known
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    syn::Error::new_spanned(
+        key,
+        format!(
+            "unknown {what} `{key}`; expected one of {list}{}",
+            did_you_mean(&key.to_string(), known)
+        ),
+    )
+}
+
+fn parse_adaptive(input: ParseStream) -> syn::Result<Adaptive> {
+    let mut adaptive = Adaptive::default();
+    if !input.peek(syn::token::Paren) {
+        return Ok(adaptive);
+    }
+    let content;
+    syn::parenthesized!(content in input);
+    let mut seen: Vec<String> = Vec::new();
+    while !content.is_empty() {
+        let key = content.call(Ident::parse_any)?;
+        let name = key.to_string();
+        if seen.contains(&name) {
+            return Err(syn::Error::new_spanned(
+                &key,
+                format!("`{name}` is set more than once"),
+            ));
+        }
+        content.parse::<Token![=]>()?;
+        match name.as_str() {
+            "base" => adaptive.base = duration_arg(&content)?,
+            "min" => adaptive.min = duration_arg(&content)?,
+            "max" => adaptive.max = duration_arg(&content)?,
+            "access_weight" => adaptive.access_weight = weight_arg(&content)?,
+            "recency_weight" => adaptive.recency_weight = weight_arg(&content)?,
+            _ => return Err(unknown(&key, ADAPTIVE_KEYS, "`ttl_adaptive` argument")),
+        }
+        seen.push(name);
+        if !content.is_empty() {
+            content.parse::<Token![,]>()?;
+        }
+    }
+    if adaptive.min > adaptive.max {
+        return Err(content.error("`min` is longer than `max`"));
+    }
+    Ok(adaptive)
+}
+
+impl Parse for CachedAttr {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut out = CachedAttr::default();
+        let mut seen: Vec<(String, Ident)> = Vec::new();
+        while !input.is_empty() {
+            let key = input.call(Ident::parse_any)?;
+            let name = key.to_string();
+            if seen.iter().any(|(n, _)| *n == name) {
+                return Err(syn::Error::new_spanned(
+                    &key,
+                    format!("`{name}` is set more than once"),
+                ));
+            }
+            match name.as_str() {
+                "ttl_adaptive" => out.ttl = Ttl::Adaptive(parse_adaptive(input)?),
+                "ttl" => {
+                    input.parse::<Token![=]>()?;
+                    out.ttl = Ttl::Fixed(duration_arg(input)?);
+                }
+                "max_entries" => {
+                    input.parse::<Token![=]>()?;
+                    out.max_entries = positive(input)?;
+                }
+                "max_bytes" => {
+                    input.parse::<Token![=]>()?;
+                    out.max_bytes = Some(positive(input)?);
+                }
+                "key" => {
+                    input.parse::<Token![=]>()?;
+                    let content;
+                    syn::parenthesized!(content in input);
+                    let names: Punctuated<Ident, Token![,]> =
+                        content.parse_terminated(Ident::parse, Token![,])?;
+                    out.key = Some(names.into_iter().collect());
+                }
+                "cache_none" => {
+                    input.parse::<Token![=]>()?;
+                    let value: LitBool = input.parse()?;
+                    out.cache_none = value.value;
+                    out.cache_none_token = Some(value);
+                }
+                _ => return Err(unknown(&key, KEYS, "`cached_query` argument")),
+            }
+            if let Some((_, earlier)) = seen.iter().find(|(n, _)| {
+                (n == "ttl" && name == "ttl_adaptive") || (n == "ttl_adaptive" && name == "ttl")
+            }) {
+                let mut error = syn::Error::new_spanned(
+                    &key,
+                    "`ttl` (fixed) and `ttl_adaptive` exclude each other; keep one",
+                );
+                error.combine(syn::Error::new_spanned(earlier, "the other one is here"));
+                return Err(error);
+            }
+            seen.push((name, key));
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        Ok(out)
+    }
+}

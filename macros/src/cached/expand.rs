@@ -1,0 +1,194 @@
+//! Code generation for `#[cached_query]`: the method's body becomes the loader of a per-`Db`
+//! result cache keyed by its (key) parameters.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{quote, ToTokens};
+use syn::{FnArg, GenericArgument, Pat, PathArguments, ReturnType, Signature, Type};
+
+use super::attr::{CachedAttr, Ttl};
+use crate::errors::Errors;
+
+/// Wraps `block` (the method's body, generated or written) in the cache lookup.
+/// `reads` are the tables the query reads when known from its SQL.
+pub(crate) fn wrap(
+    block: TokenStream,
+    sig: &Signature,
+    attr: &CachedAttr,
+    reads: Option<&[String]>,
+    db: &TokenStream,
+    self_name: &str,
+) -> syn::Result<TokenStream> {
+    let mut errors = Errors::default();
+    if sig.asyncness.is_none() {
+        errors.push(syn::Error::new_spanned(
+            sig.fn_token,
+            "`#[cached_query]` methods must be `async fn`",
+        ));
+    }
+    if !matches!(sig.inputs.first(), Some(FnArg::Receiver(_))) {
+        errors.push(syn::Error::new_spanned(
+            &sig.ident,
+            "`#[cached_query]` methods take `&self`: the cache belongs to the `Db` found through `self`",
+        ));
+    }
+    let ret = match &sig.output {
+        ReturnType::Type(_, ty) => ty.as_ref(),
+        ReturnType::Default => {
+            errors.push(syn::Error::new_spanned(
+                &sig.ident,
+                "`#[cached_query]` methods return `Result<T, E>`: only `Ok` values are cached",
+            ));
+            return Err(errors
+                .finish()
+                .err()
+                .unwrap_or_else(|| syn::Error::new_spanned(&sig.ident, "no return type")));
+        }
+    };
+    let params: Vec<(&syn::Ident, bool)> = sig
+        .inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            FnArg::Typed(pat) => match pat.pat.as_ref() {
+                Pat::Ident(p) => Some((&p.ident, matches!(pat.ty.as_ref(), Type::Reference(_)))),
+                other => {
+                    errors.push(syn::Error::new_spanned(
+                        other,
+                        "give this parameter a plain name: it is part of the cache key",
+                    ));
+                    None
+                }
+            },
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let key_params: Vec<(&syn::Ident, bool)> = match &attr.key {
+        None => params.clone(),
+        Some(names) => names
+            .iter()
+            .filter_map(|name| match params.iter().find(|(p, _)| *p == name) {
+                Some(found) => Some(*found),
+                None => {
+                    let list = params.iter().map(|(p, _)| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+                    errors.push(syn::Error::new_spanned(
+                        name,
+                        format!("`key` names `{name}`, which is not a parameter of this method (its parameters: {list})"),
+                    ));
+                    None
+                }
+            })
+            .collect(),
+    };
+    let keep = match (&attr.cache_none_token, attr.cache_none) {
+        (Some(token), false) => {
+            if !returns_option(ret) {
+                errors.push(syn::Error::new_spanned(
+                    token,
+                    "`cache_none = false` skips caching `Ok(None)`, but this method does not return `Result<Option<T>>`",
+                ));
+            }
+            quote!(::cachet::__private::keep_some)
+        }
+        _ => quote!(::cachet::__private::keep_all),
+    };
+    errors.finish()?;
+
+    let name = format!("{self_name}::{}", sig.ident);
+    let parts = key_params.iter().map(|(ident, by_ref)| {
+        if *by_ref {
+            quote!(::cachet::__private::key(#ident))
+        } else {
+            quote!(::cachet::__private::key(&#ident))
+        }
+    });
+    let reads = match reads {
+        Some(tables) => quote!(::core::option::Option::Some(&[#(#tables),*])),
+        None => quote!(::core::option::Option::None),
+    };
+    let ttl = ttl_tokens(attr.ttl);
+    let max_entries = attr.max_entries;
+    let (max_bytes, weigh) = match attr.max_bytes {
+        Some(bytes) => (
+            quote!(::core::option::Option::Some(#bytes)),
+            quote!(::cachet::__private::weigh),
+        ),
+        None => (
+            quote!(::core::option::Option::None),
+            quote!(::cachet::__private::no_weight),
+        ),
+    };
+    let output = if ret.to_token_stream().to_string().contains("impl ") {
+        quote!(_)
+    } else {
+        quote!(#ret)
+    };
+    Ok(quote! {
+        {
+            static __CACHET_CACHE: ::cachet::__private::CacheSite = ::cachet::__private::CacheSite::new(
+                #name,
+                #reads,
+                ::cachet::__private::CacheConfig {
+                    ttl: #ttl,
+                    max_entries: #max_entries,
+                    max_bytes: #max_bytes,
+                },
+            );
+            let __cachet_key = (#(#parts,)*);
+            ::cachet::__private::cached::<_, #output, _>(
+                ::cachet::__private::db(&self.#db),
+                &__CACHET_CACHE,
+                __cachet_key,
+                #keep,
+                #weigh,
+                async move #block,
+            )
+            .await
+        }
+    })
+}
+
+fn nanos(d: std::time::Duration) -> TokenStream {
+    let n = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+    quote!(::core::time::Duration::from_nanos(#n))
+}
+
+fn ttl_tokens(ttl: Ttl) -> TokenStream {
+    match ttl {
+        Ttl::Fixed(d) => {
+            let d = nanos(d);
+            quote!(::cachet::__private::Ttl::Fixed(#d))
+        }
+        Ttl::Adaptive(a) => {
+            let (base, min, max) = (nanos(a.base), nanos(a.min), nanos(a.max));
+            let access = Literal::f64_suffixed(a.access_weight);
+            let recency = Literal::f64_suffixed(a.recency_weight);
+            quote!(::cachet::__private::Ttl::Adaptive(::cachet::__private::AdaptiveTtl {
+                base: #base,
+                min: #min,
+                max: #max,
+                access_weight: #access,
+                recency_weight: #recency,
+            }))
+        }
+    }
+}
+
+/// Whether `ty` is `Result<Option<_>, ..>` (by the last path segments' names).
+fn returns_option(ty: &Type) -> bool {
+    let first_arg = |ty: &Type, name: &str| -> Option<Type> {
+        let Type::Path(path) = ty else { return None };
+        let segment = path.path.segments.last()?;
+        if segment.ident != name {
+            return None;
+        }
+        let PathArguments::AngleBracketed(args) = &segment.arguments else {
+            return None;
+        };
+        args.args.iter().find_map(|a| match a {
+            GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        })
+    };
+    first_arg(ty, "Result")
+        .and_then(|ok| first_arg(&ok, "Option"))
+        .is_some()
+}

@@ -1,0 +1,156 @@
+//! `#[invalidates(method_a, method_b(arg))]`: after the method returns `Ok`, drop all entries of
+//! `method_a` and the entry of `method_b` for the key built from `arg`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Attribute, FnArg, Ident, Pat, Signature, Token, Type};
+
+pub(crate) fn is_invalidates(attr: &Attribute) -> bool {
+    let path = attr.path();
+    path.is_ident("invalidates")
+        || (path.segments.len() == 2
+            && path.segments[0].ident == "cachet"
+            && path.segments[1].ident == "invalidates")
+}
+
+/// One target: a method, with key arguments or not.
+pub(crate) struct Target {
+    pub(crate) method: Ident,
+    pub(crate) args: Option<Vec<Ident>>,
+}
+
+pub(crate) struct Invalidates {
+    pub(crate) targets: Vec<Target>,
+}
+
+impl Parse for Target {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let method: Ident = input.parse()?;
+        let args = if input.peek(syn::token::Paren) {
+            let content;
+            syn::parenthesized!(content in input);
+            let list: Punctuated<Ident, Token![,]> =
+                content.parse_terminated(Ident::parse, Token![,])?;
+            Some(list.into_iter().collect())
+        } else {
+            None
+        };
+        Ok(Target { method, args })
+    }
+}
+
+impl Invalidates {
+    pub(crate) fn from_attr(attr: &Attribute) -> syn::Result<Self> {
+        let list = attr.meta.require_list().map_err(|_| {
+            syn::Error::new_spanned(
+                attr,
+                "name the cached methods: `#[invalidates(episode, episodes_since)]`",
+            )
+        })?;
+        let targets: Punctuated<Target, Token![,]> =
+            list.parse_args_with(Punctuated::parse_terminated)?;
+        if targets.is_empty() {
+            return Err(syn::Error::new_spanned(
+                attr,
+                "name at least one cached method",
+            ));
+        }
+        Ok(Invalidates {
+            targets: targets.into_iter().collect(),
+        })
+    }
+}
+
+/// Wraps `block`: after an `Ok` result, the named caches are invalidated. `cached` lists the
+/// cached methods of the impl with their key parameter count, to check the targets.
+pub(crate) fn wrap_invalidation(
+    block: TokenStream,
+    sig: &Signature,
+    invalidates: &Invalidates,
+    cached: &[(String, usize)],
+    db: &TokenStream,
+    self_name: &str,
+) -> syn::Result<TokenStream> {
+    let mut errors = crate::errors::Errors::default();
+    let params: Vec<(&Ident, bool)> = sig
+        .inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            FnArg::Typed(pat) => match pat.pat.as_ref() {
+                Pat::Ident(p) => Some((&p.ident, matches!(pat.ty.as_ref(), Type::Reference(_)))),
+                _ => None,
+            },
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let mut actions = Vec::new();
+    for target in &invalidates.targets {
+        let name = target.method.to_string();
+        let Some((_, key_len)) = cached.iter().find(|(n, _)| *n == name) else {
+            let list = cached
+                .iter()
+                .map(|(n, _)| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            errors.push(syn::Error::new_spanned(
+                &target.method,
+                format!(
+                    "`{name}` is not a `#[cached_query]` method of this impl; cached methods here: {}",
+                    if list.is_empty() { "none".to_owned() } else { list }
+                ),
+            ));
+            continue;
+        };
+        let full = format!("{self_name}::{name}");
+        match &target.args {
+            None => actions.push(quote! {
+                ::cachet::__private::invalidate_method(__cachet_db, #full);
+            }),
+            Some(args) => {
+                if args.len() != *key_len {
+                    errors.push(syn::Error::new_spanned(
+                        &target.method,
+                        format!(
+                            "`{name}` is keyed by {key_len} argument(s), but {} are given",
+                            args.len()
+                        ),
+                    ));
+                    continue;
+                }
+                let mut parts = Vec::new();
+                for arg in args {
+                    match params.iter().find(|(p, _)| *p == arg) {
+                        Some((ident, true)) => parts.push(quote!(::cachet::__private::key(#ident))),
+                        Some((ident, false)) => {
+                            parts.push(quote!(::cachet::__private::key(&#ident)))
+                        }
+                        None => errors.push(syn::Error::new_spanned(
+                            arg,
+                            format!("`{arg}` is not a parameter of this method"),
+                        )),
+                    }
+                }
+                actions.push(quote! {
+                    ::cachet::__private::invalidate_key(__cachet_db, #full, (#(#parts,)*)).await;
+                });
+            }
+        }
+    }
+    errors.finish()?;
+    let output = match &sig.output {
+        syn::ReturnType::Type(_, ty) if !quote!(#ty).to_string().contains("impl ") => quote!(#ty),
+        _ => quote!(_),
+    };
+    Ok(quote! {
+        {
+            let __cachet_result = ::cachet::__private::anchor::<#output, _>(async #block).await;
+            if ::core::result::Result::is_ok(&__cachet_result) {
+                let __cachet_db = ::cachet::__private::db(&self.#db);
+                #(#actions)*
+            }
+            __cachet_result
+        }
+    })
+}

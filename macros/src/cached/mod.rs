@@ -1,0 +1,11 @@
+//! `#[cached_query(...)]` and `#[invalidates(...)]`: a result cache around a method's body, and
+//! explicit invalidation after a write.
+
+mod attr;
+mod duration;
+mod expand;
+mod invalidates;
+
+pub(crate) use attr::{is_cached, CachedAttr};
+pub(crate) use expand::wrap;
+pub(crate) use invalidates::{is_invalidates, wrap_invalidation, Invalidates};

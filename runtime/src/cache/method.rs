@@ -1,0 +1,202 @@
+//! The result cache of one `#[cached_query]` method on one `Db`: a moka cache keyed by the
+//! method's (key) arguments, whose entries carry the generation stamp they were read under.
+
+use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use moka::notification::RemovalCause;
+use moka::Expiry;
+
+use super::adaptive::{AdaptiveTtl, Reads};
+use super::generations::Dependencies;
+
+/// How long entries live.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Ttl {
+    /// Recomputed on every read (see [`AdaptiveTtl`]).
+    Adaptive(AdaptiveTtl),
+    /// The same for every entry, from its creation.
+    Fixed(Duration),
+}
+
+/// The settings of one cached method, written by the `#[cached_query]` macro.
+///
+/// ```
+/// let config = cachet::CacheConfig::default();
+/// assert_eq!(config.max_entries, 10_000);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CacheConfig {
+    /// Expiry policy.
+    pub ttl: Ttl,
+    /// Most entries kept.
+    pub max_entries: u64,
+    /// Most approximate bytes kept (see [`Weigh`](crate::Weigh)); `None` = no byte bound.
+    pub max_bytes: Option<u64>,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig {
+            ttl: Ttl::Adaptive(AdaptiveTtl::default()),
+            max_entries: 10_000,
+            max_bytes: None,
+        }
+    }
+}
+
+/// One cached value with what validates it.
+pub(crate) struct Entry<V> {
+    pub(crate) value: V,
+    /// The generation stamp taken before the query that produced `value` ran.
+    pub(crate) stamp: u64,
+    reads: Reads,
+    weight: u32,
+}
+
+/// Counters of one method cache.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub(crate) hits: AtomicU64,
+    pub(crate) misses: AtomicU64,
+    pub(crate) stale: AtomicU64,
+    pub(crate) inserts: AtomicU64,
+    pub(crate) evicted_size: AtomicU64,
+    pub(crate) evicted_expired: AtomicU64,
+}
+
+pub(crate) struct MethodCache<K, V> {
+    pub(crate) cache: moka::future::Cache<K, Arc<Entry<V>>>,
+    pub(crate) deps: Dependencies,
+    pub(crate) counters: Arc<Counters>,
+    epoch: Instant,
+}
+
+struct Expire {
+    ttl: Ttl,
+    epoch: Instant,
+}
+
+impl<K, V> Expiry<K, Arc<Entry<V>>> for Expire {
+    fn expire_after_create(&self, _: &K, _: &Arc<Entry<V>>, _: Instant) -> Option<Duration> {
+        Some(match self.ttl {
+            Ttl::Adaptive(a) => a.base,
+            Ttl::Fixed(d) => d,
+        })
+    }
+
+    fn expire_after_read(
+        &self,
+        _: &K,
+        entry: &Arc<Entry<V>>,
+        read_at: Instant,
+        remaining: Option<Duration>,
+        _: Instant,
+    ) -> Option<Duration> {
+        match self.ttl {
+            Ttl::Adaptive(a) => {
+                let (reads, since) = entry.reads.record(self.epoch, read_at, a.base);
+                Some(a.ttl_after_read(reads, since))
+            }
+            Ttl::Fixed(_) => remaining,
+        }
+    }
+}
+
+impl<K, V> MethodCache<K, V>
+where
+    K: Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    pub(crate) fn new(config: CacheConfig, deps: Dependencies) -> Self {
+        let counters = Arc::new(Counters::default());
+        let epoch = Instant::now();
+        let listener_counters = Arc::clone(&counters);
+        let mut builder = moka::future::Cache::builder()
+            .expire_after(Expire {
+                ttl: config.ttl,
+                epoch,
+            })
+            .eviction_listener(move |_key, _value, cause| match cause {
+                RemovalCause::Size => {
+                    listener_counters.evicted_size.fetch_add(1, Relaxed);
+                }
+                RemovalCause::Expired => {
+                    listener_counters.evicted_expired.fetch_add(1, Relaxed);
+                }
+                RemovalCause::Explicit | RemovalCause::Replaced => {}
+            });
+        builder = match config.max_bytes {
+            Some(bytes) => builder
+                .weigher(|_k, e: &Arc<Entry<V>>| e.weight)
+                .max_capacity(bytes),
+            None => builder.max_capacity(config.max_entries),
+        };
+        MethodCache {
+            cache: builder.build(),
+            deps,
+            counters,
+            epoch,
+        }
+    }
+
+    pub(crate) fn entry(&self, value: V, stamp: u64, weight: u32) -> Arc<Entry<V>> {
+        Arc::new(Entry {
+            value,
+            stamp,
+            reads: Reads::new(self.epoch, Instant::now()),
+            weight,
+        })
+    }
+
+    /// The expiry policy, for tests that drive it with their own clock.
+    #[cfg(test)]
+    fn expiry(&self, ttl: Ttl) -> Expire {
+        Expire {
+            ttl,
+            epoch: self.epoch,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Drives the real `Expiry` implementation with synthetic instants: a hot key (read every
+    /// second) climbs toward `max`, a cold key (read every few minutes) stays near `min`.
+    #[test]
+    fn adaptive_expiry_grows_for_hot_keys_and_stays_low_for_cold_ones() {
+        let cache: MethodCache<u32, u32> =
+            MethodCache::new(CacheConfig::default(), Dependencies::Anything);
+        let expiry = cache.expiry(CacheConfig::default().ttl);
+        let t = AdaptiveTtl::default();
+        let start = Instant::now();
+        let hot = cache.entry(1, 0, 1);
+        let cold = cache.entry(2, 0, 1);
+        assert_eq!(
+            Expiry::<u32, _>::expire_after_create(&expiry, &1, &hot, start),
+            Some(t.base)
+        );
+
+        let mut hot_ttl = Duration::ZERO;
+        for s in 1..=200 {
+            let at = start + Duration::from_secs(s);
+            hot_ttl = Expiry::<u32, _>::expire_after_read(&expiry, &1, &hot, at, None, start)
+                .unwrap_or_default();
+        }
+        let mut cold_ttl = Duration::ZERO;
+        for m in 1..=5 {
+            let at = start + Duration::from_secs(240 * m);
+            cold_ttl = Expiry::<u32, _>::expire_after_read(&expiry, &2, &cold, at, None, start)
+                .unwrap_or_default();
+        }
+        assert!(hot_ttl >= t.max.mul_f64(0.9), "hot key: {hot_ttl:?}");
+        assert!(
+            cold_ttl < t.min * 2 && cold_ttl < t.base,
+            "cold key: {cold_ttl:?}"
+        );
+    }
+}

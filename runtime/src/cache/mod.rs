@@ -1,0 +1,422 @@
+//! Result caches of `#[cached_query]` methods: one per method per `Db`, created on first use,
+//! invalidated by table generations (see `generations`) and expired by TTL (see `adaptive`).
+
+mod adaptive;
+mod generations;
+mod method;
+mod stats;
+
+use std::any::Any;
+use std::future::Future;
+use std::hash::Hash;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, PoisonError, RwLock};
+
+pub use adaptive::AdaptiveTtl;
+pub(crate) use generations::{Dependencies, Generations};
+pub use method::{CacheConfig, Ttl};
+use method::{Counters, MethodCache};
+pub use stats::{CacheStats, MethodCacheStats};
+
+use crate::db::Db;
+use crate::error::Error;
+use crate::site_id::SiteId;
+
+static NEXT_CACHE_ID: AtomicUsize = AtomicUsize::new(0);
+
+/// One `#[cachet::cached_query]` method: its name, the tables its query reads and its settings.
+/// The macros emit one `static` per cached method; it is not meant to be written by hand.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct CacheSite {
+    name: &'static str,
+    reads: Option<&'static [&'static str]>,
+    config: CacheConfig,
+    id: SiteId,
+}
+
+impl CacheSite {
+    /// `reads` is `None` when the tables are not known (a method with a body): any write then
+    /// makes its entries stale.
+    pub const fn new(
+        name: &'static str,
+        reads: Option<&'static [&'static str]>,
+        config: CacheConfig,
+    ) -> Self {
+        CacheSite {
+            name,
+            reads,
+            config,
+            id: SiteId::new(),
+        }
+    }
+}
+
+/// The type-erased side of a method cache, for stats and invalidation by name.
+trait AnyCache: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn clear(&self);
+    fn invalidate<'a>(
+        &'a self,
+        key: &'a (dyn Any + Send + Sync),
+    ) -> std::pin::Pin<Box<dyn Future<Output = bool> + Send + 'a>>;
+    fn stats(&self) -> MethodCacheStats;
+    fn as_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
+}
+
+struct Named<K, V> {
+    name: &'static str,
+    cache: MethodCache<K, V>,
+}
+
+impl<K, V> AnyCache for Named<K, V>
+where
+    K: Hash + Eq + Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn clear(&self) {
+        self.cache.cache.invalidate_all();
+    }
+
+    fn invalidate<'a>(
+        &'a self,
+        key: &'a (dyn Any + Send + Sync),
+    ) -> std::pin::Pin<Box<dyn Future<Output = bool> + Send + 'a>> {
+        Box::pin(async move {
+            match key.downcast_ref::<K>() {
+                Some(key) => {
+                    self.cache.cache.invalidate(key).await;
+                    true
+                }
+                None => false,
+            }
+        })
+    }
+
+    fn stats(&self) -> MethodCacheStats {
+        let c: &Counters = &self.cache.counters;
+        MethodCacheStats {
+            name: self.name.to_owned(),
+            hits: c.hits.load(Relaxed),
+            misses: c.misses.load(Relaxed),
+            stale_misses: c.stale.load(Relaxed),
+            inserts: c.inserts.load(Relaxed),
+            evicted_by_size: c.evicted_size.load(Relaxed),
+            expired: c.evicted_expired.load(Relaxed),
+            entries: self.cache.cache.entry_count(),
+            weighted_size: self.cache.cache.weighted_size(),
+        }
+    }
+
+    fn as_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
+    }
+}
+
+/// The caches and generations of one `Db`.
+#[derive(Default)]
+pub(crate) struct CacheRegistry {
+    slots: RwLock<Vec<Option<Arc<dyn AnyCache>>>>,
+    pub(crate) generations: Generations,
+}
+
+impl CacheRegistry {
+    fn slot(&self, id: usize) -> Option<Arc<dyn AnyCache>> {
+        let slots = self.slots.read().unwrap_or_else(PoisonError::into_inner);
+        slots.get(id).and_then(Clone::clone)
+    }
+
+    fn all(&self) -> Vec<Arc<dyn AnyCache>> {
+        let slots = self.slots.read().unwrap_or_else(PoisonError::into_inner);
+        slots.iter().flatten().cloned().collect()
+    }
+
+    pub(crate) fn stats(&self) -> CacheStats {
+        let mut methods: Vec<MethodCacheStats> = self.all().iter().map(|c| c.stats()).collect();
+        methods.sort_by(|a, b| a.name.cmp(&b.name));
+        CacheStats { methods }
+    }
+
+    pub(crate) fn clear(&self) {
+        for cache in self.all() {
+            cache.clear();
+        }
+    }
+
+    /// Clears every entry of the method called `name` (`Type::method`); false if it has no cache yet.
+    pub(crate) fn clear_method(&self, name: &str) -> bool {
+        let found: Vec<_> = self
+            .all()
+            .into_iter()
+            .filter(|c| c.name() == name)
+            .collect();
+        found.iter().for_each(|c| c.clear());
+        !found.is_empty()
+    }
+
+    /// Removes one entry of the method called `name`; clears the method when the key's type does
+    /// not match (never leaves a possibly stale entry).
+    pub(crate) async fn invalidate_key(&self, name: &str, key: &(dyn Any + Send + Sync)) {
+        for cache in self.all().into_iter().filter(|c| c.name() == name) {
+            if !cache.invalidate(key).await {
+                cache.clear();
+            }
+        }
+    }
+}
+
+/// The method cache of `site` on `db`, created on first use.
+async fn method_cache<K, V>(db: &Db, site: &'static CacheSite) -> Result<Arc<Named<K, V>>, Error>
+where
+    K: Hash + Eq + Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    let id = site.id.get(&NEXT_CACHE_ID);
+    let registry = &db.inner.caches;
+    if let Some(found) = registry.slot(id) {
+        if let Ok(cache) = found.as_any().downcast::<Named<K, V>>() {
+            return Ok(cache);
+        }
+    }
+    let deps = dependencies(db, site.reads).await?;
+    let created: Arc<Named<K, V>> = Arc::new(Named {
+        name: site.name,
+        cache: MethodCache::new(site.config, deps),
+    });
+    let mut slots = registry
+        .slots
+        .write()
+        .unwrap_or_else(PoisonError::into_inner);
+    if slots.len() <= id {
+        slots.resize(id + 1, None);
+    }
+    match slots[id]
+        .clone()
+        .map(|c| c.as_any().downcast::<Named<K, V>>())
+    {
+        // Created concurrently by another task: use that one.
+        Some(Ok(existing)) => Ok(existing),
+        _ => {
+            slots[id] = Some(created.clone());
+            Ok(created)
+        }
+    }
+}
+
+/// The counters a query reading `reads` depends on. A name that is not a base table (a view, an
+/// unknown name) — or unknown tables — make it depend on every write.
+async fn dependencies(
+    db: &Db,
+    reads: Option<&'static [&'static str]>,
+) -> Result<Dependencies, Error> {
+    let Some(reads) = reads.filter(|r| !r.is_empty()) else {
+        return Ok(Dependencies::Anything);
+    };
+    let tables: Vec<String> = db
+        .fetch_all(
+            "SELECT lower(name) FROM sqlite_schema WHERE type = 'table'",
+            &[],
+        )
+        .await?;
+    if reads
+        .iter()
+        .all(|r| tables.iter().any(|t| t.eq_ignore_ascii_case(r)))
+    {
+        let generations = &db.inner.caches.generations;
+        Ok(Dependencies::Tables(
+            reads.iter().map(|r| generations.counter(r)).collect(),
+        ))
+    } else {
+        Ok(Dependencies::Anything)
+    }
+}
+
+/// The `Result` a cached method returns; its `Ok` value is what is cached.
+#[diagnostic::on_unimplemented(
+    message = "`#[cached_query]` methods return `Result<T, E>` with `E: From<cachet::Error>`, not `{Self}`",
+    label = "only `Ok` values are cached, so the method must return a `Result`"
+)]
+#[doc(hidden)]
+pub trait CacheOutcome {
+    /// The cached value.
+    type Ok;
+    /// The error, which can hold a `cachet::Error`.
+    type Err: From<Error>;
+    /// As a `Result`.
+    fn into_result(self) -> Result<Self::Ok, Self::Err>;
+    /// From a `Result`.
+    fn from_result(result: Result<Self::Ok, Self::Err>) -> Self;
+}
+
+impl<T, E: From<Error>> CacheOutcome for Result<T, E> {
+    type Ok = T;
+    type Err = E;
+
+    fn into_result(self) -> Self {
+        self
+    }
+
+    fn from_result(result: Self) -> Self {
+        result
+    }
+}
+
+/// Approximate heap size of a cached value, for `max_bytes`.
+///
+/// The weight of an entry is `size_of::<V>()` plus what `Weigh::heap_bytes` adds; implemented for
+/// strings, byte vectors, `Vec`, `Option`, JSON values and scalars. Implement it for your own row
+/// types to make `max_bytes` count their heap parts:
+///
+/// ```
+/// struct Episode { task: String, tags: Vec<String> }
+/// impl cachet::Weigh for Episode {
+///     fn heap_bytes(&self) -> usize { self.task.heap_bytes() + self.tags.heap_bytes() }
+/// }
+/// use cachet::Weigh;
+/// assert_eq!(String::from("abc").heap_bytes(), 3);
+/// ```
+pub trait Weigh {
+    /// Bytes owned on the heap (not counting `size_of::<Self>()`).
+    fn heap_bytes(&self) -> usize {
+        0
+    }
+}
+
+macro_rules! weigh_scalars {
+    ($($t:ty),*) => {$(impl Weigh for $t {})*};
+}
+
+weigh_scalars!(
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    f32,
+    f64,
+    bool,
+    (),
+    libsql::Value
+);
+#[cfg(feature = "uuid")]
+impl Weigh for uuid::Uuid {}
+#[cfg(feature = "chrono")]
+impl Weigh for chrono::DateTime<chrono::Utc> {}
+
+impl Weigh for String {
+    fn heap_bytes(&self) -> usize {
+        self.capacity()
+    }
+}
+
+impl<T: Weigh> Weigh for Vec<T> {
+    fn heap_bytes(&self) -> usize {
+        self.capacity() * std::mem::size_of::<T>()
+            + self.iter().map(Weigh::heap_bytes).sum::<usize>()
+    }
+}
+
+impl<T: Weigh> Weigh for Option<T> {
+    fn heap_bytes(&self) -> usize {
+        self.as_ref().map_or(0, Weigh::heap_bytes)
+    }
+}
+
+impl<T: Weigh + ?Sized> Weigh for Arc<T> {}
+
+#[cfg(feature = "json")]
+impl Weigh for serde_json::Value {
+    fn heap_bytes(&self) -> usize {
+        self.to_string().len()
+    }
+}
+
+fn weight_of<V>(value: &V, heap: usize) -> u32 {
+    u32::try_from(std::mem::size_of_val(value) + heap).unwrap_or(u32::MAX)
+}
+
+/// Runs a cached method: a hit returns a clone of the cached value; a miss runs `load` once for
+/// concurrent callers of the same key (single flight) and caches an `Ok` value.
+pub(crate) async fn cached<K, R, F>(
+    db: &Db,
+    site: &'static CacheSite,
+    key: K,
+    keep: fn(&R::Ok) -> bool,
+    weigh: fn(&R::Ok) -> usize,
+    load: F,
+) -> R
+where
+    K: Hash + Eq + Clone + Send + Sync + 'static,
+    R: CacheOutcome,
+    R::Ok: Clone + Send + Sync + 'static,
+    F: Future<Output = R>,
+{
+    // Inside a transaction the database may hold uncommitted rows: neither read nor fill.
+    if db.in_transaction() {
+        return load.await;
+    }
+    db.check_external_writes().await;
+    let cache = match method_cache::<K, R::Ok>(db, site).await {
+        Ok(cache) => cache,
+        Err(error) => return R::from_result(Err(error.into())),
+    };
+    let method = &cache.cache;
+    let counters = &method.counters;
+    let generations = &db.inner.caches.generations;
+    // Taken before the query runs: any write committed after this point moves it.
+    let stamp = generations.stamp(&method.deps);
+    if let Some(entry) = method.cache.get(&key).await {
+        if entry.stamp == stamp {
+            counters.hits.fetch_add(1, Relaxed);
+            return R::from_result(Ok(entry.value.clone()));
+        }
+        counters.stale.fetch_add(1, Relaxed);
+        method.cache.invalidate(&key).await;
+    } else {
+        counters.misses.fetch_add(1, Relaxed);
+    }
+
+    let mut load = Some(load);
+    let mut outcome: Option<R> = None;
+    let init = async {
+        let loaded = match load.take() {
+            Some(load) => load.await,
+            None => return None,
+        };
+        match loaded.into_result() {
+            Ok(value) if keep(&value) => {
+                let weight = weight_of(&value, weigh(&value));
+                let entry = method.entry(value.clone(), stamp, weight);
+                outcome = Some(R::from_result(Ok(value)));
+                counters.inserts.fetch_add(1, Relaxed);
+                Some(entry)
+            }
+            other => {
+                outcome = Some(R::from_result(other));
+                None
+            }
+        }
+    };
+    let joined = method.cache.optionally_get_with(key, init).await;
+    if let Some(result) = outcome {
+        // This call ran the query (and cached it if it could).
+        return result;
+    }
+    match (joined, load) {
+        // Joined another caller's query: use its value only if no write came between its start
+        // and this call's start.
+        (Some(entry), _) if entry.stamp == stamp => R::from_result(Ok(entry.value.clone())),
+        (_, Some(load)) => load.await,
+        (_, None) => R::from_result(Err(Error::Config(
+            "cache load vanished; this is a cachet bug".into(),
+        )
+        .into())),
+    }
+}

@@ -1,0 +1,95 @@
+//! Counters of the result caches, from [`Db::cache_stats`](crate::Db::cache_stats).
+
+use std::fmt;
+
+/// Counters of every cached method of one `Db`; `Display` prints an aligned table.
+///
+/// ```
+/// # async fn demo() -> cachet::Result<()> {
+/// let db = cachet::Db::memory().await?;
+/// assert!(db.cache_stats().methods.is_empty());
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct CacheStats {
+    /// One row per cached method that has been called, sorted by name.
+    pub methods: Vec<MethodCacheStats>,
+}
+
+/// Counters of one cached method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MethodCacheStats {
+    /// `Type::method`.
+    pub name: String,
+    /// Calls answered from the cache.
+    pub hits: u64,
+    /// Calls that found no entry.
+    pub misses: u64,
+    /// Calls that found an entry made stale by a write (also a miss).
+    pub stale_misses: u64,
+    /// Values stored.
+    pub inserts: u64,
+    /// Entries evicted to stay within `max_entries` / `max_bytes`.
+    pub evicted_by_size: u64,
+    /// Entries removed when their time to live ran out.
+    pub expired: u64,
+    /// Entries now (approximate: moka counts lazily).
+    pub entries: u64,
+    /// Weighted size now (entries, or approximate bytes with `max_bytes`).
+    pub weighted_size: u64,
+}
+
+impl MethodCacheStats {
+    /// Hits over all calls, in `[0, 1]`.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// assert!(db.cache_stats().methods.iter().all(|m| m.hit_rate() <= 1.0));
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn hit_rate(&self) -> f64 {
+        let calls = self.hits + self.misses + self.stale_misses;
+        if calls == 0 {
+            0.0
+        } else {
+            self.hits as f64 / calls as f64
+        }
+    }
+}
+
+impl fmt::Display for CacheStats {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let width = self
+            .methods
+            .iter()
+            .map(|m| m.name.len())
+            .chain([6])
+            .max()
+            .unwrap_or(6);
+        writeln!(
+            f,
+            "{:<width$}  {:>8}  {:>8}  {:>8}  {:>8}  {:>8}  {:>8}  {:>8}",
+            "method", "hits", "misses", "stale", "hit rate", "entries", "evicted", "expired"
+        )?;
+        for m in &self.methods {
+            writeln!(
+                f,
+                "{:<width$}  {:>8}  {:>8}  {:>8}  {:>7.1}%  {:>8}  {:>8}  {:>8}",
+                m.name,
+                m.hits,
+                m.misses,
+                m.stale_misses,
+                100.0 * m.hit_rate(),
+                m.entries,
+                m.evicted_by_size,
+                m.expired
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,65 @@
+//! Which tables a connection changed, so that cached entries reading them become stale.
+//!
+//! Two sources, merged: the tables the macros derive from a write's SQL (known at compile time),
+//! and libSQL's update hook on local connections, which reports every changed row's table — also
+//! rows changed by triggers, foreign-key cascades and raw SQL. The hook does not fire for
+//! WITHOUT ROWID tables, REPLACE-conflict deletes and the truncate optimization, so the SQL-derived
+//! tables stay the base. Raw SQL through `Db::execute` / `execute_batch` marks everything.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::cache::Generations;
+
+/// The pending writes of one connection: flushed after an autocommit statement, or at `COMMIT`;
+/// dropped on `ROLLBACK`.
+#[derive(Debug, Default)]
+pub(crate) struct WriteLog {
+    state: Mutex<Pending>,
+}
+
+#[derive(Debug, Default)]
+struct Pending {
+    tables: Vec<String>,
+    all: bool,
+}
+
+impl WriteLog {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Records a written table (from the SQL or the update hook).
+    pub(crate) fn table(&self, table: &str) {
+        let mut pending = self.lock();
+        if !pending.tables.iter().any(|t| t.eq_ignore_ascii_case(table)) {
+            pending.tables.push(table.to_ascii_lowercase());
+        }
+    }
+
+    /// Records a write cachet cannot describe.
+    pub(crate) fn all(&self) {
+        self.lock().all = true;
+    }
+
+    /// Publishes the pending writes (after they were committed).
+    pub(crate) fn flush(&self, generations: &Generations) {
+        let pending = std::mem::take(&mut *self.lock());
+        if pending.all {
+            generations.bump_all();
+        } else {
+            generations.bump(pending.tables.iter().map(String::as_str));
+        }
+    }
+
+    /// Forgets the pending writes (they were rolled back).
+    pub(crate) fn discard(&self) {
+        *self.lock() = Pending::default();
+    }
+}
+
+/// Installs the update hook on a local connection; remote connections have none (the SQL-derived
+/// tables are then all there is).
+pub(crate) fn install_hook(conn: &libsql::Connection, log: &Arc<WriteLog>) {
+    let log = Arc::clone(log);
+    let _ = conn.add_update_hook(Box::new(move |_op, _db, table, _rowid| log.table(table)));
+}
