@@ -10,7 +10,7 @@ use std::any::Any;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::OnceLock;
 
 pub use adaptive::AdaptiveTtl;
 pub(crate) use generations::{Dependencies, Generations};
@@ -61,7 +61,7 @@ trait AnyCache: Send + Sync {
         key: &'a (dyn Any + Send + Sync),
     ) -> std::pin::Pin<Box<dyn Future<Output = bool> + Send + 'a>>;
     fn stats(&self) -> MethodCacheStats;
-    fn as_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
+    fn as_any(&self) -> &(dyn Any + Send + Sync);
 }
 
 struct Named<K, V> {
@@ -112,56 +112,69 @@ where
         }
     }
 
-    fn as_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+    fn as_any(&self) -> &(dyn Any + Send + Sync) {
         self
     }
 }
 
-/// The caches and generations of one `Db`.
-#[derive(Default)]
+const SEGMENT: usize = 64;
+type Segment = [OnceLock<Box<dyn AnyCache>>; SEGMENT];
+
+/// The caches and generations of one `Db`. Caches sit in write-once slots indexed by the cache
+/// site's dense id, so a lookup is two atomic loads and a type check: no lock, no reference count.
 pub(crate) struct CacheRegistry {
-    slots: RwLock<Vec<Option<Arc<dyn AnyCache>>>>,
+    segments: [OnceLock<Box<Segment>>; SEGMENT],
     pub(crate) generations: Generations,
 }
 
+impl Default for CacheRegistry {
+    fn default() -> Self {
+        CacheRegistry {
+            segments: std::array::from_fn(|_| OnceLock::new()),
+            generations: Generations::default(),
+        }
+    }
+}
+
 impl CacheRegistry {
-    fn slot(&self, id: usize) -> Option<Arc<dyn AnyCache>> {
-        let slots = self.slots.read().unwrap_or_else(PoisonError::into_inner);
-        slots.get(id).and_then(Clone::clone)
+    fn cell(&self, id: usize) -> Option<&OnceLock<Box<dyn AnyCache>>> {
+        let segment = self.segments.get(id / SEGMENT)?;
+        let segment = segment.get_or_init(|| Box::new(std::array::from_fn(|_| OnceLock::new())));
+        segment.get(id % SEGMENT)
     }
 
-    fn all(&self) -> Vec<Arc<dyn AnyCache>> {
-        let slots = self.slots.read().unwrap_or_else(PoisonError::into_inner);
-        slots.iter().flatten().cloned().collect()
+    fn all(&self) -> impl Iterator<Item = &dyn AnyCache> {
+        self.segments
+            .iter()
+            .filter_map(OnceLock::get)
+            .flat_map(|segment| segment.iter().filter_map(OnceLock::get))
+            .map(|cache| &**cache)
     }
 
     pub(crate) fn stats(&self) -> CacheStats {
-        let mut methods: Vec<MethodCacheStats> = self.all().iter().map(|c| c.stats()).collect();
+        let mut methods: Vec<MethodCacheStats> = self.all().map(|c| c.stats()).collect();
         methods.sort_by(|a, b| a.name.cmp(&b.name));
         CacheStats { methods }
     }
 
     pub(crate) fn clear(&self) {
-        for cache in self.all() {
-            cache.clear();
-        }
+        self.all().for_each(|c| c.clear());
     }
 
     /// Clears every entry of the method called `name` (`Type::method`); false if it has no cache yet.
     pub(crate) fn clear_method(&self, name: &str) -> bool {
-        let found: Vec<_> = self
-            .all()
-            .into_iter()
-            .filter(|c| c.name() == name)
-            .collect();
-        found.iter().for_each(|c| c.clear());
-        !found.is_empty()
+        let mut found = false;
+        for cache in self.all().filter(|c| c.name() == name) {
+            cache.clear();
+            found = true;
+        }
+        found
     }
 
     /// Removes one entry of the method called `name`; clears the method when the key's type does
     /// not match (never leaves a possibly stale entry).
     pub(crate) async fn invalidate_key(&self, name: &str, key: &(dyn Any + Send + Sync)) {
-        for cache in self.all().into_iter().filter(|c| c.name() == name) {
+        for cache in self.all().filter(|c| c.name() == name) {
             if !cache.invalidate(key).await {
                 cache.clear();
             }
@@ -170,41 +183,40 @@ impl CacheRegistry {
 }
 
 /// The method cache of `site` on `db`, created on first use.
-async fn method_cache<K, V>(db: &Db, site: &'static CacheSite) -> Result<Arc<Named<K, V>>, Error>
+async fn method_cache<'a, K, V>(
+    db: &'a Db,
+    site: &'static CacheSite,
+) -> Result<&'a Named<K, V>, Error>
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
 {
     let id = site.id.get(&NEXT_CACHE_ID);
-    let registry = &db.inner.caches;
-    if let Some(found) = registry.slot(id) {
-        if let Ok(cache) = found.as_any().downcast::<Named<K, V>>() {
-            return Ok(cache);
+    let cell = db.inner.caches.cell(id).ok_or_else(|| {
+        Error::Config(format!(
+            "more than {} cached methods in one process",
+            SEGMENT * SEGMENT
+        ))
+    })?;
+    let cache = match cell.get() {
+        Some(cache) => cache,
+        None => {
+            let deps = dependencies(db, site.reads).await?;
+            // Another task may have filled the slot meanwhile: its cache stands.
+            cell.get_or_init(|| {
+                Box::new(Named::<K, V> {
+                    name: site.name,
+                    cache: MethodCache::new(site.config, deps),
+                })
+            })
         }
-    }
-    let deps = dependencies(db, site.reads).await?;
-    let created: Arc<Named<K, V>> = Arc::new(Named {
-        name: site.name,
-        cache: MethodCache::new(site.config, deps),
-    });
-    let mut slots = registry
-        .slots
-        .write()
-        .unwrap_or_else(PoisonError::into_inner);
-    if slots.len() <= id {
-        slots.resize(id + 1, None);
-    }
-    match slots[id]
-        .clone()
-        .map(|c| c.as_any().downcast::<Named<K, V>>())
-    {
-        // Created concurrently by another task: use that one.
-        Some(Ok(existing)) => Ok(existing),
-        _ => {
-            slots[id] = Some(created.clone());
-            Ok(created)
-        }
-    }
+    };
+    cache.as_any().downcast_ref::<Named<K, V>>().ok_or_else(|| {
+        Error::Config(format!(
+            "cache of `{}` has another type; this is a cachet bug",
+            site.name
+        ))
+    })
 }
 
 /// The counters a query reading `reads` depends on. A name that is not a base table (a view, an
@@ -329,7 +341,7 @@ impl<T: Weigh> Weigh for Option<T> {
     }
 }
 
-impl<T: Weigh + ?Sized> Weigh for Arc<T> {}
+impl<T: Weigh + ?Sized> Weigh for std::sync::Arc<T> {}
 
 #[cfg(feature = "json")]
 impl Weigh for serde_json::Value {
