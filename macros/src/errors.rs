@@ -33,15 +33,17 @@ impl Errors {
     }
 }
 
-/// "; did you mean `x`?" when `given` is a near miss (edit distance at most 2, or a prefix) of
-/// one of `known`; empty otherwise.
+/// "; did you mean `x`?" when `given` is a near miss of one of `known` (edit distance at most a
+/// third of its length — at least 2 for names of four letters or more, 1 below; or one is a
+/// prefix of the other); empty otherwise.
 pub(crate) fn did_you_mean(given: &str, known: &[&str]) -> String {
+    let prefix = |k: &str| {
+        (given.len() >= 2 && k.starts_with(given)) || (k.len() >= 3 && given.starts_with(k))
+    };
     known
         .iter()
-        .map(|k| (distance(given, k), k))
-        .filter(|&(d, k)| {
-            d <= 2.min(k.len().saturating_sub(1)) || (given.len() >= 2 && k.starts_with(given))
-        })
+        .map(|k| (distance(given, k), *k))
+        .filter(|&(d, k)| d <= (k.len() / 3).max(if k.len() >= 4 { 2 } else { 1 }) || prefix(k))
         .min_by_key(|&(d, _)| d)
         .map(|(_, k)| format!("; did you mean `{k}`?"))
         .unwrap_or_default()
@@ -76,5 +78,13 @@ mod tests {
         assert_eq!(did_you_mean("database", &["db"]), "");
         assert_eq!(did_you_mean("dbb", &["db"]), "; did you mean `db`?");
         assert_eq!(did_you_mean("ttl", &["mode"]), "");
+        assert_eq!(
+            did_you_mean("max_entry", &["max_entries", "max_bytes"]),
+            "; did you mean `max_entries`?"
+        );
+        assert_eq!(
+            did_you_mean("maximum", &["base", "min", "max"]),
+            "; did you mean `max`?"
+        );
     }
 }

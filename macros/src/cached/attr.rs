@@ -112,11 +112,14 @@ fn weight_arg(input: ParseStream) -> syn::Result<f64> {
     }
 }
 
-fn positive(input: ParseStream) -> syn::Result<u64> {
+fn positive(input: ParseStream, name: &str) -> syn::Result<u64> {
     let lit: LitInt = input.parse()?;
     let value: u64 = lit.base10_parse()?;
     if value == 0 {
-        return Err(syn::Error::new_spanned(&lit, "must be at least 1"));
+        return Err(syn::Error::new_spanned(
+            &lit,
+            format!("`{name}` must be at least 1"),
+        ));
     }
     Ok(value)
 }
@@ -194,11 +197,11 @@ impl Parse for CachedAttr {
                 }
                 "max_entries" => {
                     input.parse::<Token![=]>()?;
-                    out.max_entries = positive(input)?;
+                    out.max_entries = positive(input, "max_entries")?;
                 }
                 "max_bytes" => {
                     input.parse::<Token![=]>()?;
-                    out.max_bytes = Some(positive(input)?);
+                    out.max_bytes = Some(positive(input, "max_bytes")?);
                 }
                 "key" => {
                     input.parse::<Token![=]>()?;

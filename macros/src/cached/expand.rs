@@ -2,7 +2,7 @@
 //! result cache keyed by its (key) parameters.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{quote, ToTokens};
+use quote::{quote, quote_spanned, ToTokens};
 use syn::{FnArg, GenericArgument, Pat, PathArguments, ReturnType, Signature, Type};
 
 use super::attr::{CachedAttr, Ttl};
@@ -86,9 +86,9 @@ pub(crate) fn wrap(
                     "`cache_none = false` skips caching `Ok(None)`, but this method does not return `Result<Option<T>>`",
                 ));
             }
-            quote!(::cachet::__private::keep_some)
+            quote_spanned!(syn::spanned::Spanned::span(ret)=> ::cachet::__private::keep_some)
         }
-        _ => quote!(::cachet::__private::keep_all),
+        _ => quote_spanned!(syn::spanned::Spanned::span(ret)=> ::cachet::__private::keep_all),
     };
     errors.finish()?;
 
@@ -121,6 +121,18 @@ pub(crate) fn wrap(
     } else {
         quote!(#ret)
     };
+    // Spanned on the return type: a type that is not a `Result` is reported once, under it.
+    let call = quote_spanned! {syn::spanned::Spanned::span(ret)=>
+        ::cachet::__private::cached::<_, #output, _>(
+            ::cachet::__private::db(&self.#db),
+            &__CACHET_CACHE,
+            __cachet_key,
+            #keep,
+            #weigh,
+            async move #block,
+        )
+        .await
+    };
     Ok(quote! {
         {
             static __CACHET_CACHE: ::cachet::__private::CacheSite = ::cachet::__private::CacheSite::new(
@@ -133,15 +145,7 @@ pub(crate) fn wrap(
                 },
             );
             let __cachet_key = (#(#parts,)*);
-            ::cachet::__private::cached::<_, #output, _>(
-                ::cachet::__private::db(&self.#db),
-                &__CACHET_CACHE,
-                __cachet_key,
-                #keep,
-                #weigh,
-                async move #block,
-            )
-            .await
+            #call
         }
     })
 }

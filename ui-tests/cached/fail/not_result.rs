@@ -1,0 +1,14 @@
+struct Store {
+    db: cachet::Db,
+}
+
+#[cachet::storage]
+impl Store {
+    #[cached_query]
+    async fn answer(&self) -> i64 {
+        let _ = &self.db;
+        42
+    }
+}
+
+fn main() {}
