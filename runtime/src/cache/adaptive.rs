@@ -55,6 +55,20 @@ impl Default for AdaptiveTtl {
 }
 
 impl AdaptiveTtl {
+    /// The faded read count after a read `since` the previous one, from the count `previous`
+    /// before it: `previous · exp(−since / base) + 1`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let ttl = cachet::AdaptiveTtl::default();
+    /// assert_eq!(ttl.faded_reads(0.0, Duration::ZERO), 1.0);
+    /// assert!(ttl.faded_reads(10.0, Duration::from_secs(3000)) < 1.001);
+    /// ```
+    pub fn faded_reads(&self, previous: f64, since: Duration) -> f64 {
+        let fading = (-since.as_secs_f64() / self.base.as_secs_f64().max(f64::MIN_POSITIVE)).exp();
+        previous * fading + 1.0
+    }
+
     /// The time to live after a read, given the faded read count `reads` (this read included)
     /// and the time since the previous read.
     ///
@@ -92,15 +106,18 @@ impl Reads {
         }
     }
 
-    /// Counts a read at `now`, fading earlier reads over `fade`; returns the faded count and the
+    /// Counts a read at `now` (see [`AdaptiveTtl::faded_reads`]); returns the faded count and the
     /// time since the previous read. Two reads racing may count once: an estimate either way.
-    pub(crate) fn record(&self, epoch: Instant, now: Instant, fade: Duration) -> (f64, Duration) {
+    pub(crate) fn record(
+        &self,
+        epoch: Instant,
+        now: Instant,
+        ttl: &AdaptiveTtl,
+    ) -> (f64, Duration) {
         let now = nanos_since(epoch, now);
         let previous = self.last.swap(now, Ordering::Relaxed);
         let since = Duration::from_nanos(now.saturating_sub(previous));
-        let old = f64::from_bits(self.count.load(Ordering::Relaxed));
-        let fading = (-since.as_secs_f64() / fade.as_secs_f64().max(f64::MIN_POSITIVE)).exp();
-        let count = old * fading + 1.0;
+        let count = ttl.faded_reads(f64::from_bits(self.count.load(Ordering::Relaxed)), since);
         self.count.store(count.to_bits(), Ordering::Relaxed);
         (count, since)
     }

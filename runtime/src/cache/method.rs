@@ -97,7 +97,7 @@ impl<K, V> Expiry<K, Arc<Entry<V>>> for Expire {
     ) -> Option<Duration> {
         match self.ttl {
             Ttl::Adaptive(a) => {
-                let (reads, since) = entry.reads.record(self.epoch, read_at, a.base);
+                let (reads, since) = entry.reads.record(self.epoch, read_at, &a);
                 Some(a.ttl_after_read(reads, since))
             }
             Ttl::Fixed(_) => remaining,
