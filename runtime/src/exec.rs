@@ -58,11 +58,34 @@ impl Db {
         params: Vec<Value>,
     ) -> Result<C> {
         let lease = self.lease().await?;
-        if lease.in_transaction() || (self.inner.reads_never_busy && !source.may_write()) {
-            return self.fetch_once(lease, source, params).await;
+        // On WAL file databases a read never meets `SQLITE_BUSY`.
+        let retry = !lease.in_transaction() && (!self.inner.reads_never_busy || source.may_write());
+        self.retrying(retry, lease, params, |lease, params| {
+            self.fetch_once(lease, source, params)
+        })
+        .await
+    }
+
+    /// Runs `once` with `lease`; when `retry`, again on `SQLITE_BUSY` with a fresh lease until
+    /// the busy timeout (see `busy`). Only autocommit statements are retried: one that failed with
+    /// `SQLITE_BUSY` changed nothing.
+    async fn retrying<T, F, Fut>(
+        &self,
+        retry: bool,
+        lease: Lease,
+        params: Vec<Value>,
+        once: F,
+    ) -> Result<T>
+    where
+        F: Fn(Lease, Vec<Value>) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        if !retry {
+            return once(lease, params).await;
         }
         // Boxed: the retry loop is the rarer path, and inline it would enlarge every call's future.
         let mut lease = Some(lease);
+        let once = &once;
         Box::pin(busy::retry(self.inner.busy_timeout, || {
             let lease = lease.take();
             let params = params.clone();
@@ -71,7 +94,7 @@ impl Db {
                     Some(lease) => lease,
                     None => self.lease().await?,
                 };
-                self.fetch_once(lease, source, params).await
+                once(lease, params).await
             }
         }))
         .await
@@ -105,21 +128,10 @@ impl Db {
     /// autocommit mode it waits for the write lock (see `busy`).
     pub(crate) async fn run(&self, source: Source<'_>, params: Vec<Value>) -> Result<u64> {
         let lease = self.lease().await?;
-        if lease.in_transaction() {
-            return self.run_once(lease, source, params).await;
-        }
-        let mut lease = Some(lease);
-        Box::pin(busy::retry(self.inner.busy_timeout, || {
-            let lease = lease.take();
-            let params = params.clone();
-            async move {
-                let lease = match lease {
-                    Some(lease) => lease,
-                    None => self.lease().await?,
-                };
-                self.run_once(lease, source, params).await
-            }
-        }))
+        let retry = !lease.in_transaction();
+        self.retrying(retry, lease, params, |lease, params| {
+            self.run_once(lease, source, params)
+        })
         .await
     }
 

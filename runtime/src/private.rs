@@ -67,14 +67,14 @@ pub async fn execute_unit(db: &Db, site: &'static StatementSite, params: Vec<Val
     db.run(Source::Site(site), params).await.map(drop)
 }
 
-/// The return type of a `#[batch]` / `#[transactional]` method: a `Result` whose error can hold
-/// a `cachet::Error`. Naming it in full (`transaction::<ReturnType, _>`) tells the compiler the
-/// type of the body's `?` without a `let` that would warn about unreachable code.
+/// The return type of a `#[batch]`, `#[transactional]` or `#[cached_query]` method: a `Result`
+/// whose error can hold a `cachet::Error`. Naming it in full (`transaction::<ReturnType, _>`) tells
+/// the compiler the type of the body's `?` without a `let` that would warn about unreachable code.
 #[diagnostic::on_unimplemented(
-    message = "`#[batch]` / `#[transactional]` methods return `Result<T, E>` with `E: From<cachet::Error>`, not `{Self}`",
-    label = "`Ok` commits and `Err` rolls back, so the method must return a `Result`"
+    message = "`#[batch]`, `#[transactional]` and `#[cached_query]` methods return `Result<T, E>` with `E: From<cachet::Error>`, not `{Self}`",
+    label = "only an `Ok` value is committed or cached, so the method must return a `Result`"
 )]
-pub trait TxOutcome {
+pub trait MethodResult {
     /// The success value.
     type Ok;
     /// The error, which can hold a `cachet::Error`.
@@ -85,7 +85,9 @@ pub trait TxOutcome {
     fn from_result(result: ::core::result::Result<Self::Ok, Self::Err>) -> Self;
 }
 
-impl<T, E: ::core::convert::From<crate::error::Error>> TxOutcome for ::core::result::Result<T, E> {
+impl<T, E: ::core::convert::From<crate::error::Error>> MethodResult
+    for ::core::result::Result<T, E>
+{
     type Ok = T;
     type Err = E;
 
@@ -102,12 +104,12 @@ impl<T, E: ::core::convert::From<crate::error::Error>> TxOutcome for ::core::res
 pub async fn transaction<R, F>(db: Db, mode: TxMode, body: F) -> R
 where
     F: ::core::future::Future<Output = R>,
-    R: TxOutcome,
+    R: MethodResult,
 {
     R::from_result(crate::tx::run(&db, mode, async move { body.await.into_result() }).await)
 }
 
-pub use crate::cache::{AdaptiveTtl, CacheConfig, CacheOutcome, CacheSite, Ttl};
+pub use crate::cache::{AdaptiveTtl, CacheConfig, CacheSite, Ttl};
 
 /// `#[cached_query]` methods: a hit returns the cached value, a miss runs `load` (once for
 /// concurrent callers of the same key) and caches an `Ok` value that `keep` accepts.
@@ -121,7 +123,7 @@ pub async fn cached<K, R, F>(
 ) -> R
 where
     K: ::core::hash::Hash + ::core::cmp::Eq + ::core::clone::Clone + Send + Sync + 'static,
-    R: CacheOutcome,
+    R: MethodResult,
     R::Ok: ::core::clone::Clone + Send + Sync + 'static,
     F: ::core::future::Future<Output = R>,
 {

@@ -18,6 +18,7 @@ pub use method::{CacheConfig, Ttl};
 use method::{Counters, MethodCache};
 pub use stats::{CacheStats, MethodCacheStats};
 
+use crate::__private::MethodResult;
 use crate::db::Db;
 use crate::error::Error;
 use crate::site_id::SiteId;
@@ -247,36 +248,6 @@ async fn dependencies(
     }
 }
 
-/// The `Result` a cached method returns; its `Ok` value is what is cached.
-#[diagnostic::on_unimplemented(
-    message = "`#[cached_query]` methods return `Result<T, E>` with `E: From<cachet::Error>`, not `{Self}`",
-    label = "only `Ok` values are cached, so the method must return a `Result`"
-)]
-#[doc(hidden)]
-pub trait CacheOutcome {
-    /// The cached value.
-    type Ok;
-    /// The error, which can hold a `cachet::Error`.
-    type Err: From<Error>;
-    /// As a `Result`.
-    fn into_result(self) -> Result<Self::Ok, Self::Err>;
-    /// From a `Result`.
-    fn from_result(result: Result<Self::Ok, Self::Err>) -> Self;
-}
-
-impl<T, E: From<Error>> CacheOutcome for Result<T, E> {
-    type Ok = T;
-    type Err = E;
-
-    fn into_result(self) -> Self {
-        self
-    }
-
-    fn from_result(result: Self) -> Self {
-        result
-    }
-}
-
 /// Approximate heap size of a cached value, for `max_bytes`.
 ///
 /// The weight of an entry is `size_of::<V>()` plus what `Weigh::heap_bytes` adds; implemented for
@@ -366,7 +337,7 @@ pub(crate) async fn cached<K, R, F>(
 ) -> R
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
-    R: CacheOutcome,
+    R: MethodResult,
     R::Ok: Clone + Send + Sync + 'static,
     F: Future<Output = R>,
 {
