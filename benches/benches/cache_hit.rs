@@ -12,19 +12,10 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use cachet::FromRow;
+use cachet_benches::{episodes_10k, Episode};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const KEYS: i64 = 1_000;
-
-/// Its fields are only handed to `black_box`.
-#[derive(FromRow, Debug, Clone)]
-#[allow(dead_code)]
-struct Episode {
-    id: i64,
-    task: String,
-    reward: Option<f64>,
-}
 
 struct Store {
     db: cachet::Db,
@@ -78,16 +69,9 @@ fn bench(c: &mut Criterion) {
         .expect("runtime");
     let dir = tempfile::tempdir().expect("temp dir");
     let store = rt.block_on(async {
-        let db = cachet::Db::open(dir.path().join("cache.db"))
+        let db = episodes_10k(&dir.path().join("cache.db"))
             .await
             .expect("open");
-        db.execute_batch(
-            "CREATE TABLE episodes (id INTEGER PRIMARY KEY, task TEXT NOT NULL, reward REAL);
-             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
-             INSERT INTO episodes SELECT i, 'task ' || i, i / 100.0 FROM n;",
-        )
-        .await
-        .expect("schema");
         let store = Store { db };
         for id in 1..=KEYS {
             store.episode(id).await.expect("warm");

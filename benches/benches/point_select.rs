@@ -7,21 +7,12 @@
 
 use std::hint::black_box;
 
-use cachet::FromRow;
+use cachet_benches::{episodes_10k, Episode};
 use criterion::{criterion_group, criterion_main, Criterion};
 use libsql::Value;
 
 const ROWS: i64 = 10_000;
 const SQL: &str = "SELECT id, task, reward FROM episodes WHERE id = ?1";
-
-/// Its fields are only handed to `black_box`.
-#[derive(FromRow, Debug)]
-#[allow(dead_code)]
-struct Episode {
-    id: i64,
-    task: String,
-    reward: Option<f64>,
-}
 
 struct Store {
     db: cachet::Db,
@@ -54,14 +45,7 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bench.db");
     let (store, conn) = rt.block_on(async {
-        let db = cachet::Db::open(&path).await.expect("open");
-        db.execute_batch(
-            "CREATE TABLE episodes (id INTEGER PRIMARY KEY, task TEXT NOT NULL, reward REAL);
-             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
-             INSERT INTO episodes SELECT i, 'task ' || i, i / 100.0 FROM n;",
-        )
-        .await
-        .expect("schema");
+        let db = episodes_10k(&path).await.expect("open");
         let raw = libsql::Builder::new_local(&path)
             .build()
             .await
