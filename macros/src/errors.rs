@@ -33,6 +33,15 @@ impl Errors {
     }
 }
 
+/// Whether `attr` is the cachet method attribute `name`, written `#[name]` or `#[cachet::name]`.
+pub(crate) fn is_method_attr(attr: &syn::Attribute, name: &str) -> bool {
+    let path = attr.path();
+    path.is_ident(name)
+        || (path.segments.len() == 2
+            && path.segments[0].ident == "cachet"
+            && path.segments[1].ident == name)
+}
+
 /// "; did you mean `x`?" when `given` is a near miss of one of `known` (edit distance at most a
 /// third of its length — at least 2 for names of four letters or more, 1 below; or one is a
 /// prefix of the other); empty otherwise.

@@ -111,24 +111,7 @@ where
 
 pub use crate::cache::{AdaptiveTtl, CacheConfig, CacheSite, Ttl};
 
-/// `#[cached_query]` methods: a hit returns the cached value, a miss runs `load` (once for
-/// concurrent callers of the same key) and caches an `Ok` value that `keep` accepts.
-pub async fn cached<K, R, F>(
-    db: &Db,
-    site: &'static CacheSite,
-    key: K,
-    keep: fn(&R::Ok) -> bool,
-    weigh: fn(&R::Ok) -> usize,
-    load: F,
-) -> R
-where
-    K: ::core::hash::Hash + ::core::cmp::Eq + ::core::clone::Clone + Send + Sync + 'static,
-    R: MethodResult,
-    R::Ok: ::core::clone::Clone + Send + Sync + 'static,
-    F: ::core::future::Future<Output = R>,
-{
-    crate::cache::cached(db, site, key, keep, weigh, load).await
-}
+pub use crate::cache::cached;
 
 /// An owned cache-key part from a parameter (`&str` → `String`, `&[T]` → `Vec<T>`).
 #[inline]

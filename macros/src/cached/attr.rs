@@ -61,11 +61,7 @@ const KEYS: &[&str] = &[
 const ADAPTIVE_KEYS: &[&str] = &["base", "min", "max", "access_weight", "recency_weight"];
 
 pub(crate) fn is_cached(attr: &Attribute) -> bool {
-    let path = attr.path();
-    path.is_ident("cached_query")
-        || (path.segments.len() == 2
-            && path.segments[0].ident == "cachet"
-            && path.segments[1].ident == "cached_query")
+    crate::errors::is_method_attr(attr, "cached_query")
 }
 
 impl CachedAttr {

@@ -8,11 +8,7 @@ use syn::punctuated::Punctuated;
 use syn::{Attribute, FnArg, Ident, Pat, Signature, Token, Type};
 
 pub(crate) fn is_invalidates(attr: &Attribute) -> bool {
-    let path = attr.path();
-    path.is_ident("invalidates")
-        || (path.segments.len() == 2
-            && path.segments[0].ident == "cachet"
-            && path.segments[1].ident == "invalidates")
+    crate::errors::is_method_attr(attr, "invalidates")
 }
 
 /// One target: a method, with key arguments or not.

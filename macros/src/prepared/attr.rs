@@ -9,11 +9,7 @@ pub(crate) struct PreparedAttr {
 }
 
 pub(crate) fn is_prepared(attr: &Attribute) -> bool {
-    let path = attr.path();
-    path.is_ident("prepared")
-        || (path.segments.len() == 2
-            && path.segments[0].ident == "cachet"
-            && path.segments[1].ident == "prepared")
+    crate::errors::is_method_attr(attr, "prepared")
 }
 
 impl PreparedAttr {

@@ -34,15 +34,9 @@ pub(crate) struct TransactionalAttr {
 }
 
 fn name_of(attr: &Attribute) -> Option<&'static str> {
-    let path = attr.path();
-    let last = path.segments.last()?;
-    let qualified = path.segments.len() == 1
-        || (path.segments.len() == 2 && path.segments[0].ident == "cachet");
-    match last.ident.to_string().as_str() {
-        "batch" if qualified => Some("batch"),
-        "transactional" if qualified => Some("transactional"),
-        _ => None,
-    }
+    ["batch", "transactional"]
+        .into_iter()
+        .find(|name| crate::errors::is_method_attr(attr, name))
 }
 
 pub(crate) fn is_transactional(attr: &Attribute) -> bool {

@@ -325,9 +325,10 @@ fn weight_of<V>(value: &V, heap: usize) -> u32 {
     u32::try_from(std::mem::size_of_val(value) + heap).unwrap_or(u32::MAX)
 }
 
-/// Runs a cached method: a hit returns a clone of the cached value; a miss runs `load` once for
-/// concurrent callers of the same key (single flight) and caches an `Ok` value.
-pub(crate) async fn cached<K, R, F>(
+/// `#[cached_query]` methods: a hit returns a clone of the cached value; a miss runs `load` once
+/// for concurrent callers of the same key (single flight) and caches an `Ok` value that `keep`
+/// accepts.
+pub async fn cached<K, R, F>(
     db: &Db,
     site: &'static CacheSite,
     key: K,
