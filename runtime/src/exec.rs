@@ -7,7 +7,7 @@ use crate::busy;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::pool::Connection;
-use crate::row::{FromRow, RowRef};
+use crate::row::{ColumnMap, FromRow, RowRef};
 use crate::statement::{CachedStatement, ResetOnDrop, Source, StatementRegistry};
 use crate::tx::Lease;
 use crate::value::Encode;
@@ -274,6 +274,17 @@ async fn read_rows<T: FromRow, C: Collect<T>>(
     params: Vec<Value>,
     registry: &StatementRegistry,
 ) -> Result<C> {
+    if conn.remote {
+        // See `Connection::remote`: no statement cache; the column map is built per call.
+        let mut rows = conn
+            .conn
+            .query(source.sql(), Params::Positional(params))
+            .await
+            .map_err(|e| source.sql_error(e))?;
+        let mut columns = ColumnMap::default();
+        let map = columns.for_type::<T>(&rows, source.name())?;
+        return collect(&mut rows, map, source).await;
+    }
     let CachedStatement { stmt, columns, .. } =
         conn.statements.get(&conn.conn, source, registry).await?;
     let _reset = ResetOnDrop(stmt);
@@ -282,6 +293,15 @@ async fn read_rows<T: FromRow, C: Collect<T>>(
         .await
         .map_err(|e| source.sql_error(e))?;
     let map = columns.for_type::<T>(&rows, source.name())?;
+    collect(&mut rows, map, source).await
+}
+
+/// Reads every row into `C`, stopping at one too many.
+async fn collect<T: FromRow, C: Collect<T>>(
+    rows: &mut libsql::Rows,
+    map: &[usize],
+    source: Source<'_>,
+) -> Result<C> {
     let mut out = C::default();
     while let Some(row) = rows.next().await.map_err(|e| source.sql_error(e))? {
         if out.is_full() {
@@ -301,6 +321,13 @@ async fn execute(
     params: Vec<Value>,
     registry: &StatementRegistry,
 ) -> Result<u64> {
+    if conn.remote {
+        return conn
+            .conn
+            .execute(source.sql(), Params::Positional(params))
+            .await
+            .map_err(|e| source.sql_error(e));
+    }
     let cached = conn.statements.get(&conn.conn, source, registry).await?;
     let _reset = ResetOnDrop(&cached.stmt);
     let changed = cached

@@ -39,6 +39,11 @@ pub(crate) struct Connection {
     pub(crate) savepoints: usize,
     /// Tables written and not yet published to the caches.
     pub(crate) writes: Arc<WriteLog>,
+    /// A remote (Hrana) connection: statements are not cached on it. libSQL's remote `prepare`
+    /// costs a round trip (`describe`) and fixes, when prepared, whether executing the statement
+    /// closes the stream — a statement prepared outside a transaction would end one it later runs
+    /// in. `query` / `execute` decide that per call and need no round trip of their own.
+    pub(crate) remote: bool,
 }
 
 /// Opens connections for the pool.
@@ -99,6 +104,7 @@ impl Connector {
             statements: StatementCache::new(self.setup.statement_capacity, Arc::clone(&self.held)),
             savepoints: 0,
             writes,
+            remote: self.setup.local.is_none(),
         })
     }
 }
