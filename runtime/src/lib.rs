@@ -46,6 +46,7 @@ mod exec;
 mod pool;
 mod row;
 mod site_id;
+mod slots;
 mod statement;
 mod tx;
 mod tx_conn;

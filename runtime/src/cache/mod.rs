@@ -10,7 +10,6 @@ use std::any::Any;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-use std::sync::OnceLock;
 
 pub use adaptive::AdaptiveTtl;
 pub(crate) use generations::{Dependencies, Generations};
@@ -22,6 +21,7 @@ use crate::__private::MethodResult;
 use crate::db::Db;
 use crate::error::Error;
 use crate::site_id::SiteId;
+use crate::slots::Slots;
 
 static NEXT_CACHE_ID: AtomicUsize = AtomicUsize::new(0);
 
@@ -118,38 +118,22 @@ where
     }
 }
 
-const SEGMENT: usize = 64;
-type Segment = [OnceLock<Box<dyn AnyCache>>; SEGMENT];
-
 /// The caches and generations of one `Db`. Caches sit in write-once slots indexed by the cache
-/// site's dense id, so a lookup is two atomic loads and a type check: no lock, no reference count.
+/// site's dense id (see `slots`).
+#[derive(Default)]
 pub(crate) struct CacheRegistry {
-    segments: [OnceLock<Box<Segment>>; SEGMENT],
+    caches: Slots<Box<dyn AnyCache>>,
     pub(crate) generations: Generations,
 }
 
-impl Default for CacheRegistry {
-    fn default() -> Self {
-        CacheRegistry {
-            segments: std::array::from_fn(|_| OnceLock::new()),
-            generations: Generations::default(),
-        }
-    }
-}
-
 impl CacheRegistry {
-    fn cell(&self, id: usize) -> Option<&OnceLock<Box<dyn AnyCache>>> {
-        let segment = self.segments.get(id / SEGMENT)?;
-        let segment = segment.get_or_init(|| Box::new(std::array::from_fn(|_| OnceLock::new())));
-        segment.get(id % SEGMENT)
+    fn all(&self) -> impl Iterator<Item = &dyn AnyCache> {
+        self.caches.iter().map(|cache| &**cache)
     }
 
-    fn all(&self) -> impl Iterator<Item = &dyn AnyCache> {
-        self.segments
-            .iter()
-            .filter_map(OnceLock::get)
-            .flat_map(|segment| segment.iter().filter_map(OnceLock::get))
-            .map(|cache| &**cache)
+    /// Counters of the method called `name`, if it has a cache.
+    pub(crate) fn method_stats(&self, name: &str) -> Option<MethodCacheStats> {
+        self.all().find(|c| c.name() == name).map(|c| c.stats())
     }
 
     pub(crate) fn stats(&self) -> CacheStats {
@@ -193,11 +177,8 @@ where
     V: Clone + Send + Sync + 'static,
 {
     let id = site.id.get(&NEXT_CACHE_ID);
-    let cell = db.inner.caches.cell(id).ok_or_else(|| {
-        Error::Config(format!(
-            "more than {} cached methods in one process",
-            SEGMENT * SEGMENT
-        ))
+    let cell = db.inner.caches.caches.cell(id).ok_or_else(|| {
+        Error::Config(format!("more than {} cached methods in one process", Slots::<()>::CAPACITY))
     })?;
     let cache = match cell.get() {
         Some(cache) => cache,
