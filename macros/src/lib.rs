@@ -14,6 +14,7 @@ mod from_row;
 mod prepared;
 mod sql;
 mod storage;
+mod timed;
 mod transactional;
 
 use proc_macro::TokenStream;
@@ -52,6 +53,12 @@ pub fn cached_query(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn invalidates(args: TokenStream, item: TokenStream) -> TokenStream {
     prepared::outside_storage_named("invalidates", args.into(), item.into()).into()
+}
+
+/// See `cachet::timed`: only meaningful inside `#[cachet::storage]`, which consumes it.
+#[proc_macro_attribute]
+pub fn timed(args: TokenStream, item: TokenStream) -> TokenStream {
+    prepared::outside_storage_named("timed", args.into(), item.into()).into()
 }
 
 /// See `cachet::FromRow`.

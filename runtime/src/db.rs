@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::cache::{CacheRegistry, CacheStats, Generations};
 use crate::error::{Error, Result};
+use crate::metrics::MetricsRegistry;
 use crate::pool::{ConnectionSetup, Connector, LocalSetup, Pool, PoolStats, Pooled};
 use crate::statement::{StatementRegistry, StatementStats};
 
@@ -39,6 +40,8 @@ pub(crate) struct DbInner {
     pub(crate) reads_never_busy: bool,
     /// Result caches and table generations.
     pub(crate) caches: CacheRegistry,
+    /// Per-method calls, errors and latency histograms.
+    pub(crate) metrics: MetricsRegistry,
     /// `PRAGMA data_version` polling for writes by other processes, when enabled.
     watch: Option<Watch>,
     target: String,
@@ -446,6 +449,7 @@ impl DbBuilder {
                 busy_timeout,
                 reads_never_busy: matches!(target_kind, TargetKind::Wal),
                 caches: CacheRegistry::default(),
+                metrics: MetricsRegistry::default(),
                 watch,
                 target: name,
                 _keeper: keeper,

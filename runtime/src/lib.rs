@@ -43,6 +43,7 @@ mod cache;
 mod db;
 mod error;
 mod exec;
+mod metrics;
 mod pool;
 mod row;
 mod site_id;
@@ -62,6 +63,7 @@ pub use db::{Db, DbBuilder, Synchronous};
 pub use error::{Error, Result, ValueError};
 pub use exec::Param;
 pub use libsql::Value;
+pub use metrics::{MethodMetrics, Metrics, MetricsSnapshot, HISTOGRAM_BYTES};
 pub use pool::PoolStats;
 pub use row::{FromRow, RowRef, RowShape};
 pub use statement::{StatementRow, StatementStats};
@@ -70,5 +72,5 @@ pub use value::{Decode, Encode};
 
 #[doc(inline)]
 pub use cachet_macros::{
-    batch, cached_query, invalidates, prepared, storage, transactional, FromRow,
+    batch, cached_query, invalidates, prepared, storage, timed, transactional, FromRow,
 };

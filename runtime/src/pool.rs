@@ -287,6 +287,21 @@ pub struct PoolStats {
     pub timeouts: u64,
 }
 
+impl PoolStats {
+    #[cfg(test)]
+    pub(crate) fn empty() -> Self {
+        PoolStats {
+            max_size: 0,
+            open: 0,
+            idle: 0,
+            in_use: 0,
+            waiting: 0,
+            waits: 0,
+            timeouts: 0,
+        }
+    }
+}
+
 impl fmt::Display for PoolStats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

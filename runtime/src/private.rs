@@ -71,8 +71,8 @@ pub async fn execute_unit(db: &Db, site: &'static StatementSite, params: Vec<Val
 /// whose error can hold a `cachet::Error`. Naming it in full (`transaction::<ReturnType, _>`) tells
 /// the compiler the type of the body's `?` without a `let` that would warn about unreachable code.
 #[diagnostic::on_unimplemented(
-    message = "`#[batch]`, `#[transactional]` and `#[cached_query]` methods return `Result<T, E>` with `E: From<cachet::Error>`, not `{Self}`",
-    label = "only an `Ok` value is committed or cached, so the method must return a `Result`"
+    message = "`#[batch]`, `#[transactional]`, `#[cached_query]` and `#[timed]` methods return `Result<T, E>` with `E: From<cachet::Error>`, not `{Self}`",
+    label = "only an `Ok` value is committed or cached, and an `Err` is counted as an error, so the method must return a `Result`"
 )]
 pub trait MethodResult {
     /// The success value.
@@ -83,6 +83,8 @@ pub trait MethodResult {
     fn into_result(self) -> ::core::result::Result<Self::Ok, Self::Err>;
     /// From a `Result`.
     fn from_result(result: ::core::result::Result<Self::Ok, Self::Err>) -> Self;
+    /// Whether it is `Ok`.
+    fn is_ok(&self) -> bool;
 }
 
 impl<T, E: ::core::convert::From<crate::error::Error>> MethodResult
@@ -98,6 +100,10 @@ impl<T, E: ::core::convert::From<crate::error::Error>> MethodResult
     fn from_result(result: Self) -> Self {
         result
     }
+
+    fn is_ok(&self) -> bool {
+        ::core::result::Result::is_ok(self)
+    }
 }
 
 /// `#[batch]` / `#[transactional]` methods: the body runs in a transaction on `db`.
@@ -112,6 +118,7 @@ where
 pub use crate::cache::{AdaptiveTtl, CacheConfig, CacheSite, Ttl};
 
 pub use crate::cache::cached;
+pub use crate::metrics::{timed, TimedSite};
 
 /// An owned cache-key part from a parameter (`&str` → `String`, `&[T]` → `Vec<T>`).
 #[inline]

@@ -349,6 +349,17 @@ pub struct StatementRow {
 }
 
 impl StatementStats {
+    #[cfg(test)]
+    pub(crate) fn empty() -> Self {
+        StatementStats {
+            hits: 0,
+            misses: 0,
+            evictions: 0,
+            prepared: 0,
+            statements: Vec::new(),
+        }
+    }
+
     /// Hits over all executions, in `[0, 1]` (0 when nothing ran).
     ///
     /// ```

@@ -122,9 +122,14 @@ pub(crate) fn wrap(
         quote!(#ret)
     };
     // Spanned on the return type: a type that is not a `Result` is reported once, under it.
+    let db_arg = if crate::timed::shared_receiver(sig) {
+        quote!(::cachet::__private::db(&self.#db))
+    } else {
+        quote!(&::core::clone::Clone::clone(::cachet::__private::db(&self.#db)))
+    };
     let call = quote_spanned! {syn::spanned::Spanned::span(ret)=>
         ::cachet::__private::cached::<_, #output, _>(
-            ::cachet::__private::db(&self.#db),
+            #db_arg,
             &__CACHET_CACHE,
             __cachet_key,
             #keep,

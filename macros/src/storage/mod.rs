@@ -14,6 +14,7 @@ use crate::cached::{self, is_cached, is_invalidates, CachedAttr, Invalidates};
 use crate::errors::Errors;
 use crate::prepared::{self, is_prepared, Method, PreparedAttr};
 use crate::sql::Kind;
+use crate::timed::{self, is_timed, TimedAttr};
 use crate::transactional::{self, is_transactional, TransactionalAttr};
 use args::StorageArgs;
 
@@ -32,6 +33,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         self_name: imp.self_ty.to_token_stream().to_string().replace(' ', ""),
         db: args.db_path(),
         cached: cached_methods(&imp.items),
+        timed: args.timed,
     };
     imp.items = std::mem::take(&mut imp.items)
         .into_iter()
@@ -58,6 +60,8 @@ struct Context {
     db: TokenStream,
     /// The `#[cached_query]` methods of the impl and how many parameters make their keys.
     cached: Vec<(String, usize)>,
+    /// Whether generated methods are timed by default.
+    timed: bool,
 }
 
 fn cached_methods(items: &[ImplItem]) -> Vec<(String, usize)> {
@@ -79,6 +83,21 @@ fn cached_methods(items: &[ImplItem]) -> Vec<(String, usize)> {
             Some((f.sig.ident.to_string(), key_len))
         })
         .collect()
+}
+
+/// Whether the return type is written `...Result<...>` (`cachet::Result<T>`, `Result<T, E>`).
+fn returns_result(sig: &Signature) -> bool {
+    match &sig.output {
+        syn::ReturnType::Type(_, ty) => match ty.as_ref() {
+            syn::Type::Path(path) => path
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "Result"),
+            _ => false,
+        },
+        syn::ReturnType::Default => false,
+    }
 }
 
 /// A method of the impl, with or without a body (syn gives bodiless ones as verbatim tokens).
@@ -138,10 +157,12 @@ impl FnItem {
         let transactional = take(&mut self.attrs, is_transactional);
         let cached = take(&mut self.attrs, is_cached);
         let invalidates = take(&mut self.attrs, is_invalidates);
+        let timed_attrs = take(&mut self.attrs, is_timed);
         if prepared.is_empty()
             && transactional.is_empty()
             && cached.is_empty()
             && invalidates.is_empty()
+            && timed_attrs.is_empty()
         {
             if let Some(body) = &self.body {
                 let FnItem {
@@ -231,6 +252,24 @@ impl FnItem {
                     ))
                 });
             }
+        }
+
+        // Timing is outermost: it measures what the caller waits for, cache hits included.
+        only_one(
+            &timed_attrs,
+            "`#[timed]` is given more than once",
+            &mut errors,
+        );
+        let timing = match timed_attrs.first() {
+            Some(attr) => errors.take(TimedAttr::from_attr(attr)),
+            // Automatic timing needs a visible `Result`; a method that lacks one gets its error from
+            // the attribute it has, not a second one from timing.
+            None if cx.timed && returns_result(&self.sig) => Some(TimedAttr::default()),
+            None => None,
+        };
+        if let Some(attr) = timing {
+            block = block
+                .and_then(|b| errors.take(timed::wrap(b, &self.sig, &attr, &cx.db, &cx.self_name)));
         }
 
         let FnItem {

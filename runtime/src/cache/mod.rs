@@ -178,7 +178,10 @@ where
 {
     let id = site.id.get(&NEXT_CACHE_ID);
     let cell = db.inner.caches.caches.cell(id).ok_or_else(|| {
-        Error::Config(format!("more than {} cached methods in one process", Slots::<()>::CAPACITY))
+        Error::Config(format!(
+            "more than {} cached methods in one process",
+            Slots::<()>::CAPACITY
+        ))
     })?;
     let cache = match cell.get() {
         Some(cache) => cache,

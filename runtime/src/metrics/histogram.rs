@@ -109,7 +109,11 @@ impl Counts {
             if seen >= rank {
                 let (low, width) = bounds(i);
                 let middle = low + width / 2;
-                return if i == BUCKETS - 1 { self.max } else { middle.min(self.max) };
+                return if i == BUCKETS - 1 {
+                    self.max
+                } else {
+                    middle.min(self.max)
+                };
             }
         }
         self.max
@@ -137,16 +141,133 @@ mod tests {
 
     #[test]
     fn every_value_falls_in_its_bucket() {
-        for v in (0..10_000u64).chain((0..40).map(|s| (1u64 << s) + 12345)).chain([u64::MAX]) {
+        for v in (0..10_000u64)
+            .chain((0..40).map(|s| (1u64 << s) + 12345))
+            .chain([u64::MAX])
+        {
             let i = index(v);
             let (low, width) = bounds(i);
             if i < BUCKETS - 1 {
-                assert!(low <= v && v < low + width, "{v}: bucket {i} = [{low}, {})", low + width);
+                assert!(
+                    low <= v && v < low + width,
+                    "{v}: bucket {i} = [{low}, {})",
+                    low + width
+                );
                 // Relative error of the middle under 1/128.
                 let middle = (low + width / 2) as f64;
                 assert!((middle - v as f64).abs() <= v as f64 / 128.0 + 0.5, "{v}");
             }
         }
         assert_eq!(BUCKETS, 1984);
+    }
+}
+
+#[cfg(test)]
+mod accuracy {
+    use super::*;
+
+    /// xorshift64*: the same samples on every run.
+    struct Rng(u64);
+
+    impl Rng {
+        fn unit(&mut self) -> f64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    fn check(name: &str, samples: Vec<u64>) {
+        let h = Histogram::default();
+        samples.iter().for_each(|&v| h.record(v));
+        let counts = h.snapshot();
+        let mut sorted = samples;
+        sorted.sort_unstable();
+        for q in [0.5, 0.95, 0.99, 0.999] {
+            let exact = sorted[((q * sorted.len() as f64).ceil() as usize).max(1) - 1] as f64;
+            let estimate = counts.quantile(q) as f64;
+            let error = (estimate - exact).abs() / exact.max(1.0);
+            assert!(
+                error <= 0.01,
+                "{name} p{q}: {estimate} vs exact {exact} ({:.3}%)",
+                100.0 * error
+            );
+        }
+        assert_eq!(counts.max, *sorted.last().unwrap_or(&0));
+        assert_eq!(counts.count, sorted.len() as u64);
+    }
+
+    #[test]
+    fn percentiles_are_within_one_percent() {
+        let mut rng = Rng(7);
+        let n = 200_000;
+        check(
+            "uniform",
+            (0..n)
+                .map(|_| 1_000 + (rng.unit() * 99_000.0) as u64)
+                .collect(),
+        );
+        check(
+            "exponential",
+            (0..n)
+                .map(|_| (-(1.0 - rng.unit()).ln() * 50_000.0) as u64 + 1)
+                .collect(),
+        );
+        check(
+            "bimodal",
+            (0..n)
+                .map(|_| {
+                    let base = if rng.unit() < 0.9 {
+                        2_000.0
+                    } else {
+                        5_000_000.0
+                    };
+                    (base * (0.8 + 0.4 * rng.unit())) as u64
+                })
+                .collect(),
+        );
+    }
+
+    #[test]
+    fn concurrent_recording_loses_no_count() {
+        let h = std::sync::Arc::new(Histogram::default());
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let h = std::sync::Arc::clone(&h);
+                std::thread::spawn(move || (0..100_000u64).for_each(|i| h.record(i * 7 + t)))
+            })
+            .collect();
+        threads
+            .into_iter()
+            .for_each(|t| t.join().unwrap_or_default());
+        let counts = h.snapshot();
+        assert_eq!(counts.count, 800_000);
+        assert_eq!(counts.buckets.iter().sum::<u64>(), 800_000);
+    }
+
+    #[test]
+    fn memory_does_not_grow_with_records() {
+        let h = Histogram::default();
+        for i in 0..10_000_000u64 {
+            h.record(i % 1_000_003);
+        }
+        let counts = h.snapshot();
+        assert_eq!(counts.count, 10_000_000);
+        assert_eq!(counts.buckets.len(), BUCKETS);
+        assert_eq!(std::mem::size_of_val(&*h.counts), HISTOGRAM_BYTES);
+    }
+
+    #[test]
+    fn deltas_are_exact() {
+        let h = Histogram::default();
+        (0..1000).for_each(|v| h.record(v * 1000));
+        let before = h.snapshot();
+        (0..500).for_each(|v| h.record(v));
+        let delta = h.snapshot().since(&before);
+        assert_eq!(delta.count, 500);
+        assert_eq!(delta.sum, (0..500).sum::<u64>());
+        assert_eq!(delta.quantile(1.0 / 500.0), 0);
+        assert!(delta.quantile(0.5) < 260 && delta.quantile(0.5) >= 240);
     }
 }

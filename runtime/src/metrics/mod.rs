@@ -1,0 +1,156 @@
+//! Per-method metrics of one `Db`: calls, errors and a latency histogram for every timed method
+//! (by default every `#[prepared]`, `#[cached_query]` and `#[batch]` method), joined in a
+//! snapshot with the cache, statement and pool counters.
+
+mod histogram;
+mod snapshot;
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::time::Instant;
+
+use histogram::Histogram;
+pub use histogram::HISTOGRAM_BYTES;
+pub use snapshot::{MethodMetrics, MetricsSnapshot};
+
+use crate::db::Db;
+use crate::site_id::SiteId;
+use crate::slots::Slots;
+
+static NEXT_TIMED_ID: AtomicUsize = AtomicUsize::new(0);
+
+/// One timed method: its name. The macros emit one `static` per timed method; it is not meant to be
+/// written by hand.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct TimedSite {
+    name: &'static str,
+    id: SiteId,
+}
+
+impl TimedSite {
+    /// A site that gets its id the first time it runs.
+    pub const fn new(name: &'static str) -> Self {
+        TimedSite {
+            name,
+            id: SiteId::new(),
+        }
+    }
+}
+
+/// The counters of one timed method.
+pub(crate) struct Method {
+    name: &'static str,
+    errors: AtomicU64,
+    latency: Histogram,
+}
+
+impl Method {
+    fn record(&self, nanos: u64, ok: bool) {
+        self.latency.record(nanos);
+        if !ok {
+            self.errors.fetch_add(1, Relaxed);
+        }
+    }
+}
+
+/// The metrics of one `Db`.
+#[derive(Default)]
+pub(crate) struct MetricsRegistry {
+    methods: Slots<Method>,
+}
+
+impl MetricsRegistry {
+    fn method(&self, site: &'static TimedSite) -> Option<&Method> {
+        let cell = self.methods.cell(site.id.get(&NEXT_TIMED_ID))?;
+        Some(cell.get_or_init(|| Method {
+            name: site.name,
+            errors: AtomicU64::new(0),
+            latency: Histogram::default(),
+        }))
+    }
+}
+
+/// The metrics of a [`Db`], from [`Db::metrics`].
+///
+/// ```
+/// # async fn demo() -> cachet::Result<()> {
+/// let db = cachet::Db::memory().await?;
+/// let before = db.metrics().snapshot();
+/// // ... traffic ...
+/// let delta = db.metrics().snapshot().since(&before);
+/// println!("{delta}");
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+pub struct Metrics<'a> {
+    db: &'a Db,
+}
+
+impl Metrics<'_> {
+    /// A copy of every counter: one row per timed method (with its cache counters when it is
+    /// cached), plus the statement cache and the pool.
+    pub fn snapshot(&self) -> MetricsSnapshot {
+        let caches = &self.db.inner.caches;
+        let mut methods: Vec<MethodMetrics> = self
+            .db
+            .inner
+            .metrics
+            .methods
+            .iter()
+            .map(|m| {
+                MethodMetrics::new(
+                    m.name,
+                    m.errors.load(Relaxed),
+                    m.latency.snapshot(),
+                    caches.method_stats(m.name),
+                )
+            })
+            .collect();
+        methods.sort_by(|a, b| a.name.cmp(&b.name));
+        MetricsSnapshot {
+            methods,
+            statements: self.db.statement_stats(),
+            pool: self.db.pool_stats(),
+        }
+    }
+
+    /// Zeroes the per-method calls, errors and histograms (cache, statement and pool counters
+    /// keep running: take a snapshot and use [`MetricsSnapshot::since`] for intervals).
+    pub fn reset(&self) {
+        for m in self.db.inner.metrics.methods.iter() {
+            m.errors.store(0, Relaxed);
+            m.latency.reset();
+        }
+    }
+}
+
+impl Db {
+    /// This `Db`'s metrics: take snapshots, reset.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// assert!(db.metrics().snapshot().methods.is_empty());
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn metrics(&self) -> Metrics<'_> {
+        Metrics { db: self }
+    }
+}
+
+/// `#[timed]` methods (and by default every generated one): times `body` and counts it, as an
+/// error when it returns `Err`. A call dropped before it finishes is not recorded.
+pub async fn timed<R, F>(db: &Db, site: &'static TimedSite, body: F) -> R
+where
+    F: std::future::Future<Output = R>,
+    R: crate::__private::MethodResult,
+{
+    let started = Instant::now();
+    let result = body.await;
+    if let Some(method) = db.inner.metrics.method(site) {
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        method.record(nanos, result.is_ok());
+    }
+    result
+}
