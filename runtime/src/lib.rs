@@ -63,7 +63,7 @@ pub use db::{Db, DbBuilder, Synchronous};
 pub use error::{Error, Result, ValueError};
 pub use exec::Param;
 pub use libsql::Value;
-pub use metrics::{MethodMetrics, Metrics, MetricsSnapshot, HISTOGRAM_BYTES};
+pub use metrics::{LatencyHistogram, MethodMetrics, Metrics, MetricsSnapshot, HISTOGRAM_BYTES};
 pub use pool::PoolStats;
 pub use row::{FromRow, RowRef, RowShape};
 pub use statement::{StatementRow, StatementStats};

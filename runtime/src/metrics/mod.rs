@@ -8,8 +8,7 @@ mod snapshot;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
-use histogram::Histogram;
-pub use histogram::HISTOGRAM_BYTES;
+pub use histogram::{LatencyHistogram, HISTOGRAM_BYTES};
 pub use snapshot::{MethodMetrics, MetricsSnapshot};
 
 use crate::db::Db;
@@ -41,12 +40,12 @@ impl TimedSite {
 pub(crate) struct Method {
     name: &'static str,
     errors: AtomicU64,
-    latency: Histogram,
+    latency: LatencyHistogram,
 }
 
 impl Method {
     fn record(&self, nanos: u64, ok: bool) {
-        self.latency.record(nanos);
+        self.latency.record_nanos(nanos);
         if !ok {
             self.errors.fetch_add(1, Relaxed);
         }
@@ -65,7 +64,7 @@ impl MetricsRegistry {
         Some(cell.get_or_init(|| Method {
             name: site.name,
             errors: AtomicU64::new(0),
-            latency: Histogram::default(),
+            latency: LatencyHistogram::default(),
         }))
     }
 }

@@ -210,11 +210,11 @@ impl fmt::Display for MetricsSnapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::histogram::Histogram;
+    use crate::metrics::histogram::LatencyHistogram;
 
     fn method(name: &str, values: &[u64], errors: u64, cache: Option<(u64, u64)>) -> MethodMetrics {
-        let h = Histogram::default();
-        values.iter().for_each(|&v| h.record(v));
+        let h = LatencyHistogram::default();
+        values.iter().for_each(|&v| h.record_nanos(v));
         let cache = cache.map(|(hits, misses)| MethodCacheStats {
             name: name.to_owned(),
             hits,
