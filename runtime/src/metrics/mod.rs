@@ -6,7 +6,6 @@ mod histogram;
 mod snapshot;
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
-use std::time::Instant;
 
 pub use histogram::{LatencyHistogram, HISTOGRAM_BYTES};
 pub use snapshot::{MethodMetrics, MetricsSnapshot};
@@ -145,7 +144,9 @@ where
     F: std::future::Future<Output = R>,
     R: crate::__private::MethodResult,
 {
-    let started = Instant::now();
+    // quanta reads the CPU's time-stamp counter (calibrated once per process): ~7 ns a read,
+    // against ~23 ns for `std::time::Instant`; two reads per call.
+    let started = quanta::Instant::now();
     let result = body.await;
     if let Some(method) = db.inner.metrics.method(site) {
         let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
