@@ -174,6 +174,8 @@ impl Pool {
             Ok(Err(_)) => Err(closed()),
             Err(_) => {
                 self.timeouts.fetch_add(1, Relaxed);
+                #[cfg(feature = "metrics")]
+                crate::metrics::facade::pool_timeout();
                 Err(Error::PoolTimeout {
                     waited: started.elapsed(),
                     size: self.max_size,

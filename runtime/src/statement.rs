@@ -257,6 +257,8 @@ impl StatementCache {
                 counters: registry.counters(source),
             };
             cached.counters.misses.fetch_add(1, Relaxed);
+            #[cfg(feature = "metrics")]
+            crate::metrics::facade::statement(source.name(), true);
             self.held.fetch_add(1, Relaxed);
             match source {
                 Source::Site(site) => self.slots[site.id()] = Some(cached),
@@ -277,6 +279,8 @@ impl StatementCache {
         .ok_or_else(|| Error::Config("statement cache lost a statement it just stored".into()))?;
         if found {
             cached.counters.hits.fetch_add(1, Relaxed);
+            #[cfg(feature = "metrics")]
+            crate::metrics::facade::statement(source.name(), false);
             // No reset here: every use ends with one (`ResetOnDrop`, which runs however the use
             // ends), so a cached statement is always reset before its next use.
         }

@@ -343,12 +343,18 @@ where
     if let Some(entry) = method.cache.get(&key).await {
         if entry.stamp == stamp {
             counters.hits.fetch_add(1, Relaxed);
+            #[cfg(feature = "metrics")]
+            crate::metrics::facade::cache(site.name, crate::metrics::facade::CacheOutcome::Hit);
             return R::from_result(Ok(entry.value.clone()));
         }
         counters.stale.fetch_add(1, Relaxed);
+        #[cfg(feature = "metrics")]
+        crate::metrics::facade::cache(site.name, crate::metrics::facade::CacheOutcome::Stale);
         method.cache.invalidate(&key).await;
     } else {
         counters.misses.fetch_add(1, Relaxed);
+        #[cfg(feature = "metrics")]
+        crate::metrics::facade::cache(site.name, crate::metrics::facade::CacheOutcome::Miss);
     }
 
     let mut load = Some(load);

@@ -2,6 +2,8 @@
 //! (by default every `#[prepared]`, `#[cached_query]` and `#[batch]` method), joined in a
 //! snapshot with the cache, statement and pool counters.
 
+#[cfg(feature = "metrics")]
+pub(crate) mod facade;
 mod histogram;
 mod snapshot;
 
@@ -151,6 +153,8 @@ where
     if let Some(method) = db.inner.metrics.method(site) {
         let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
         method.record(nanos, result.is_ok());
+        #[cfg(feature = "metrics")]
+        facade::method(site.name, nanos, result.is_ok());
     }
     result
 }
