@@ -42,6 +42,9 @@ pub(crate) struct DbInner {
     pub(crate) caches: CacheRegistry,
     /// Per-method calls, errors and latency histograms.
     pub(crate) metrics: MetricsRegistry,
+    /// Feature `tracing`: the level of the span around each timed call (`None`: no spans).
+    #[cfg(feature = "tracing")]
+    pub(crate) trace_level: Option<tracing::Level>,
     /// `PRAGMA data_version` polling for writes by other processes, when enabled.
     watch: Option<Watch>,
     target: String,
@@ -287,6 +290,8 @@ pub struct DbBuilder {
     synchronous: Synchronous,
     read_only: bool,
     watch: Option<Duration>,
+    #[cfg(feature = "tracing")]
+    trace_level: Option<tracing::Level>,
 }
 
 /// Unique names for `Db::memory()` databases, so two `Db`s never share one.
@@ -355,6 +360,19 @@ impl DbBuilder {
     /// heavy writing). Local databases only.
     pub fn watch_external_writes(mut self, interval: Duration) -> Self {
         self.watch = Some(interval);
+        self
+    }
+
+    /// Feature `tracing`: wraps every timed call in a span named `cachet` with a `method` field,
+    /// at `level` (`None`, the default, adds no spans).
+    ///
+    /// ```
+    /// let builder = cachet::Db::builder().memory().trace_level(Some(tracing::Level::DEBUG));
+    /// # let _ = builder;
+    /// ```
+    #[cfg(feature = "tracing")]
+    pub fn trace_level(mut self, level: Option<tracing::Level>) -> Self {
+        self.trace_level = level;
         self
     }
 
@@ -450,6 +468,8 @@ impl DbBuilder {
                 reads_never_busy: matches!(target_kind, TargetKind::Wal),
                 caches: CacheRegistry::default(),
                 metrics: MetricsRegistry::default(),
+                #[cfg(feature = "tracing")]
+                trace_level: self.trace_level,
                 watch,
                 target: name,
                 _keeper: keeper,

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
 use crate::error::{Error, Result};
+use crate::metrics::LatencyHistogram;
 use crate::statement::StatementCache;
 use crate::writes::{self, WriteLog};
 
@@ -119,6 +120,8 @@ pub(crate) struct Pool {
     waiting: AtomicUsize,
     waits: AtomicU64,
     timeouts: AtomicU64,
+    /// How long acquisitions that had to wait waited (the others take ~40 ns).
+    wait_time: LatencyHistogram,
 }
 
 impl Pool {
@@ -132,6 +135,7 @@ impl Pool {
             waiting: AtomicUsize::new(0),
             waits: AtomicU64::new(0),
             timeouts: AtomicU64::new(0),
+            wait_time: LatencyHistogram::default(),
         }
     }
 
@@ -169,6 +173,7 @@ impl Pool {
         let started = Instant::now();
         let waited = tokio::time::timeout(timeout, Arc::clone(&self.permits).acquire_owned()).await;
         self.waiting.fetch_sub(1, Relaxed);
+        self.wait_time.record(started.elapsed());
         match waited {
             Ok(Ok(permit)) => Ok(permit),
             Ok(Err(_)) => Err(closed()),
@@ -216,6 +221,9 @@ impl Pool {
             waiting: self.waiting.load(Relaxed),
             waits: self.waits.load(Relaxed),
             timeouts: self.timeouts.load(Relaxed),
+            wait_p50: self.wait_time.quantile(0.5),
+            wait_p99: self.wait_time.quantile(0.99),
+            wait_max: self.wait_time.quantile(1.0),
         }
     }
 }
@@ -287,6 +295,12 @@ pub struct PoolStats {
     pub waits: u64,
     /// Acquisitions that gave up with [`Error::PoolTimeout`].
     pub timeouts: u64,
+    /// Median wait of the acquisitions that waited (zero when none did).
+    pub wait_p50: Duration,
+    /// 99th percentile of those waits.
+    pub wait_p99: Duration,
+    /// Longest of those waits.
+    pub wait_max: Duration,
 }
 
 impl PoolStats {
@@ -300,6 +314,9 @@ impl PoolStats {
             waiting: 0,
             waits: 0,
             timeouts: 0,
+            wait_p50: Duration::ZERO,
+            wait_p99: Duration::ZERO,
+            wait_max: Duration::ZERO,
         }
     }
 }
@@ -308,13 +325,16 @@ impl fmt::Display for PoolStats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "pool: {} of {} open, {} idle, {} in use, {} waiting; {} waits, {} timeouts",
+            "pool: {} of {} open, {} idle, {} in use, {} waiting; {} waits (p50 {:?}, p99 {:?}, max {:?}), {} timeouts",
             self.open,
             self.max_size,
             self.idle,
             self.in_use,
             self.waiting,
             self.waits,
+            self.wait_p50,
+            self.wait_p99,
+            self.wait_max,
             self.timeouts
         )
     }

@@ -106,6 +106,10 @@ async fn an_exhausted_pool_times_out_instead_of_hanging() {
     );
     let stats = items.db.pool_stats();
     assert_eq!((stats.timeouts, stats.waits), (1, 1));
+    assert!(
+        stats.wait_max >= timeout,
+        "the wait is in the histogram: {stats}"
+    );
 
     // Let the transaction finish: the pool works again.
     finish.send(()).unwrap();
