@@ -47,7 +47,7 @@ fn bounds(i: usize) -> (u64, u64) {
 /// public for code that wants to measure something else the same way.
 ///
 /// ```
-/// let h = cachet::LatencyLatencyHistogram::default();
+/// let h = cachet::LatencyHistogram::default();
 /// for micros in 1..=100 {
 ///     h.record(std::time::Duration::from_micros(micros));
 /// }
