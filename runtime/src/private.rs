@@ -136,6 +136,23 @@ pub fn keep_some<T>(value: &::core::option::Option<T>) -> bool {
     value.is_some()
 }
 
+/// A point lookup returning `Option`: whether it found its row.
+pub fn found_some<T>(value: &::core::option::Option<T>) -> bool {
+    value.is_some()
+}
+
+/// A point lookup returning `Vec`: whether it found its row. (`&Vec`, not a slice: it is used as
+/// a `fn(&Vec<T>) -> bool` pointer.)
+#[allow(clippy::ptr_arg)]
+pub fn found_nonempty<T>(value: &::std::vec::Vec<T>) -> bool {
+    !value.is_empty()
+}
+
+/// Any other result counts as found (a missing row is an error, and errors are not cached).
+pub fn found_always<V>(_: &V) -> bool {
+    true
+}
+
 /// No `max_bytes`: entries are counted, not weighed.
 pub fn no_weight<V>(_: &V) -> usize {
     0

@@ -24,22 +24,26 @@ pub struct StatementSite {
     name: &'static str,
     sql: &'static str,
     writes: Option<&'static [&'static str]>,
+    insert_only: bool,
     id: SiteId,
 }
 
 impl StatementSite {
     /// A site that gets its id the first time it runs. `writes` is `None` for statements the
     /// macro knows to be reads (SELECT, VALUES), else the tables the SQL writes (possibly none
-    /// that it can name, e.g. a PRAGMA: the update hook then reports what changed).
+    /// that it can name, e.g. a PRAGMA: the update hook then reports what changed);
+    /// `insert_only` for a plain INSERT (no REPLACE, no upsert).
     pub const fn new(
         name: &'static str,
         sql: &'static str,
         writes: Option<&'static [&'static str]>,
+        insert_only: bool,
     ) -> Self {
         StatementSite {
             name,
             sql,
             writes,
+            insert_only,
             id: SiteId::new(),
         }
     }
@@ -99,7 +103,7 @@ impl Source<'_> {
         match self {
             Source::Site(site) => {
                 for table in site.writes.unwrap_or_default() {
-                    log.table(table);
+                    log.table(table, site.insert_only);
                 }
             }
             Source::Dynamic(_) if self.may_write() => log.all(),

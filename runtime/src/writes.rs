@@ -19,7 +19,8 @@ pub(crate) struct WriteLog {
 
 #[derive(Debug, Default)]
 struct Pending {
-    tables: Vec<String>,
+    /// Written tables, each with whether it only received inserts.
+    tables: Vec<(String, bool)>,
     all: bool,
 }
 
@@ -28,11 +29,19 @@ impl WriteLog {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Records a written table (from the SQL or the update hook).
-    pub(crate) fn table(&self, table: &str) {
+    /// Records a written table (from the SQL or the update hook); `insert_only` when the write
+    /// only added rows. One write that may change rows makes the whole entry a change.
+    pub(crate) fn table(&self, table: &str, insert_only: bool) {
         let mut pending = self.lock();
-        if !pending.tables.iter().any(|t| t.eq_ignore_ascii_case(table)) {
-            pending.tables.push(table.to_ascii_lowercase());
+        match pending
+            .tables
+            .iter_mut()
+            .find(|(t, _)| t.eq_ignore_ascii_case(table))
+        {
+            Some((_, only)) => *only &= insert_only,
+            None => pending
+                .tables
+                .push((table.to_ascii_lowercase(), insert_only)),
         }
     }
 
@@ -47,7 +56,9 @@ impl WriteLog {
         if pending.all {
             generations.bump_all();
         } else {
-            generations.bump(pending.tables.iter().map(String::as_str));
+            for (table, insert_only) in &pending.tables {
+                generations.bump(table, *insert_only);
+            }
         }
     }
 
@@ -61,5 +72,7 @@ impl WriteLog {
 /// tables are then all there is).
 pub(crate) fn install_hook(conn: &libsql::Connection, log: &Arc<WriteLog>) {
     let log = Arc::clone(log);
-    let _ = conn.add_update_hook(Box::new(move |_op, _db, table, _rowid| log.table(table)));
+    let _ = conn.add_update_hook(Box::new(move |op, _db, table, _rowid| {
+        log.table(table, matches!(op, libsql::Op::Insert))
+    }));
 }

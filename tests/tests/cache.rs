@@ -392,3 +392,34 @@ async fn no_reader_sees_a_value_older_than_the_last_finished_commit() {
     let s = stats(&store, "Store::pattern");
     assert!(s.hits > 0 && s.stale_misses > 0, "{s:?}");
 }
+
+#[tokio::test]
+async fn inserts_keep_found_point_lookups_and_refresh_missing_ones() {
+    let (store, _dir) = store().await;
+    store.insert(1, "plan", 1).await.unwrap();
+    assert!(store.pattern(1).await.unwrap().is_some());
+    assert!(store.pattern(2).await.unwrap().is_none());
+    // A plain insert of another row: the found row stays cached, the missing one is re-read.
+    store.insert(2, "act", 2).await.unwrap();
+    let before = stats(&store, "Store::pattern");
+    assert!(store.pattern(1).await.unwrap().is_some());
+    assert_eq!(store.pattern(2).await.unwrap().unwrap().hits, 2);
+    let after = stats(&store, "Store::pattern");
+    assert_eq!(
+        after.hits,
+        before.hits + 1,
+        "pattern(1) survived the insert"
+    );
+    assert_eq!(
+        after.stale_misses,
+        before.stale_misses + 1,
+        "pattern(2) was re-read"
+    );
+    // An update changes rows: both are stale.
+    store.set_hits(2, 3).await.unwrap();
+    assert_eq!(store.pattern(2).await.unwrap().unwrap().hits, 3);
+    // Range queries are not point lookups: inserts invalidate them.
+    assert_eq!(store.by_kind("plan").await.unwrap().len(), 1);
+    store.insert(3, "plan", 0).await.unwrap();
+    assert_eq!(store.by_kind("plan").await.unwrap().len(), 2);
+}

@@ -1,5 +1,5 @@
-//! Model test: random interleavings of cached reads, writes, batch writes (committed or rolled
-//! back), deletes and raw SQL. After every step each cached method must return exactly what the
+//! Model test: random interleavings of cached reads, plain inserts (which keep found point lookups
+//! valid), upserts, updates, batch writes (committed or rolled back), deletes and raw SQL. After every step each cached method must return exactly what the
 //! same query returns uncached. 40 cases × 250 steps = 10 000 steps in the normal test run.
 
 use cachet::{Error, FromRow};
@@ -20,6 +20,10 @@ struct Store {
 impl Store {
     #[prepared("INSERT OR REPLACE INTO rows (id, kind, hits) VALUES (?1, ?2, ?3)")]
     async fn upsert(&self, id: i64, kind: &str, hits: i64) -> cachet::Result<()>;
+
+    /// A plain insert: it cannot change a row a point lookup found, only a missing one.
+    #[prepared("INSERT OR IGNORE INTO rows (id, kind, hits) VALUES (?1, ?2, ?3)")]
+    async fn insert(&self, id: i64, kind: &str, hits: i64) -> cachet::Result<u64>;
 
     #[prepared("UPDATE rows SET hits = hits + ?2 WHERE id = ?1")]
     async fn add(&self, id: i64, delta: i64) -> cachet::Result<u64>;
@@ -55,6 +59,7 @@ impl Store {
 #[derive(Debug, Clone)]
 enum Op {
     Upsert(i64, &'static str, i64),
+    Insert(i64, &'static str, i64),
     Add(i64, i64),
     Delete(i64),
     Raw(i64),
@@ -67,6 +72,7 @@ impl Store {
     async fn apply(&self, op: &Op) -> cachet::Result<()> {
         match *op {
             Op::Upsert(id, kind, hits) => self.upsert(id, kind, hits).await,
+            Op::Insert(id, kind, hits) => self.insert(id, kind, hits).await.map(drop),
             Op::Add(id, delta) => self.add(id, delta).await.map(drop),
             Op::Delete(id) => self.delete(id).await.map(drop),
             Op::Raw(delta) => self
@@ -116,7 +122,8 @@ impl Store {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        3 => (0..6i64, 0..3usize, -5..50i64).prop_map(|(id, k, h)| Op::Upsert(id, KINDS[k], h)),
+        2 => (0..6i64, 0..3usize, -5..50i64).prop_map(|(id, k, h)| Op::Upsert(id, KINDS[k], h)),
+        3 => (0..6i64, 0..3usize, -5..50i64).prop_map(|(id, k, h)| Op::Insert(id, KINDS[k], h)),
         3 => (0..6i64, -3..4i64).prop_map(|(id, d)| Op::Add(id, d)),
         1 => (0..6i64).prop_map(Op::Delete),
         1 => (0..3i64).prop_map(Op::Raw),

@@ -8,16 +8,24 @@ use syn::{FnArg, GenericArgument, Pat, PathArguments, ReturnType, Signature, Typ
 use super::attr::{CachedAttr, Ttl};
 use crate::errors::Errors;
 
+/// What the SQL of a `#[prepared]` method says about its cache (nothing for methods with bodies).
+pub(crate) struct Facts<'a> {
+    /// The tables the query reads.
+    pub(crate) reads: Option<&'a [String]>,
+    /// `(table, column)` of a `WHERE column = ?` lookup.
+    pub(crate) point: Option<&'a (String, String)>,
+}
+
 /// Wraps `block` (the method's body, generated or written) in the cache lookup.
-/// `reads` are the tables the query reads when known from its SQL.
 pub(crate) fn wrap(
     block: TokenStream,
     sig: &Signature,
     attr: &CachedAttr,
-    reads: Option<&[String]>,
+    facts: Facts<'_>,
     db: &TokenStream,
     self_name: &str,
 ) -> syn::Result<TokenStream> {
+    let Facts { reads, point } = facts;
     let mut errors = Errors::default();
     if sig.asyncness.is_none() {
         errors.push(syn::Error::new_spanned(
@@ -104,6 +112,18 @@ pub(crate) fn wrap(
         Some(tables) => quote!(::core::option::Option::Some(&[#(#tables),*])),
         None => quote!(::core::option::Option::None),
     };
+    let point = match point {
+        Some((table, column)) => quote!(::core::option::Option::Some((#table, #column))),
+        None => quote!(::core::option::Option::None),
+    };
+    // Whether a point lookup found its row, by the shape of what it returns.
+    let found = if returns_option(ret) {
+        quote_spanned!(syn::spanned::Spanned::span(ret)=> ::cachet::__private::found_some)
+    } else if returns_vec(ret) {
+        quote_spanned!(syn::spanned::Spanned::span(ret)=> ::cachet::__private::found_nonempty)
+    } else {
+        quote_spanned!(syn::spanned::Spanned::span(ret)=> ::cachet::__private::found_always)
+    };
     let ttl = ttl_tokens(attr.ttl);
     let max_entries = attr.max_entries;
     let (max_bytes, weigh) = match attr.max_bytes {
@@ -134,6 +154,7 @@ pub(crate) fn wrap(
             __cachet_key,
             #keep,
             #weigh,
+            #found,
             async move #block,
         )
         .await
@@ -143,6 +164,7 @@ pub(crate) fn wrap(
             static __CACHET_CACHE: ::cachet::__private::CacheSite = ::cachet::__private::CacheSite::new(
                 #name,
                 #reads,
+                #point,
                 ::cachet::__private::CacheConfig {
                     ttl: #ttl,
                     max_entries: #max_entries,
@@ -179,6 +201,32 @@ fn ttl_tokens(ttl: Ttl) -> TokenStream {
             }))
         }
     }
+}
+
+/// Whether `ty` is `Result<Vec<_>, ..>` (by the last path segments' names).
+fn returns_vec(ty: &Type) -> bool {
+    ok_type(ty).is_some_and(|ok| last_name(&ok).as_deref() == Some("Vec"))
+}
+
+fn last_name(ty: &Type) -> Option<String> {
+    let Type::Path(path) = ty else { return None };
+    path.path.segments.last().map(|s| s.ident.to_string())
+}
+
+/// The `T` of `Result<T, ..>`.
+fn ok_type(ty: &Type) -> Option<Type> {
+    let Type::Path(path) = ty else { return None };
+    let segment = path.path.segments.last()?;
+    if segment.ident != "Result" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &segment.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    })
 }
 
 /// Whether `ty` is `Result<Option<_>, ..>` (by the last path segments' names).

@@ -7,5 +7,5 @@ mod expand;
 mod invalidates;
 
 pub(crate) use attr::{is_cached, CachedAttr};
-pub(crate) use expand::wrap;
+pub(crate) use expand::{wrap, Facts};
 pub(crate) use invalidates::{is_invalidates, wrap_invalidation, Invalidates};

@@ -41,6 +41,7 @@ pub(crate) fn body(
     } = method;
     let name = format!("{self_name}::{}", sig.ident);
     // What the statement writes, for cache invalidation: `None` for a read.
+    let insert_only = method.scan.insert_only;
     let writes = if matches!(method.scan.kind, Kind::Query) {
         quote!(::core::option::Option::None)
     } else {
@@ -72,7 +73,7 @@ pub(crate) fn body(
     quote! {
         {
             static __CACHET_STATEMENT: ::cachet::__private::StatementSite =
-                ::cachet::__private::StatementSite::new(#name, #sql, #writes);
+                ::cachet::__private::StatementSite::new(#name, #sql, #writes, #insert_only);
             let __cachet_db: &::cachet::__private::Db = ::cachet::__private::db(&self.#db);
             let __cachet_params: ::std::vec::Vec<::cachet::__private::Value> =
                 ::std::vec![#(#values),*];

@@ -62,6 +62,11 @@ pub(crate) struct Scan {
     pub(crate) reads: Vec<String>,
     /// Tables it writes (INSERT / REPLACE INTO, UPDATE, DELETE FROM), lower case.
     pub(crate) writes: Vec<String>,
+    /// A plain INSERT (no REPLACE, no upsert): it adds rows and changes none.
+    pub(crate) insert_only: bool,
+    /// `SELECT ... FROM table WHERE column = placeholder [LIMIT ...]`: (table, column), lower
+    /// case. If the column turns out to be a unique key, inserts cannot change a found row.
+    pub(crate) point: Option<(String, String)>,
 }
 
 impl Scan {
@@ -78,6 +83,7 @@ enum Token {
     Quoted(String),
     Dot,
     Comma,
+    Equals,
     Open,
     Close,
     Semicolon,
@@ -114,6 +120,13 @@ pub(crate) fn scan(sql: &str) -> Scan {
     });
     let kind = kind(&tokens);
     let (reads, writes) = tables(&tokens);
+    let insert_only = is_word(tokens.first(), "INSERT")
+        && !tokens.iter().any(|t| {
+            ["REPLACE", "CONFLICT", "UPDATE"]
+                .iter()
+                .any(|k| matches!(t, Token::Word(w) if w.eq_ignore_ascii_case(k)))
+        });
+    let point = point_lookup(&tokens);
     let placeholders = tokens
         .into_iter()
         .filter_map(|t| match t {
@@ -129,6 +142,50 @@ pub(crate) fn scan(sql: &str) -> Scan {
         unterminated: lexer.unterminated,
         reads,
         writes,
+        insert_only,
+        point,
+    }
+}
+
+/// `SELECT <columns> FROM <table> WHERE <column> = <placeholder>`, optionally followed by
+/// `LIMIT ...`: nothing else may narrow or widen the result.
+fn point_lookup(tokens: &[Token]) -> Option<(String, String)> {
+    if !is_word(tokens.first(), "SELECT") {
+        return None;
+    }
+    let from = tokens
+        .iter()
+        .position(|t| matches!(t, Token::Word(w) if w.eq_ignore_ascii_case("FROM")))?;
+    // No subquery in the selected columns.
+    if tokens[..from].iter().any(|t| {
+        matches!(t, Token::Word(w) if w.eq_ignore_ascii_case("SELECT"))
+            && !std::ptr::eq(t, &tokens[0])
+    }) {
+        return None;
+    }
+    let (table, after_table) = name_at(tokens, from + 1)?;
+    let mut i = after_table;
+    if !is_word(tokens.get(i), "WHERE") {
+        return None;
+    }
+    i += 1;
+    // `column` or `table.column` (`name_at` skips the qualifier, which must be the table).
+    let (column, next) = name_at(tokens, i)?;
+    if tokens.get(i + 1) == Some(&Token::Dot) {
+        let (qualifier, _) = name_at(&tokens[..=i], i)?;
+        if qualifier != table {
+            return None;
+        }
+    }
+    if tokens.get(next) != Some(&Token::Equals)
+        || !matches!(tokens.get(next + 1), Some(Token::Placeholder(_)))
+    {
+        return None;
+    }
+    match tokens.get(next + 2) {
+        None => Some((table, column)),
+        Some(t) if is_word(Some(t), "LIMIT") => Some((table, column)),
+        Some(_) => None,
     }
 }
 
@@ -428,6 +485,7 @@ impl Lexer<'_> {
                     Token::Quoted(name)
                 }
                 '.' if !self.chars.peek().is_some_and(|&(_, n)| n.is_ascii_digit()) => Token::Dot,
+                '=' => Token::Equals,
                 ',' => Token::Comma,
                 '(' => Token::Open,
                 ')' => Token::Close,
@@ -646,6 +704,43 @@ mod tests {
             (names(&["episodes"]), names(&["steps"]))
         );
         assert_eq!(rw("SELECT 1.5, 'FROM x'"), (names(&[]), names(&[])));
+    }
+
+    #[test]
+    fn finds_point_lookups_and_plain_inserts() {
+        let point = |sql: &str| scan(sql).point;
+        let some = |t: &str, c: &str| Some((t.to_owned(), c.to_owned()));
+        assert_eq!(
+            point("SELECT id, task FROM episodes WHERE id = ?1"),
+            some("episodes", "id")
+        );
+        assert_eq!(
+            point("select * from Episodes where Episodes.ID = :id limit 1"),
+            some("episodes", "id")
+        );
+        assert_eq!(
+            point("SELECT * FROM episodes WHERE id = ?1 AND task = ?2"),
+            None
+        );
+        assert_eq!(point("SELECT * FROM episodes WHERE id >= ?1"), None);
+        assert_eq!(point("SELECT * FROM episodes WHERE id <= ?1"), None);
+        assert_eq!(
+            point("SELECT * FROM episodes e JOIN steps s ON 1 WHERE id = ?1"),
+            None
+        );
+        assert_eq!(
+            point("SELECT (SELECT 1 FROM x) FROM episodes WHERE id = ?1"),
+            None
+        );
+        assert_eq!(
+            point("SELECT * FROM episodes WHERE id = ?1 ORDER BY id"),
+            None
+        );
+        assert!(scan("INSERT INTO t VALUES (1)").insert_only);
+        assert!(scan("INSERT OR IGNORE INTO t VALUES (1)").insert_only);
+        assert!(!scan("INSERT OR REPLACE INTO t VALUES (1)").insert_only);
+        assert!(!scan("INSERT INTO t VALUES (1) ON CONFLICT (id) DO UPDATE SET x = 1").insert_only);
+        assert!(!scan("UPDATE t SET x = 1").insert_only);
     }
 
     #[test]

@@ -100,6 +100,10 @@ fn returns_result(sig: &Signature) -> bool {
     }
 }
 
+/// What a `#[prepared]` statement's SQL says: its kind, the tables it reads, and the
+/// `(table, column)` of a `WHERE column = ?` lookup.
+type SqlFacts = (Kind, Vec<String>, Option<(String, String)>);
+
 /// A method of the impl, with or without a body (syn gives bodiless ones as verbatim tokens).
 struct FnItem {
     attrs: Vec<Attribute>,
@@ -213,25 +217,29 @@ impl FnItem {
                      transaction bypass the cache)",
                 ));
             }
-            let reads = match &kind_reads {
-                Some((Kind::Write { .. }, _)) => {
+            let (reads, point) = match &kind_reads {
+                Some((Kind::Write { .. }, _, _)) => {
                     errors.push(syn::Error::new_spanned(
                         attr,
                         "`#[cached_query]` caches reads, and this statement writes; put \
                          `#[invalidates(...)]` on it instead if it should drop cached entries",
                     ));
-                    None
+                    (None, None)
                 }
-                Some((Kind::Query, reads)) => Some(reads.clone()),
-                _ => None,
+                Some((Kind::Query, reads, point)) => (Some(reads.clone()), point.clone()),
+                _ => (None, None),
             };
             if let Some(parsed) = errors.take(CachedAttr::from_attr(attr)) {
                 block = block.and_then(|b| {
+                    let facts = cached::Facts {
+                        reads: reads.as_deref(),
+                        point: point.as_ref(),
+                    };
                     errors.take(cached::wrap(
                         b,
                         &self.sig,
                         &parsed,
-                        reads.as_deref(),
+                        facts,
                         &cx.db,
                         &cx.self_name,
                     ))
@@ -302,7 +310,7 @@ impl FnItem {
         prepared: Option<&Attribute>,
         cx: &Context,
         errors: &mut Errors,
-    ) -> (Option<TokenStream>, Option<(Kind, Vec<String>)>) {
+    ) -> (Option<TokenStream>, Option<SqlFacts>) {
         match (&self.body, prepared) {
             (Some(body), None) => (Some(body.to_token_stream()), None),
             (Some(_), Some(attr)) => {
@@ -329,7 +337,11 @@ impl FnItem {
                 // could not be read would only add secondary errors.
                 let mut signature_errors = Errors::default();
                 let method = Method::from_syn(self.sig.clone(), parsed, &mut signature_errors);
-                let facts = (method.scan.kind, method.scan.reads.clone());
+                let facts = (
+                    method.scan.kind,
+                    method.scan.reads.clone(),
+                    method.scan.point.clone(),
+                );
                 match signature_errors.finish() {
                     Err(error) => {
                         errors.push(error);

@@ -52,6 +52,9 @@ pub(crate) struct Entry<V> {
     pub(crate) value: V,
     /// The generation stamp taken before the query that produced `value` ran.
     pub(crate) stamp: u64,
+    /// Whether the query found what it looked for (decides which stamp applies, see
+    /// `generations`).
+    pub(crate) found: bool,
     reads: Reads,
     weight: u32,
 }
@@ -142,10 +145,11 @@ where
         }
     }
 
-    pub(crate) fn entry(&self, value: V, stamp: u64, weight: u32) -> Arc<Entry<V>> {
+    pub(crate) fn entry(&self, value: V, stamp: u64, found: bool, weight: u32) -> Arc<Entry<V>> {
         Arc::new(Entry {
             value,
             stamp,
+            found,
             reads: Reads::new(self.epoch, Instant::now()),
             weight,
         })
@@ -174,8 +178,8 @@ mod tests {
         let expiry = cache.expiry(CacheConfig::default().ttl);
         let t = AdaptiveTtl::default();
         let start = Instant::now();
-        let hot = cache.entry(1, 0, 1);
-        let cold = cache.entry(2, 0, 1);
+        let hot = cache.entry(1, 0, true, 1);
+        let cold = cache.entry(2, 0, true, 1);
         assert_eq!(
             Expiry::<u32, _>::expire_after_create(&expiry, &1, &hot, start),
             Some(t.base)

@@ -32,21 +32,26 @@ static NEXT_CACHE_ID: AtomicUsize = AtomicUsize::new(0);
 pub struct CacheSite {
     name: &'static str,
     reads: Option<&'static [&'static str]>,
+    point: Option<(&'static str, &'static str)>,
     config: CacheConfig,
     id: SiteId,
 }
 
 impl CacheSite {
     /// `reads` is `None` when the tables are not known (a method with a body): any write then
-    /// makes its entries stale.
+    /// makes its entries stale. `point` is `(table, column)` when the query is
+    /// `SELECT ... FROM table WHERE column = ?`: if the column is a unique key, inserts do not
+    /// invalidate entries that found their row.
     pub const fn new(
         name: &'static str,
         reads: Option<&'static [&'static str]>,
+        point: Option<(&'static str, &'static str)>,
         config: CacheConfig,
     ) -> Self {
         CacheSite {
             name,
             reads,
+            point,
             config,
             id: SiteId::new(),
         }
@@ -186,7 +191,7 @@ where
     let cache = match cell.get() {
         Some(cache) => cache,
         None => {
-            let deps = dependencies(db, site.reads).await?;
+            let deps = dependencies(db, site.reads, site.point).await?;
             // Another task may have filled the slot meanwhile: its cache stands.
             cell.get_or_init(|| {
                 Box::new(Named::<K, V> {
@@ -205,10 +210,13 @@ where
 }
 
 /// The counters a query reading `reads` depends on. A name that is not a base table (a view, an
-/// unknown name) — or unknown tables — make it depend on every write.
+/// unknown name) — or unknown tables — make it depend on every write. A point lookup whose column
+/// is the table's single-column primary key or has a single-column unique index depends on the
+/// table's point counters.
 async fn dependencies(
     db: &Db,
     reads: Option<&'static [&'static str]>,
+    point: Option<(&'static str, &'static str)>,
 ) -> Result<Dependencies, Error> {
     let Some(reads) = reads.filter(|r| !r.is_empty()) else {
         return Ok(Dependencies::Anything);
@@ -219,17 +227,38 @@ async fn dependencies(
             &[],
         )
         .await?;
-    if reads
+    if !reads
         .iter()
         .all(|r| tables.iter().any(|t| t.eq_ignore_ascii_case(r)))
     {
-        let generations = &db.inner.caches.generations;
-        Ok(Dependencies::Tables(
-            reads.iter().map(|r| generations.counter(r)).collect(),
-        ))
-    } else {
-        Ok(Dependencies::Anything)
+        return Ok(Dependencies::Anything);
     }
+    let generations = &db.inner.caches.generations;
+    if let Some((table, column)) = point {
+        if unique_key(db, table, column).await? {
+            return Ok(Dependencies::Point(generations.counter(table)));
+        }
+    }
+    Ok(Dependencies::Tables(
+        reads.iter().map(|r| generations.counter(r)).collect(),
+    ))
+}
+
+/// Whether `column` alone identifies a row of `table`: the single-column primary key, or the only
+/// column of a unique index.
+async fn unique_key(db: &Db, table: &str, column: &str) -> Result<bool, Error> {
+    let unique: i64 = db
+        .fetch_one(
+            "SELECT (SELECT count(*) = 1 FROM pragma_table_info(?1) WHERE pk > 0)
+                    AND (SELECT pk FROM pragma_table_info(?1) WHERE name = ?2 COLLATE NOCASE) = 1
+                 OR EXISTS (SELECT 1 FROM pragma_index_list(?1) AS il
+                            WHERE il.\"unique\" = 1
+                              AND (SELECT count(*) FROM pragma_index_info(il.name)) = 1
+                              AND (SELECT name FROM pragma_index_info(il.name)) = ?2 COLLATE NOCASE)",
+            crate::params![table, column],
+        )
+        .await?;
+    Ok(unique == 1)
 }
 
 /// Approximate heap size of a cached value, for `max_bytes`.
@@ -318,6 +347,7 @@ pub async fn cached<K, R, F>(
     key: K,
     keep: fn(&R::Ok) -> bool,
     weigh: fn(&R::Ok) -> usize,
+    found: fn(&R::Ok) -> bool,
     load: F,
 ) -> R
 where
@@ -339,9 +369,9 @@ where
     let counters = &method.counters;
     let generations = &db.inner.caches.generations;
     // Taken before the query runs: any write committed after this point moves it.
-    let stamp = generations.stamp(&method.deps);
+    let stamps = generations.stamps(&method.deps);
     if let Some(entry) = method.cache.get(&key).await {
-        if entry.stamp == stamp {
+        if entry.stamp == stamps.get(entry.found) {
             counters.hits.fetch_add(1, Relaxed);
             #[cfg(feature = "metrics")]
             crate::metrics::facade::cache(site.name, crate::metrics::facade::CacheOutcome::Hit);
@@ -367,7 +397,8 @@ where
         match loaded.into_result() {
             Ok(value) if keep(&value) => {
                 let weight = weight_of(&value, weigh(&value));
-                let entry = method.entry(value.clone(), stamp, weight);
+                let found = found(&value);
+                let entry = method.entry(value.clone(), stamps.get(found), found, weight);
                 outcome = Some(R::from_result(Ok(value)));
                 counters.inserts.fetch_add(1, Relaxed);
                 Some(entry)
@@ -386,7 +417,9 @@ where
     match (joined, load) {
         // Joined another caller's query: use its value only if no write came between its start
         // and this call's start.
-        (Some(entry), _) if entry.stamp == stamp => R::from_result(Ok(entry.value.clone())),
+        (Some(entry), _) if entry.stamp == stamps.get(entry.found) => {
+            R::from_result(Ok(entry.value.clone()))
+        }
         (_, Some(load)) => load.await,
         (_, None) => R::from_result(Err(Error::Config(
             "cache load vanished; this is a cachet bug".into(),
