@@ -299,12 +299,22 @@ static NEXT_MEMORY_DB: AtomicU64 = AtomicU64::new(0);
 
 impl DbBuilder {
     /// A database file (created if missing), in WAL mode.
+    ///
+    /// ```
+    /// let b = cachet::Db::builder().file("memory.db");
+    /// # let _ = b;
+    /// ```
     pub fn file(mut self, path: impl AsRef<Path>) -> Self {
         self.target = Some(Target::File(path.as_ref().to_owned()));
         self
     }
 
     /// A new in-memory database private to the `Db` (see [`Db::memory`]).
+    ///
+    /// ```
+    /// let b = cachet::Db::builder().memory();
+    /// # let _ = b;
+    /// ```
     pub fn memory(mut self) -> Self {
         self.target = Some(Target::Memory);
         self
@@ -313,6 +323,10 @@ impl DbBuilder {
     /// A libSQL server (`sqld`) or Turso database at `url`, authenticated by `token` (may be
     /// empty for a local server without auth).
     #[cfg(feature = "remote")]
+    ///
+    /// ```ignore
+    /// let b = cachet::Db::builder().remote("http://127.0.0.1:8080", "");
+    /// ```
     pub fn remote(mut self, url: impl Into<String>, token: impl Into<String>) -> Self {
         self.target = Some(Target::Remote {
             url: url.into(),
@@ -322,12 +336,22 @@ impl DbBuilder {
     }
 
     /// The most connections the pool opens (at least 1).
+    ///
+    /// ```
+    /// let b = cachet::Db::builder().memory().pool_size(8);
+    /// # let _ = b;
+    /// ```
     pub fn pool_size(mut self, size: usize) -> Self {
         self.pool_size = Some(size);
         self
     }
 
     /// How long a call waits for a free connection before [`Error::PoolTimeout`].
+    ///
+    /// ```
+    /// let b = cachet::Db::builder().memory().acquire_timeout(std::time::Duration::from_millis(500));
+    /// # let _ = b;
+    /// ```
     pub fn acquire_timeout(mut self, timeout: Duration) -> Self {
         self.acquire_timeout = Some(timeout);
         self
@@ -335,6 +359,11 @@ impl DbBuilder {
 
     /// How long a write waits for the database's write lock before it fails with `SQLITE_BUSY`.
     /// cachet waits asynchronously (the thread keeps running other tasks); see `docs/transactions.md`.
+    ///
+    /// ```
+    /// let b = cachet::Db::builder().memory().busy_timeout(std::time::Duration::from_secs(10));
+    /// # let _ = b;
+    /// ```
     pub fn busy_timeout(mut self, timeout: Duration) -> Self {
         self.busy_timeout = Some(timeout);
         self
@@ -342,12 +371,22 @@ impl DbBuilder {
 
     /// How many dynamic-SQL statements each connection keeps prepared (LRU). `#[prepared]`
     /// methods do not count against it: each has its own slot.
+    ///
+    /// ```
+    /// let b = cachet::Db::builder().memory().statement_cache_capacity(256);
+    /// # let _ = b;
+    /// ```
     pub fn statement_cache_capacity(mut self, capacity: usize) -> Self {
         self.statement_capacity = Some(capacity);
         self
     }
 
     /// Durability of commits on local databases (see [`Synchronous`]).
+    ///
+    /// ```
+    /// let b = cachet::Db::builder().file("memory.db").synchronous(cachet::Synchronous::Full);
+    /// # let _ = b;
+    /// ```
     pub fn synchronous(mut self, synchronous: Synchronous) -> Self {
         self.synchronous = synchronous;
         self
@@ -358,6 +397,11 @@ impl DbBuilder {
     /// other processes are seen only when entries expire. SQLite cannot tell who committed, so a
     /// commit by this `Db` in the same interval also counts (safe, at the cost of hit rate under
     /// heavy writing). Local databases only.
+    ///
+    /// ```
+    /// let b = cachet::Db::builder().file("memory.db").watch_external_writes(std::time::Duration::from_millis(100));
+    /// # let _ = b;
+    /// ```
     pub fn watch_external_writes(mut self, interval: Duration) -> Self {
         self.watch = Some(interval);
         self
@@ -378,6 +422,11 @@ impl DbBuilder {
 
     /// Opens a local database read-only: every write fails with a clear `Error::Sql`
     /// ("attempt to write a readonly database"). The file must exist.
+    ///
+    /// ```
+    /// let b = cachet::Db::builder().file("memory.db").read_only(true);
+    /// # let _ = b;
+    /// ```
     pub fn read_only(mut self, read_only: bool) -> Self {
         self.read_only = read_only;
         self
@@ -388,6 +437,14 @@ impl DbBuilder {
     /// # Errors
     /// [`Error::Config`] when no target or a zero pool size was given; [`Error::Connect`] when
     /// the database cannot be opened.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::builder().memory().pool_size(2).open().await?;
+    /// assert_eq!(db.pool_stats().max_size, 2);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
     pub async fn open(self) -> Result<Db> {
         let target = self.target.clone().ok_or_else(|| {
             Error::Config(

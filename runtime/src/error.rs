@@ -160,11 +160,19 @@ impl ValueError {
     }
 
     /// The Rust type that could not hold the value.
+    ///
+    /// ```
+    /// assert_eq!(cachet::ValueError::new("u8", "INTEGER 300").expected(), "u8");
+    /// ```
     pub fn expected(&self) -> &'static str {
         self.expected
     }
 
     /// A description of the value.
+    ///
+    /// ```
+    /// assert_eq!(cachet::ValueError::new("u8", "INTEGER 300").found(), "INTEGER 300");
+    /// ```
     pub fn found(&self) -> &str {
         &self.found
     }

@@ -60,6 +60,25 @@ pub trait FromRow: Sized + 'static {
 
 /// One row being read by [`FromRow::from_row`]: columns are addressed by the position of their
 /// name in the type's [`RowShape`].
+///
+/// ```
+/// use cachet::{FromRow, RowRef, RowShape};
+///
+/// struct Pair { key: String, value: i64 }
+///
+/// impl FromRow for Pair {
+///     const SHAPE: RowShape = RowShape::Named(&["key", "value"]);
+///     fn from_row(row: &RowRef<'_>) -> cachet::Result<Self> {
+///         Ok(Pair { key: row.get(0)?, value: row.get(1)? })
+///     }
+/// }
+/// # async fn demo() -> cachet::Result<()> {
+/// let db = cachet::Db::memory().await?;
+/// let p: Pair = db.fetch_one("SELECT 'a' AS key, 1 AS value", &[]).await?;
+/// assert_eq!((p.key.as_str(), p.value), ("a", 1));
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
 pub struct RowRef<'a> {
     row: &'a libsql::Row,
     map: &'a [usize],
@@ -79,6 +98,8 @@ impl<'a> RowRef<'a> {
     ///
     /// # Errors
     /// [`Error::Decode`] naming the column when its value does not fit `T`.
+    ///
+    /// See [`RowRef`] for a hand-written [`FromRow`] that uses it.
     pub fn get<T: Decode>(&self, field: usize) -> Result<T> {
         let column = self.map.get(field).copied().ok_or_else(|| {
             Error::Config(format!(

@@ -345,6 +345,16 @@ pub struct StatementStats {
 /// The counters of one statement in [`StatementStats`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+///
+/// ```
+/// # async fn demo() -> cachet::Result<()> {
+/// let db = cachet::Db::memory().await?;
+/// db.fetch_one::<i64>("SELECT 1", &[]).await?;
+/// let row = &db.statement_stats().statements[0];
+/// assert_eq!((row.name.as_str(), row.misses), ("dynamic", 1));
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
 pub struct StatementRow {
     /// `Type::method` for a `#[prepared]` method; `dynamic` for all run-time SQL together.
     pub name: String,

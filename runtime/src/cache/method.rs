@@ -14,6 +14,11 @@ use super::generations::Dependencies;
 
 /// How long entries live.
 #[derive(Debug, Clone, Copy, PartialEq)]
+///
+/// ```
+/// let fixed = cachet::Ttl::Fixed(std::time::Duration::from_secs(30));
+/// assert_ne!(fixed, cachet::Ttl::Adaptive(cachet::AdaptiveTtl::default()));
+/// ```
 pub enum Ttl {
     /// Recomputed on every read (see [`AdaptiveTtl`]).
     Adaptive(AdaptiveTtl),

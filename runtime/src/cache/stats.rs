@@ -21,6 +21,16 @@ pub struct CacheStats {
 /// Counters of one cached method.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+///
+/// ```
+/// # async fn demo() -> cachet::Result<()> {
+/// let db = cachet::Db::memory().await?;
+/// for m in db.cache_stats().methods {
+///     println!("{}: {} hits, {} misses", m.name, m.hits, m.misses);
+/// }
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
 pub struct MethodCacheStats {
     /// `Type::method`.
     pub name: String,

@@ -15,6 +15,10 @@ const MAX_BITS: u32 = 36;
 pub(crate) const BUCKETS: usize = (SUB + (MAX_BITS - SUB_BITS) as u64 * SUB) as usize;
 
 /// Bytes of one histogram's counters.
+///
+/// ```
+/// assert_eq!(cachet::HISTOGRAM_BYTES, 15_872);
+/// ```
 pub const HISTOGRAM_BYTES: usize = BUCKETS * std::mem::size_of::<u64>();
 
 fn index(value: u64) -> usize {
@@ -75,11 +79,23 @@ impl Default for LatencyHistogram {
 
 impl LatencyHistogram {
     /// Records one duration.
+    ///
+    /// ```
+    /// let h = cachet::LatencyHistogram::default();
+    /// h.record(std::time::Duration::from_micros(3));
+    /// assert_eq!(h.count(), 1);
+    /// ```
     pub fn record(&self, latency: std::time::Duration) {
         self.record_nanos(u64::try_from(latency.as_nanos()).unwrap_or(u64::MAX));
     }
 
     /// Records one duration given in nanoseconds.
+    ///
+    /// ```
+    /// let h = cachet::LatencyHistogram::default();
+    /// h.record_nanos(3_000);
+    /// assert_eq!(h.count(), 1);
+    /// ```
     pub fn record_nanos(&self, nanos: u64) {
         self.counts[index(nanos)].fetch_add(1, Relaxed);
         self.count.fetch_add(1, Relaxed);
@@ -98,11 +114,22 @@ impl LatencyHistogram {
     }
 
     /// Records so far.
+    ///
+    /// ```
+    /// let h = cachet::LatencyHistogram::default();
+    /// assert_eq!(h.count(), 0);
+    /// ```
     pub fn count(&self) -> u64 {
         self.count.load(Relaxed)
     }
 
     /// The latency at quantile `q` in `[0, 1]` (zero when empty).
+    ///
+    /// ```
+    /// let h = cachet::LatencyHistogram::default();
+    /// h.record_nanos(1_000);
+    /// assert_eq!(h.quantile(0.5).as_nanos(), 1_000);
+    /// ```
     pub fn quantile(&self, q: f64) -> std::time::Duration {
         std::time::Duration::from_nanos(self.snapshot().quantile(q))
     }

@@ -89,6 +89,15 @@ pub struct Metrics<'a> {
 impl Metrics<'_> {
     /// A copy of every counter: one row per timed method (with its cache counters when it is
     /// cached), plus the statement cache and the pool.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// let snapshot = db.metrics().snapshot();
+    /// println!("{snapshot}");
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
     pub fn snapshot(&self) -> MetricsSnapshot {
         let caches = &self.db.inner.caches;
         let mut methods: Vec<MethodMetrics> = self
@@ -116,6 +125,15 @@ impl Metrics<'_> {
 
     /// Zeroes the per-method calls, errors and histograms (cache, statement and pool counters
     /// keep running: take a snapshot and use [`MetricsSnapshot::since`] for intervals).
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// db.metrics().reset();
+    /// assert!(db.metrics().snapshot().methods.iter().all(|m| m.calls == 0));
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
     pub fn reset(&self) {
         for m in self.db.inner.metrics.methods.iter() {
             m.errors.store(0, Relaxed);

@@ -37,6 +37,16 @@ pub struct MetricsSnapshot {
 /// The counters of one method; latencies in nanoseconds, each within 0.8 % of the exact value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
+///
+/// ```
+/// # async fn demo() -> cachet::Result<()> {
+/// let db = cachet::Db::memory().await?;
+/// for m in db.metrics().snapshot().methods {
+///     println!("{}: {} calls, p99 {} ns", m.name, m.calls, m.p99_ns);
+/// }
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
 pub struct MethodMetrics {
     /// `Type::method`, or the `name` given to `#[timed]`.
     pub name: String,
@@ -92,6 +102,16 @@ impl MethodMetrics {
     }
 
     /// Cache hits over calls that consulted the cache, when the method is cached.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// for m in db.metrics().snapshot().methods {
+    ///     if let Some(rate) = m.hit_rate() { println!("{}: {:.1}%", m.name, 100.0 * rate); }
+    /// }
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
     pub fn hit_rate(&self) -> Option<f64> {
         let (hits, misses) = (self.cache_hits?, self.cache_misses?);
         (hits + misses > 0).then(|| hits as f64 / (hits + misses) as f64)
