@@ -532,8 +532,20 @@ impl DbBuilder {
                 _keeper: keeper,
             }),
         };
-        // Fail now, with the path in the message, rather than at the first query.
-        drop(db.acquire().await?);
+        // Fail now, with the path in the message, rather than at the first query. A remote
+        // connection is lazy: only a statement reaches the server.
+        let mut pooled = db.acquire().await?;
+        if pooled.get()?.remote {
+            let conn = &pooled.get()?.conn;
+            let probe = conn.query("SELECT 1", ()).await;
+            if let Err(source) = probe {
+                return Err(Error::Connect {
+                    target: db.inner.target.clone(),
+                    source,
+                });
+            }
+        }
+        drop(pooled);
         Ok(db)
     }
 }
