@@ -92,82 +92,61 @@ pub trait Backend: Send + Sync + 'static {
     fn add_pattern(&self, id: i64, kind: &str) -> impl Future<Output = Result<(), String>> + Send;
 }
 
-impl Backend for Memory {
-    async fn episode(&self, id: Uuid) -> Result<Option<Episode>, String> {
-        Memory::episode(self, id).await.map_err(|e| e.to_string())
-    }
-    async fn since(&self, at: DateTime<Utc>) -> Result<usize, String> {
-        self.episodes_since(at)
-            .await
-            .map(|v| v.len())
-            .map_err(|e| e.to_string())
-    }
-    async fn patterns(&self, kind: &str) -> Result<usize, String> {
-        self.patterns_by_type(kind)
-            .await
-            .map(|v| v.len())
-            .map_err(|e| e.to_string())
-    }
-    async fn use_pattern(&self, id: i64, success: bool) -> Result<(), String> {
-        let success = if success { 1.0 } else { 0.0 };
-        self.update_pattern_stats(id, success, Utc::now())
-            .await
-            .map(drop)
-            .map_err(|e| e.to_string())
-    }
-    async fn store(&self, e: Episode) -> Result<(), String> {
-        self.store_episode(&e).await.map_err(|e| e.to_string())
-    }
-    async fn load(&self, episodes: &[Episode]) -> Result<(), String> {
-        self.store_episodes(episodes)
-            .await
-            .map_err(|e| e.to_string())
-    }
-    async fn add_pattern(&self, id: i64, kind: &str) -> Result<(), String> {
-        self.insert_pattern(id, kind, "prefer tools that worked before", Utc::now())
-            .await
-            .map_err(|e| e.to_string())
-    }
+/// The operations both stores share by name; only loading differs (a `#[batch]` against one
+/// autocommit insert per row).
+macro_rules! backend {
+    ($store:ty, |$this:ident, $episodes:ident| $load:block) => {
+        impl Backend for $store {
+            async fn episode(&self, id: Uuid) -> Result<Option<Episode>, String> {
+                <$store>::episode(self, id).await.map_err(|e| e.to_string())
+            }
+            async fn since(&self, at: DateTime<Utc>) -> Result<usize, String> {
+                self.episodes_since(at)
+                    .await
+                    .map(|v| v.len())
+                    .map_err(|e| e.to_string())
+            }
+            async fn patterns(&self, kind: &str) -> Result<usize, String> {
+                self.patterns_by_type(kind)
+                    .await
+                    .map(|v| v.len())
+                    .map_err(|e| e.to_string())
+            }
+            async fn use_pattern(&self, id: i64, success: bool) -> Result<(), String> {
+                let success = if success { 1.0 } else { 0.0 };
+                self.update_pattern_stats(id, success, Utc::now())
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            async fn store(&self, e: Episode) -> Result<(), String> {
+                self.store_episode(&e).await.map_err(|e| e.to_string())
+            }
+            async fn load(&self, $episodes: &[Episode]) -> Result<(), String> {
+                let $this = self;
+                $load
+            }
+            async fn add_pattern(&self, id: i64, kind: &str) -> Result<(), String> {
+                self.insert_pattern(id, kind, "prefer tools that worked before", Utc::now())
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        }
+    };
 }
 
-impl Backend for Plain {
-    async fn episode(&self, id: Uuid) -> Result<Option<Episode>, String> {
-        Plain::episode(self, id).await.map_err(|e| e.to_string())
+backend!(Memory, |this, episodes| {
+    this.store_episodes(episodes)
+        .await
+        .map_err(|e| e.to_string())
+});
+
+backend!(Plain, |this, episodes| {
+    for e in episodes {
+        this.store_episode(e).await.map_err(|e| e.to_string())?;
     }
-    async fn since(&self, at: DateTime<Utc>) -> Result<usize, String> {
-        self.episodes_since(at)
-            .await
-            .map(|v| v.len())
-            .map_err(|e| e.to_string())
-    }
-    async fn patterns(&self, kind: &str) -> Result<usize, String> {
-        self.patterns_by_type(kind)
-            .await
-            .map(|v| v.len())
-            .map_err(|e| e.to_string())
-    }
-    async fn use_pattern(&self, id: i64, success: bool) -> Result<(), String> {
-        let success = if success { 1.0 } else { 0.0 };
-        self.update_pattern_stats(id, success, Utc::now())
-            .await
-            .map(drop)
-            .map_err(|e| e.to_string())
-    }
-    async fn store(&self, e: Episode) -> Result<(), String> {
-        self.store_episode(&e).await.map_err(|e| e.to_string())
-    }
-    async fn load(&self, episodes: &[Episode]) -> Result<(), String> {
-        for e in episodes {
-            self.store_episode(e).await.map_err(|e| e.to_string())?;
-        }
-        Ok(())
-    }
-    async fn add_pattern(&self, id: i64, kind: &str) -> Result<(), String> {
-        self.insert_pattern(id, kind, "prefer tools that worked before", Utc::now())
-            .await
-            .map_err(|e| e.to_string())
-    }
-}
+    Ok(())
+});
 
 /// xorshift64*: deterministic per task.
 struct Rng(u64);

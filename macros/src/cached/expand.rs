@@ -231,21 +231,5 @@ fn ok_type(ty: &Type) -> Option<Type> {
 
 /// Whether `ty` is `Result<Option<_>, ..>` (by the last path segments' names).
 fn returns_option(ty: &Type) -> bool {
-    let first_arg = |ty: &Type, name: &str| -> Option<Type> {
-        let Type::Path(path) = ty else { return None };
-        let segment = path.path.segments.last()?;
-        if segment.ident != name {
-            return None;
-        }
-        let PathArguments::AngleBracketed(args) = &segment.arguments else {
-            return None;
-        };
-        args.args.iter().find_map(|a| match a {
-            GenericArgument::Type(t) => Some(t.clone()),
-            _ => None,
-        })
-    };
-    first_arg(ty, "Result")
-        .and_then(|ok| first_arg(&ok, "Option"))
-        .is_some()
+    ok_type(ty).is_some_and(|ok| last_name(&ok).as_deref() == Some("Option"))
 }
