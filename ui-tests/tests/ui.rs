@@ -6,7 +6,14 @@
 #[test]
 fn ui() {
     let t = trybuild::TestCases::new();
-    for group in ["prepared", "storage", "from_row", "transactional", "cached", "timed"] {
+    for group in [
+        "prepared",
+        "storage",
+        "from_row",
+        "transactional",
+        "cached",
+        "timed",
+    ] {
         t.pass(format!("{group}/pass/*.rs"));
         t.compile_fail(format!("{group}/fail/*.rs"));
     }
