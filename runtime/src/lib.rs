@@ -49,6 +49,7 @@ mod row;
 mod site_id;
 mod slots;
 mod statement;
+mod table;
 mod tx;
 mod tx_conn;
 mod value;

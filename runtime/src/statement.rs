@@ -403,13 +403,10 @@ fn rate(hits: u64, misses: u64) -> f64 {
 
 impl fmt::Display for StatementStats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let width = self
-            .statements
-            .iter()
-            .map(|s| s.name.len())
-            .chain([9])
-            .max()
-            .unwrap_or(9);
+        let width = crate::table::first_column_width(
+            "statement",
+            self.statements.iter().map(|s| s.name.as_str()),
+        );
         writeln!(
             f,
             "{:<width$}  {:>10}  {:>8}  {:>8}  {:>8}",

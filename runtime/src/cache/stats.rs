@@ -74,13 +74,10 @@ impl MethodCacheStats {
 
 impl fmt::Display for CacheStats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let width = self
-            .methods
-            .iter()
-            .map(|m| m.name.len())
-            .chain([6])
-            .max()
-            .unwrap_or(6);
+        let width = crate::table::first_column_width(
+            "method",
+            self.methods.iter().map(|m| m.name.as_str()),
+        );
         writeln!(
             f,
             "{:<width$}  {:>8}  {:>8}  {:>8}  {:>8}  {:>8}  {:>8}  {:>8}",

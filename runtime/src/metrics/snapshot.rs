@@ -194,13 +194,10 @@ fn human(nanos: u64) -> String {
 
 impl fmt::Display for MetricsSnapshot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let width = self
-            .methods
-            .iter()
-            .map(|m| m.name.len())
-            .chain([6])
-            .max()
-            .unwrap_or(6);
+        let width = crate::table::first_column_width(
+            "method",
+            self.methods.iter().map(|m| m.name.as_str()),
+        );
         write!(
             f,
             "{:<width$}  {:>9}  {:>6}  {:>8}  {:>9}  {:>9}  {:>9}  {:>9}",
