@@ -47,6 +47,12 @@ pub(crate) struct DbInner {
     pub(crate) trace_level: Option<tracing::Level>,
     /// `PRAGMA data_version` polling for writes by other processes, when enabled.
     watch: Option<Watch>,
+    /// Remote and replica databases: how long one request may wait for the server.
+    #[cfg(feature = "remote")]
+    pub(crate) request_timeout: Option<Duration>,
+    /// Embedded replicas: sync state and counters.
+    #[cfg(feature = "remote")]
+    pub(crate) replica: Option<crate::replica::Replica>,
     target: String,
     /// Keeps a `Db::memory()` database alive while the pool's connections come and go.
     _keeper: Option<libsql::Connection>,
@@ -210,6 +216,21 @@ impl Db {
         Arc::as_ptr(&self.inner) as usize
     }
 
+    /// After a committed write: on an embedded replica with `read_your_writes`, syncs so that the
+    /// write is visible locally (see `replica`). The write stands whatever happens here; a failed
+    /// sync is counted in `replica_stats` and the next sync catches up.
+    pub(crate) async fn after_commit(&self) {
+        #[cfg(feature = "remote")]
+        if self
+            .inner
+            .replica
+            .as_ref()
+            .is_some_and(|r| r.read_your_writes)
+        {
+            let _ = self.sync().await;
+        }
+    }
+
     /// Takes a connection from the pool, waiting at most the acquire timeout.
     pub(crate) async fn acquire(&self) -> Result<Pooled> {
         self.inner.pool.acquire(self.inner.acquire_timeout).await
@@ -228,6 +249,12 @@ enum Target {
     Memory,
     #[cfg(feature = "remote")]
     Remote {
+        url: String,
+        token: String,
+    },
+    #[cfg(feature = "remote")]
+    Replica {
+        path: PathBuf,
         url: String,
         token: String,
     },
@@ -290,6 +317,12 @@ pub struct DbBuilder {
     synchronous: Synchronous,
     read_only: bool,
     watch: Option<Duration>,
+    max_staleness: Option<Duration>,
+    request_timeout: Option<Duration>,
+    #[cfg(feature = "remote")]
+    sync_interval: Option<Duration>,
+    #[cfg(feature = "remote")]
+    read_your_writes: Option<bool>,
     #[cfg(feature = "tracing")]
     trace_level: Option<tracing::Level>,
 }
@@ -332,6 +365,98 @@ impl DbBuilder {
             url: url.into(),
             token: token.into(),
         });
+        self
+    }
+
+    /// An embedded replica (feature `remote`): a local copy at `local_path` of the primary at
+    /// `url` (a `sqld` server or Turso), authenticated by `token`. Reads run on the local copy,
+    /// writes and transactions go to the primary. The copy changes only when it syncs — at open,
+    /// on [`Db::sync`], every [`sync_interval`](Self::sync_interval) and after each committed
+    /// write with [`read_your_writes`](Self::read_your_writes) — and a sync that brought changes
+    /// makes every cached entry stale before it returns. See `docs/remote.md`.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::builder()
+    ///     .replica("replica.db", "http://127.0.0.1:8080", "")
+    ///     .sync_interval(std::time::Duration::from_secs(1))
+    ///     .open()
+    ///     .await?;
+    /// db.sync().await?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "remote")]
+    pub fn replica(
+        mut self,
+        local_path: impl AsRef<Path>,
+        url: impl Into<String>,
+        token: impl Into<String>,
+    ) -> Self {
+        self.target = Some(Target::Replica {
+            path: local_path.as_ref().to_owned(),
+            url: url.into(),
+            token: token.into(),
+        });
+        self
+    }
+
+    /// Embedded replicas: sync in the background every `interval` (off by default: the replica
+    /// then changes only on [`Db::sync`] and after this instance's own writes). A failed
+    /// background sync is counted in [`Db::replica_stats`] and retried at the next tick.
+    ///
+    /// ```
+    /// # #[cfg(feature = "remote")]
+    /// let b = cachet::Db::builder()
+    ///     .replica("replica.db", "http://127.0.0.1:8080", "")
+    ///     .sync_interval(std::time::Duration::from_millis(500));
+    /// ```
+    #[cfg(feature = "remote")]
+    pub fn sync_interval(mut self, interval: Duration) -> Self {
+        self.sync_interval = Some(interval);
+        self
+    }
+
+    /// Embedded replicas: whether a committed write is followed by a sync, so that this
+    /// instance reads what it just wrote (default `true`). With `false` a write is visible
+    /// locally only after the next sync; writes are then cheaper by one round trip.
+    ///
+    /// ```
+    /// # #[cfg(feature = "remote")]
+    /// let b = cachet::Db::builder()
+    ///     .replica("replica.db", "http://127.0.0.1:8080", "")
+    ///     .read_your_writes(false);
+    /// ```
+    #[cfg(feature = "remote")]
+    pub fn read_your_writes(mut self, read_your_writes: bool) -> Self {
+        self.read_your_writes = Some(read_your_writes);
+        self
+    }
+
+    /// Remote and replica databases: how long one request may wait for the server before it
+    /// fails with [`Error::Timeout`] (default 30 s). The connection it used is closed, so a
+    /// request that timed out inside a transaction ends that transaction.
+    ///
+    /// ```
+    /// let b = cachet::Db::builder().memory().request_timeout(std::time::Duration::from_secs(5));
+    /// # let _ = b;
+    /// ```
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// Bounded staleness: no cached entry is returned once it is older than `max_staleness`,
+    /// whatever its TTL (an adaptive TTL is cut to what is left of the bound). Use it where
+    /// cachet cannot see every write — a remote database other clients write to, a file other
+    /// processes write to — to bound how long such a write stays invisible to cached reads.
+    /// Writes made through this `Db` invalidate at once regardless.
+    ///
+    /// ```
+    /// let b = cachet::Db::builder().memory().max_staleness(std::time::Duration::from_secs(2));
+    /// # let _ = b;
+    /// ```
+    pub fn max_staleness(mut self, max_staleness: Duration) -> Self {
+        self.max_staleness = Some(max_staleness);
         self
     }
 
@@ -448,10 +573,21 @@ impl DbBuilder {
     pub async fn open(self) -> Result<Db> {
         let target = self.target.clone().ok_or_else(|| {
             Error::Config(
-                "no database chosen: call `.file(path)`, `.memory()` or `.remote(url, token)`"
+                "no database chosen: call `.file(path)`, `.memory()`, `.remote(url, token)` \
+                 or `.replica(path, url, token)`"
                     .into(),
             )
         })?;
+        #[cfg(feature = "remote")]
+        if !matches!(target, Target::Replica { .. })
+            && (self.sync_interval.is_some() || self.read_your_writes.is_some())
+        {
+            return Err(Error::Config(
+                "`sync_interval` and `read_your_writes` apply to embedded replicas only: \
+                 open with `.replica(path, url, token)`"
+                    .into(),
+            ));
+        }
         let pool_size = match self.pool_size {
             Some(0) => return Err(Error::Config("pool_size must be at least 1".into())),
             Some(n) => n,
@@ -497,6 +633,26 @@ impl DbBuilder {
                     })?;
                 (database, url.clone(), None)
             }
+            #[cfg(feature = "remote")]
+            Target::Replica { path, url, token } => {
+                // libSQL's own `read_your_writes` and `sync_interval` stay off: they would change
+                // the local copy where cachet cannot see it (see `replica`).
+                let database =
+                    libsql::Builder::new_remote_replica(path.clone(), url.clone(), token.clone())
+                        .read_your_writes(false)
+                        .build()
+                        .await
+                        .map_err(|source| Error::Connect {
+                            target: url.clone(),
+                            source,
+                        })?;
+                let name = format!("{} (replica of {url})", path.display());
+                (database, name, None)
+            }
+        };
+        let request_timeout = match local {
+            Some(_) => None,
+            None => Some(self.request_timeout.unwrap_or(Duration::from_secs(30))),
         };
         let registry = StatementRegistry::default();
         let connector = Connector {
@@ -505,6 +661,7 @@ impl DbBuilder {
             setup: ConnectionSetup {
                 local,
                 statement_capacity: self.statement_capacity.unwrap_or(64),
+                request_timeout,
             },
             held: registry.held(),
         };
@@ -523,11 +680,21 @@ impl DbBuilder {
                 acquire_timeout: self.acquire_timeout.unwrap_or(Duration::from_secs(5)),
                 busy_timeout,
                 reads_never_busy: matches!(target_kind, TargetKind::Wal),
-                caches: CacheRegistry::default(),
+                caches: CacheRegistry::new(self.max_staleness),
                 metrics: MetricsRegistry::default(),
                 #[cfg(feature = "tracing")]
                 trace_level: self.trace_level,
                 watch,
+                #[cfg(feature = "remote")]
+                request_timeout,
+                #[cfg(feature = "remote")]
+                replica: match &target {
+                    Target::Replica { url, .. } => Some(crate::replica::Replica::new(
+                        url.clone(),
+                        self.read_your_writes.unwrap_or(true),
+                    )),
+                    _ => None,
+                },
                 target: name,
                 _keeper: keeper,
             }),
@@ -546,6 +713,17 @@ impl DbBuilder {
             }
         }
         drop(pooled);
+        #[cfg(feature = "remote")]
+        if let Some(replica) = &db.inner.replica {
+            // The local copy starts where the primary is; an unreachable primary fails here.
+            db.sync().await.map_err(|error| match error {
+                Error::Sync { target, source } => Error::Connect { target, source },
+                other => other,
+            })?;
+            if let Some(interval) = self.sync_interval {
+                replica.start_background(Arc::downgrade(&db.inner), interval)?;
+            }
+        }
         Ok(db)
     }
 }

@@ -133,6 +133,35 @@ pub enum Error {
         source: libsql::Error,
     },
 
+    /// A remote server (or the primary of an embedded replica) did not answer one request within
+    /// the request timeout. The connection it used is closed; a transaction it was part of is
+    /// rolled back by the server.
+    #[error(
+        "statement `{statement}` got no answer from the database server within {after:?}; \
+         the server may be down, overloaded or unreachable. Raise \
+         `Db::builder().request_timeout(..)` if the statement is slow on purpose"
+    )]
+    Timeout {
+        /// The statement's name (`sync` for a replica sync).
+        statement: String,
+        /// The request timeout that passed.
+        after: Duration,
+    },
+
+    /// An embedded replica could not sync from its primary. Reads keep serving the state of the
+    /// last successful sync; cached entries stay consistent with it.
+    #[error(
+        "syncing the embedded replica from `{target}` failed: {source}; reads still serve the \
+         last synced state. Check that the primary is reachable and the token is valid"
+    )]
+    Sync {
+        /// The primary's URL.
+        target: String,
+        /// What libSQL reported.
+        #[source]
+        source: libsql::Error,
+    },
+
     /// A builder option has a value cachet cannot use.
     #[error("invalid configuration: {0}")]
     Config(String),

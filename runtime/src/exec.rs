@@ -58,12 +58,18 @@ impl Db {
         params: Vec<Value>,
     ) -> Result<C> {
         let lease = self.lease().await?;
+        let autocommit = !lease.in_transaction();
         // On WAL file databases a read never meets `SQLITE_BUSY`.
-        let retry = !lease.in_transaction() && (!self.inner.reads_never_busy || source.may_write());
-        self.retrying(retry, lease, params, |lease, params| {
-            self.fetch_once(lease, source, params)
-        })
-        .await
+        let retry = autocommit && (!self.inner.reads_never_busy || source.may_write());
+        let result = self
+            .retrying(retry, lease, params, |lease, params| {
+                self.fetch_once(lease, source, params)
+            })
+            .await;
+        if autocommit && source.may_write() {
+            self.after_commit().await;
+        }
+        result
     }
 
     /// Runs `once` with `lease`; when `retry`, again on `SQLITE_BUSY` with a fresh lease until
@@ -128,11 +134,16 @@ impl Db {
     /// autocommit mode it waits for the write lock (see `busy`).
     pub(crate) async fn run(&self, source: Source<'_>, params: Vec<Value>) -> Result<u64> {
         let lease = self.lease().await?;
-        let retry = !lease.in_transaction();
-        self.retrying(retry, lease, params, |lease, params| {
-            self.run_once(lease, source, params)
-        })
-        .await
+        let autocommit = !lease.in_transaction();
+        let result = self
+            .retrying(autocommit, lease, params, |lease, params| {
+                self.run_once(lease, source, params)
+            })
+            .await;
+        if autocommit {
+            self.after_commit().await;
+        }
+        result
     }
 
     async fn run_once(
@@ -262,6 +273,8 @@ impl Db {
         writes.all();
         if autocommit {
             writes.flush(&self.inner.caches.generations);
+            drop(lease);
+            self.after_commit().await;
         }
         result
     }
@@ -276,14 +289,18 @@ async fn read_rows<T: FromRow, C: Collect<T>>(
 ) -> Result<C> {
     if conn.remote {
         // See `Connection::remote`: no statement cache; the column map is built per call.
-        let mut rows = conn
-            .conn
-            .query(source.sql(), Params::Positional(params))
-            .await
-            .map_err(|e| source.sql_error(e))?;
-        let mut columns = ColumnMap::default();
-        let map = columns.for_type::<T>(&rows, source.name())?;
-        return collect(&mut rows, map, source).await;
+        let remote = &conn.conn;
+        let request = async {
+            let mut rows = remote
+                .query(source.sql(), Params::Positional(params))
+                .await
+                .map_err(|e| source.sql_error(e))?;
+            let mut columns = ColumnMap::default();
+            let map = columns.for_type::<T>(&rows, source.name())?;
+            collect(&mut rows, map, source).await
+        };
+        let timeout = conn.request_timeout;
+        return Connection::bounded(timeout, &conn.broken, source.name(), request).await;
     }
     let CachedStatement { stmt, columns, .. } =
         conn.statements.get(&conn.conn, source, registry).await?;
@@ -322,11 +339,15 @@ async fn execute(
     registry: &StatementRegistry,
 ) -> Result<u64> {
     if conn.remote {
-        return conn
-            .conn
-            .execute(source.sql(), Params::Positional(params))
-            .await
-            .map_err(|e| source.sql_error(e));
+        let remote = &conn.conn;
+        let request = async {
+            remote
+                .execute(source.sql(), Params::Positional(params))
+                .await
+                .map_err(|e| source.sql_error(e))
+        };
+        let timeout = conn.request_timeout;
+        return Connection::bounded(timeout, &conn.broken, source.name(), request).await;
     }
     let cached = conn.statements.get(&conn.conn, source, registry).await?;
     let _reset = ResetOnDrop(&cached.stmt);

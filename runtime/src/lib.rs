@@ -45,6 +45,8 @@ mod error;
 mod exec;
 mod metrics;
 mod pool;
+#[cfg(feature = "remote")]
+mod replica;
 mod row;
 mod site_id;
 mod slots;
@@ -66,6 +68,8 @@ pub use exec::Param;
 pub use libsql::Value;
 pub use metrics::{LatencyHistogram, MethodMetrics, Metrics, MetricsSnapshot, HISTOGRAM_BYTES};
 pub use pool::PoolStats;
+#[cfg(feature = "remote")]
+pub use replica::ReplicaStats;
 pub use row::{FromRow, RowRef, RowShape};
 pub use statement::{StatementRow, StatementStats};
 pub use tx::{Transaction, TxMode};

@@ -7,7 +7,7 @@
 //! connection, a cleanliness check, and counters.
 
 use std::fmt;
-use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -24,6 +24,8 @@ pub(crate) struct ConnectionSetup {
     /// `Some` for local databases; remote connections take no PRAGMAs.
     pub(crate) local: Option<LocalSetup>,
     pub(crate) statement_capacity: usize,
+    /// Remote and replica connections: how long one request may wait for the server.
+    pub(crate) request_timeout: Option<Duration>,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +47,52 @@ pub(crate) struct Connection {
     /// closes the stream — a statement prepared outside a transaction would end one it later runs
     /// in. `query` / `execute` decide that per call and need no round trip of their own.
     pub(crate) remote: bool,
+    /// How long one request may take (remote and replica connections; `None` locally).
+    pub(crate) request_timeout: Option<Duration>,
+    /// A request timed out: the connection's state on the server is unknown, so it is closed
+    /// instead of going back to the pool.
+    pub(crate) broken: AtomicBool,
+}
+
+impl Connection {
+    /// Awaits `request`, one call on this connection, for at most the request timeout. One that
+    /// times out is [`Error::Timeout`] and marks the connection broken.
+    pub(crate) async fn bounded<T>(
+        timeout: Option<Duration>,
+        broken: &AtomicBool,
+        statement: &str,
+        request: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        let Some(limit) = timeout else {
+            return request.await;
+        };
+        match tokio::time::timeout(limit, request).await {
+            Ok(result) => result,
+            Err(_) => {
+                broken.store(true, Relaxed);
+                Err(Error::Timeout {
+                    statement: statement.to_owned(),
+                    after: limit,
+                })
+            }
+        }
+    }
+
+    /// Runs one statement without parameters (transaction control), bounded by the request timeout.
+    pub(crate) async fn control(&self, sql: &str, statement: &str) -> Result<()> {
+        let conn = &self.conn;
+        let request = async {
+            conn.execute(sql, ())
+                .await
+                .map(drop)
+                .map_err(|source| Error::Sql {
+                    statement: statement.to_owned(),
+                    sql: sql.to_owned(),
+                    source,
+                })
+        };
+        Connection::bounded(self.request_timeout, &self.broken, statement, request).await
+    }
 }
 
 /// Opens connections for the pool.
@@ -106,6 +154,8 @@ impl Connector {
             savepoints: 0,
             writes,
             remote: self.setup.local.is_none(),
+            request_timeout: self.setup.request_timeout,
+            broken: AtomicBool::new(false),
         })
     }
 }
@@ -198,8 +248,10 @@ impl Pool {
     /// A connection returned inside a transaction (its owner was dropped mid-way): roll back, or
     /// replace the connection when that fails.
     async fn clean(&self, dirty: Connection) -> Result<Connection> {
-        let _ = dirty.conn.execute("ROLLBACK", ()).await;
-        if dirty.conn.is_autocommit() {
+        let _ = dirty
+            .control("ROLLBACK", "rollback of an abandoned transaction")
+            .await;
+        if !dirty.broken.load(Relaxed) && dirty.conn.is_autocommit() {
             let mut clean = dirty;
             clean.savepoints = 0;
             clean.writes.discard();
@@ -208,6 +260,12 @@ impl Pool {
         drop(dirty);
         self.open.fetch_sub(1, Relaxed);
         self.open_one().await
+    }
+
+    /// The libSQL database the connections come from.
+    #[cfg(feature = "remote")]
+    pub(crate) fn database(&self) -> &libsql::Database {
+        &self.connector.database
     }
 
     pub(crate) fn stats(&self) -> PoolStats {
@@ -260,6 +318,10 @@ impl Pooled {
 impl Drop for Pooled {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
+            if conn.broken.load(Relaxed) {
+                self.pool.open.fetch_sub(1, Relaxed);
+                return;
+            }
             // Returned even when inside a transaction: the next `acquire` cleans it, where it can
             // await the ROLLBACK (a `Drop` cannot).
             self.pool.idle().push(conn);

@@ -89,17 +89,8 @@ impl Lease {
     }
 }
 
-async fn exec(pooled: &mut Pooled, sql: &'static str) -> Result<()> {
-    let result = pooled.get()?.conn.execute(sql, ()).await;
-    sql_result(result, sql)
-}
-
-fn sql_result(result: libsql::Result<u64>, sql: &str) -> Result<()> {
-    result.map(drop).map_err(|source| Error::Sql {
-        statement: "transaction".into(),
-        sql: sql.into(),
-        source,
-    })
+async fn exec(pooled: &mut Pooled, sql: &str) -> Result<()> {
+    pooled.get()?.control(sql, "transaction").await
 }
 
 /// Ends the transaction, if nothing else did, when dropped: the path taken on panic and on
@@ -163,10 +154,9 @@ where
 {
     // BEGIN IMMEDIATE waits for the write lock here, without blocking the thread (see `busy`).
     let mut pooled = db.acquire().await?;
-    let conn = pooled.get()?.conn.clone();
+    let connection = pooled.get()?;
     busy::retry(db.busy_timeout(), || {
-        let conn = conn.clone();
-        async move { sql_result(conn.execute(mode.begin(), ()).await, mode.begin()) }
+        connection.control(mode.begin(), "transaction")
     })
     .await?;
     let conn = TxConn::new(pooled);
@@ -187,6 +177,8 @@ where
             Ok(()) => {
                 // Committed: now, and only now, the caches learn what it wrote.
                 pooled.get()?.writes.flush(db.generations());
+                drop(pooled);
+                db.after_commit().await;
                 Ok(value)
             }
             Err(error) => {
@@ -231,7 +223,7 @@ where
     let name = {
         let mut pooled = conn.lock().await;
         let name = format!("cachet_{}", pooled.get()?.savepoints);
-        run_sql(&mut pooled, &format!("SAVEPOINT {name}")).await?;
+        exec(&mut pooled, &format!("SAVEPOINT {name}")).await?;
         pooled.get()?.savepoints += 1;
         name
     };
@@ -243,17 +235,11 @@ where
     guard.disarm();
     let mut pooled = conn.lock().await;
     pooled.get()?.savepoints -= 1;
-    let end = match &result {
-        Ok(_) => format!("RELEASE {name}"),
-        Err(_) => format!("ROLLBACK TO {name}; RELEASE {name}"),
-    };
-    run_sql(&mut pooled, &end).await?;
+    if result.is_err() {
+        exec(&mut pooled, &format!("ROLLBACK TO {name}")).await?;
+    }
+    exec(&mut pooled, &format!("RELEASE {name}")).await?;
     result
-}
-
-async fn run_sql(pooled: &mut Pooled, sql: &str) -> Result<()> {
-    let result = pooled.get()?.conn.execute_batch(sql).await;
-    sql_result(result.map(|_| 0), sql)
 }
 
 /// The handle given to [`Db::transaction`]'s closure. It dereferences to the [`Db`]: every call

@@ -2,91 +2,12 @@
 //! test and killed on drop. The server is found through `CACHET_SQLD` or `sqld` on `PATH`; without
 //! it these tests print why and pass without running (`.ci/run` sets `CACHET_SQLD`).
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::net::TcpListener;
 
 use cachet::Error;
 
-/// A running `sqld`, killed when dropped.
-struct Server {
-    child: Child,
-    url: String,
-    _data: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn sqld() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("CACHET_SQLD") {
-        return Some(PathBuf::from(path)).filter(|p| p.is_file());
-    }
-    std::env::var_os("PATH")?
-        .to_str()?
-        .split(':')
-        .map(|dir| PathBuf::from(dir).join("sqld"))
-        .find(|p| p.is_file())
-}
-
-fn healthy(port: u16) -> bool {
-    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
-    if stream
-        .write_all(
-            format!("GET /health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")
-                .as_bytes(),
-        )
-        .is_err()
-    {
-        return false;
-    }
-    let mut answer = [0u8; 12];
-    stream.read_exact(&mut answer).is_ok() && answer.starts_with(b"HTTP/1.1 200")
-}
-
-/// Starts a server, or says why it cannot and returns `None`.
-fn server() -> Option<Server> {
-    let Some(binary) = sqld() else {
-        eprintln!("skipped: no sqld (set CACHET_SQLD or put sqld on PATH)");
-        return None;
-    };
-    let port = TcpListener::bind(("127.0.0.1", 0))
-        .ok()?
-        .local_addr()
-        .ok()?
-        .port();
-    let data = tempfile::tempdir().ok()?;
-    let child = Command::new(binary)
-        .args(["--no-welcome", "--db-path"])
-        .arg(data.path().join("db"))
-        .args(["--http-listen-addr", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let server = Server {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-        _data: data,
-    };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if healthy(port) {
-            return Some(server);
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    panic!("sqld did not become healthy on port {port} within 10 s");
-}
+mod sqld;
+use sqld::{server, Server};
 
 struct Store {
     db: cachet::Db,

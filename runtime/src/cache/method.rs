@@ -62,6 +62,8 @@ pub(crate) struct Entry<V> {
     pub(crate) found: bool,
     reads: Reads,
     weight: u32,
+    /// When the value was read from the database (for `max_staleness`).
+    created: Instant,
 }
 
 /// Counters of one method cache.
@@ -85,14 +87,26 @@ pub(crate) struct MethodCache<K, V> {
 struct Expire {
     ttl: Ttl,
     epoch: Instant,
+    max_staleness: Option<Duration>,
+}
+
+impl Expire {
+    /// `ttl`, cut so that the entry expires before it is older than `max_staleness`.
+    fn bounded<V>(&self, ttl: Duration, entry: &Entry<V>, now: Instant) -> Duration {
+        match self.max_staleness {
+            Some(max) => ttl.min(max.saturating_sub(now.saturating_duration_since(entry.created))),
+            None => ttl,
+        }
+    }
 }
 
 impl<K, V> Expiry<K, Arc<Entry<V>>> for Expire {
-    fn expire_after_create(&self, _: &K, _: &Arc<Entry<V>>, _: Instant) -> Option<Duration> {
-        Some(match self.ttl {
+    fn expire_after_create(&self, _: &K, entry: &Arc<Entry<V>>, now: Instant) -> Option<Duration> {
+        let ttl = match self.ttl {
             Ttl::Adaptive(a) => a.base,
             Ttl::Fixed(d) => d,
-        })
+        };
+        Some(self.bounded(ttl, entry, now))
     }
 
     fn expire_after_read(
@@ -106,7 +120,7 @@ impl<K, V> Expiry<K, Arc<Entry<V>>> for Expire {
         match self.ttl {
             Ttl::Adaptive(a) => {
                 let (reads, since) = entry.reads.record(self.epoch, read_at, &a);
-                Some(a.ttl_after_read(reads, since))
+                Some(self.bounded(a.ttl_after_read(reads, since), entry, read_at))
             }
             Ttl::Fixed(_) => remaining,
         }
@@ -118,7 +132,11 @@ where
     K: Hash + Eq + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
 {
-    pub(crate) fn new(config: CacheConfig, deps: Dependencies) -> Self {
+    pub(crate) fn new(
+        config: CacheConfig,
+        deps: Dependencies,
+        max_staleness: Option<Duration>,
+    ) -> Self {
         let counters = Arc::new(Counters::default());
         let epoch = Instant::now();
         let listener_counters = Arc::clone(&counters);
@@ -126,6 +144,7 @@ where
             .expire_after(Expire {
                 ttl: config.ttl,
                 epoch,
+                max_staleness,
             })
             .eviction_listener(move |_key, _value, cause| match cause {
                 RemovalCause::Size => {
@@ -151,21 +170,24 @@ where
     }
 
     pub(crate) fn entry(&self, value: V, stamp: u64, found: bool, weight: u32) -> Arc<Entry<V>> {
+        let now = Instant::now();
         Arc::new(Entry {
+            created: now,
             value,
             stamp,
             found,
-            reads: Reads::new(self.epoch, Instant::now()),
+            reads: Reads::new(self.epoch, now),
             weight,
         })
     }
 
     /// The expiry policy, for tests that drive it with their own clock.
     #[cfg(test)]
-    fn expiry(&self, ttl: Ttl) -> Expire {
+    fn expiry(&self, ttl: Ttl, max_staleness: Option<Duration>) -> Expire {
         Expire {
             ttl,
             epoch: self.epoch,
+            max_staleness,
         }
     }
 }
@@ -179,8 +201,8 @@ mod tests {
     #[test]
     fn adaptive_expiry_grows_for_hot_keys_and_stays_low_for_cold_ones() {
         let cache: MethodCache<u32, u32> =
-            MethodCache::new(CacheConfig::default(), Dependencies::Anything);
-        let expiry = cache.expiry(CacheConfig::default().ttl);
+            MethodCache::new(CacheConfig::default(), Dependencies::Anything, None);
+        let expiry = cache.expiry(CacheConfig::default().ttl, None);
         let t = AdaptiveTtl::default();
         let start = Instant::now();
         let hot = cache.entry(1, 0, true, 1);
@@ -206,6 +228,46 @@ mod tests {
         assert!(
             cold_ttl < t.min * 2 && cold_ttl < t.base,
             "cold key: {cold_ttl:?}"
+        );
+    }
+
+    /// `max_staleness` cuts every TTL to what is left of the bound since the value was read.
+    #[test]
+    fn max_staleness_bounds_the_age_of_every_entry() {
+        let max = Duration::from_secs(10);
+        let cache: MethodCache<u32, u32> =
+            MethodCache::new(CacheConfig::default(), Dependencies::Anything, Some(max));
+        let expiry = cache.expiry(CacheConfig::default().ttl, Some(max));
+        let entry = cache.entry(1, 0, true, 1);
+        let start = entry.created;
+        assert_eq!(
+            Expiry::<u32, _>::expire_after_create(&expiry, &1, &entry, start),
+            Some(max),
+            "the base TTL (300 s) is cut to the bound"
+        );
+        let mut last = Duration::MAX;
+        for s in 1..=9 {
+            let at = start + Duration::from_secs(s);
+            let ttl = Expiry::<u32, _>::expire_after_read(&expiry, &1, &entry, at, None, start)
+                .unwrap_or_default();
+            assert_eq!(
+                ttl,
+                max - Duration::from_secs(s),
+                "hot reads cannot extend it"
+            );
+            assert!(ttl < last);
+            last = ttl;
+        }
+        let late = start + Duration::from_secs(60);
+        assert_eq!(
+            Expiry::<u32, _>::expire_after_read(&expiry, &1, &entry, late, None, start),
+            Some(Duration::ZERO)
+        );
+        let fixed = cache.expiry(Ttl::Fixed(Duration::from_secs(3)), Some(max));
+        assert_eq!(
+            Expiry::<u32, _>::expire_after_create(&fixed, &1, &entry, start),
+            Some(Duration::from_secs(3)),
+            "a shorter TTL stands"
         );
     }
 }

@@ -10,6 +10,7 @@ use std::any::Any;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::time::Duration;
 
 pub use adaptive::AdaptiveTtl;
 pub(crate) use generations::{Dependencies, Generations};
@@ -125,13 +126,22 @@ where
 
 /// The caches and generations of one `Db`. Caches sit in write-once slots indexed by the cache
 /// site's dense id (see `slots`).
-#[derive(Default)]
 pub(crate) struct CacheRegistry {
     caches: Slots<Box<dyn AnyCache>>,
     pub(crate) generations: Generations,
+    /// `DbBuilder::max_staleness`: no entry is served once older than this.
+    max_staleness: Option<Duration>,
 }
 
 impl CacheRegistry {
+    pub(crate) fn new(max_staleness: Option<Duration>) -> CacheRegistry {
+        CacheRegistry {
+            caches: Slots::default(),
+            generations: Generations::default(),
+            max_staleness,
+        }
+    }
+
     fn all(&self) -> impl Iterator<Item = &dyn AnyCache> {
         self.caches.iter().map(|cache| &**cache)
     }
@@ -196,7 +206,7 @@ where
             cell.get_or_init(|| {
                 Box::new(Named::<K, V> {
                     name: site.name,
-                    cache: MethodCache::new(site.config, deps),
+                    cache: MethodCache::new(site.config, deps, db.inner.caches.max_staleness),
                 })
             })
         }

@@ -18,6 +18,21 @@ pub struct CacheStats {
     pub methods: Vec<MethodCacheStats>,
 }
 
+impl CacheStats {
+    /// The row of the method called `name` (`Type::method`), if it has been called.
+    ///
+    /// ```
+    /// # async fn demo() -> cachet::Result<()> {
+    /// let db = cachet::Db::memory().await?;
+    /// assert!(db.cache_stats().method("Store::episode").is_none());
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn method(&self, name: &str) -> Option<&MethodCacheStats> {
+        self.methods.iter().find(|m| m.name == name)
+    }
+}
+
 /// Counters of one cached method.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
