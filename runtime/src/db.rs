@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::cache::{CacheRegistry, CacheStats, Generations};
 use crate::error::{Error, Result};
 use crate::metrics::MetricsRegistry;
-use crate::pool::{ConnectionSetup, Connector, LocalSetup, Pool, PoolStats, Pooled};
+use crate::pool::{Connection, ConnectionSetup, Connector, LocalSetup, Pool, PoolStats, Pooled};
 use crate::statement::{StatementRegistry, StatementStats};
 
 /// A database handle: a connection pool whose connections each cache their prepared statements,
@@ -702,15 +702,19 @@ impl DbBuilder {
         // Fail now, with the path in the message, rather than at the first query. A remote
         // connection is lazy: only a statement reaches the server.
         let mut pooled = db.acquire().await?;
-        if pooled.get()?.remote {
-            let conn = &pooled.get()?.conn;
-            let probe = conn.query("SELECT 1", ()).await;
-            if let Err(source) = probe {
-                return Err(Error::Connect {
-                    target: db.inner.target.clone(),
-                    source,
-                });
-            }
+        let conn = pooled.get()?;
+        if conn.remote {
+            let target = &db.inner.target;
+            let probe = async {
+                conn.conn
+                    .query("SELECT 1", ())
+                    .await
+                    .map_err(|source| Error::Connect {
+                        target: target.clone(),
+                        source,
+                    })
+            };
+            Connection::bounded(conn.request_timeout, &conn.broken, "open", probe).await?;
         }
         drop(pooled);
         #[cfg(feature = "remote")]

@@ -3,6 +3,8 @@
 //! it these tests print why and pass without running (`.ci/run` sets `CACHET_SQLD`).
 
 use std::net::TcpListener;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use cachet::Error;
 
@@ -28,6 +30,21 @@ impl Store {
     #[prepared("SELECT count(*) FROM t")]
     async fn count(&self) -> cachet::Result<i64>;
 
+    /// Inserts `ids` one by one, calling `before` ahead of each insert (the test kills the
+    /// server from there).
+    #[batch]
+    async fn insert_each(
+        &self,
+        ids: Vec<i64>,
+        before: &(dyn Fn(i64) + Sync),
+    ) -> cachet::Result<()> {
+        for id in ids {
+            before(id);
+            self.insert(id, "batch").await?;
+        }
+        Ok(())
+    }
+
     #[batch]
     async fn insert_many(&self, from: i64, n: i64, fail: bool) -> cachet::Result<()> {
         for id in from..from + n {
@@ -41,11 +58,11 @@ impl Store {
 }
 
 async fn store(server: &Server) -> Store {
-    let db = cachet::Db::builder()
-        .remote(server.url.clone(), "")
-        .open()
-        .await
-        .unwrap();
+    store_at(&server.url).await
+}
+
+async fn store_at(url: &str) -> Store {
+    let db = cachet::Db::builder().remote(url, "").open().await.unwrap();
     db.execute_batch("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
         .await
         .unwrap();
@@ -101,4 +118,129 @@ async fn an_unreachable_server_is_a_connect_error_naming_it() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains(&url), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_mid_batch_keeps_none_of_its_rows() {
+    let Some(server) = server() else { return };
+    let store = store(&server).await;
+    store.insert(1, "before").await.unwrap();
+    let server = Mutex::new(server);
+    let kill_at = 20;
+    let err = store
+        .insert_each((100..150).collect(), &|id| {
+            if id == 100 + kill_at {
+                server.lock().unwrap().kill();
+            }
+        })
+        .await
+        .unwrap_err();
+    println!("error after the kill: {err}");
+    assert!(
+        matches!(err, Error::Sql { .. }) && err.to_string().contains("Store::insert"),
+        "names the statement that failed: {err}"
+    );
+
+    let mut server = server.into_inner().unwrap();
+    server.restart();
+    let after = store_at(&server.url).await;
+    assert_eq!(
+        after.count().await.unwrap(),
+        1,
+        "none of the {kill_at} rows inserted before the kill survived the restart"
+    );
+    assert_eq!(after.name(1).await.unwrap().as_deref(), Some("before"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_stops_answering_is_a_timeout_not_a_hang() {
+    let Some(server) = server() else { return };
+    let db = cachet::Db::builder()
+        .remote(server.url.clone(), "")
+        .request_timeout(Duration::from_millis(300))
+        .open()
+        .await
+        .unwrap();
+    db.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+        .await
+        .unwrap();
+    let store = Store { db };
+    store.insert(1, "one").await.unwrap();
+
+    server.freeze(true);
+    // The outer bounds only keep a regression from hanging the suite.
+    let outcome = tokio::time::timeout(Duration::from_secs(20), store.count()).await;
+    let opening = tokio::time::timeout(
+        Duration::from_secs(20),
+        cachet::Db::builder()
+            .remote(server.url.clone(), "")
+            .request_timeout(Duration::from_millis(300))
+            .open(),
+    )
+    .await;
+    server.freeze(false);
+    let open_err = opening.expect("open is bounded too").unwrap_err();
+    assert!(matches!(open_err, Error::Timeout { .. }), "{open_err}");
+    let err = outcome.expect("the request timeout fired").unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err}");
+    assert!(err.to_string().contains("Store::count"), "{err}");
+    assert!(err.to_string().contains("request_timeout"), "{err}");
+
+    // The timed-out connection was closed; the next call gets a fresh one.
+    assert_eq!(store.count().await.unwrap(), 1);
+
+    // A batch that times out half-way leaves nothing either.
+    let frozen = std::sync::atomic::AtomicBool::new(false);
+    let outcome = tokio::time::timeout(
+        Duration::from_secs(20),
+        store.insert_each(vec![10, 11, 12], &|id| {
+            if id == 12 {
+                server.freeze(true);
+                frozen.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }),
+    )
+    .await;
+    server.freeze(false);
+    let err = outcome.expect("the request timeout fired").unwrap_err();
+    assert!(frozen.into_inner());
+    assert!(matches!(err, Error::Timeout { .. }), "{err}");
+    // The server rolls back a transaction whose stream was abandoned; wait for it (bounded).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut count = store.count().await;
+    while Instant::now() < deadline && !matches!(count, Ok(1)) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        count = store.count().await;
+    }
+    assert_eq!(count.unwrap(), 1, "rows 10 and 11 were not committed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_staleness_bounds_how_long_another_clients_write_stays_invisible() {
+    let Some(server) = server() else { return };
+    let writer = store(&server).await;
+    let reader = Store {
+        db: cachet::Db::builder()
+            .remote(server.url.clone(), "")
+            .max_staleness(Duration::from_millis(200))
+            .open()
+            .await
+            .unwrap(),
+    };
+    writer.insert(1, "old").await.unwrap();
+    assert_eq!(reader.name(1).await.unwrap().as_deref(), Some("old"));
+    writer.rename(1, "new").await.unwrap();
+    assert_eq!(
+        reader.name(1).await.unwrap().as_deref(),
+        Some("old"),
+        "another client's write is invisible to the cache until the entry ages out"
+    );
+    // Bounded: 10 s at most.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut seen = reader.name(1).await.unwrap();
+    while Instant::now() < deadline && seen.as_deref() != Some("new") {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        seen = reader.name(1).await.unwrap();
+    }
+    assert_eq!(seen.as_deref(), Some("new"));
 }
