@@ -9,6 +9,7 @@
 //! (with a placeholder body) so the user sees one error, not a cascade.
 
 mod cached;
+mod check;
 mod errors;
 mod from_row;
 mod prepared;

@@ -40,6 +40,7 @@
 
 mod busy;
 mod cache;
+mod columns;
 mod db;
 mod error;
 mod exec;

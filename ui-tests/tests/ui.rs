@@ -5,6 +5,13 @@
 
 #[test]
 fn ui() {
+    // trybuild builds the cases in a crate of its own under `target/`, where the macros would find
+    // no schema: point them at this crate's. (One test in this binary: nothing reads the
+    // environment concurrently.)
+    std::env::set_var(
+        "CACHET_SCHEMA",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/schema.sql"),
+    );
     let t = trybuild::TestCases::new();
     for group in [
         "prepared",

@@ -4,6 +4,8 @@ use quote::ToTokens;
 use syn::{FnArg, GenericArgument, Ident, Pat, PathArguments, ReturnType, Signature, Type};
 
 use super::attr::PreparedAttr;
+use crate::check::engine::Described;
+use crate::check::{self, Schema};
 use crate::errors::Errors;
 use crate::sql::{scan, Scan};
 
@@ -24,6 +26,14 @@ pub(crate) enum ReturnShape {
 impl ReturnShape {
     pub(crate) fn reads_rows(&self) -> bool {
         !matches!(self, ReturnShape::RowsChanged(_) | ReturnShape::Unit)
+    }
+
+    /// The type each row is read into, for shapes that read rows.
+    pub(crate) fn row_type(&self) -> Option<&Type> {
+        match self {
+            ReturnShape::Optional(ty) | ReturnShape::All(ty) | ReturnShape::One(ty) => Some(ty),
+            ReturnShape::RowsChanged(_) | ReturnShape::Unit => None,
+        }
     }
 
     /// `u64` counts changed rows only where the statement returns none; on a SELECT (or any
@@ -53,10 +63,20 @@ pub(crate) struct Method {
     pub(crate) shape: Option<ReturnShape>,
     /// The return type (or the method's name when it has none), for errors about it.
     pub(crate) return_tokens: proc_macro2::TokenStream,
+    /// What the engine learnt by preparing the statement; `None` when it could not (no schema
+    /// and the statement names a table, or the SQL is rejected).
+    pub(crate) described: Option<Described>,
+    /// What the engine rejected.
+    pub(crate) sql_error: Option<syn::Error>,
 }
 
 impl Method {
-    pub(crate) fn from_syn(sig: Signature, prepared: PreparedAttr, errors: &mut Errors) -> Method {
+    pub(crate) fn from_syn(
+        sig: Signature,
+        prepared: PreparedAttr,
+        schema: Option<&Schema>,
+        errors: &mut Errors,
+    ) -> Method {
         let params = sig
             .inputs
             .iter()
@@ -69,7 +89,30 @@ impl Method {
             ReturnType::Default => sig.ident.to_token_stream(),
             ReturnType::Type(_, ty) => ty.to_token_stream(),
         };
-        let scan = scan(&prepared.sql.value());
+        let mut scan = scan(&prepared.sql.value());
+        // The lexer's own findings (empty, unterminated, several statements) come first; the
+        // engine would only restate them.
+        let malformed = scan.trailing_statement.is_some()
+            || scan.unterminated.is_some()
+            || (scan.keyword.is_none() && scan.placeholders.is_empty());
+        let (described, sql_error) = match malformed {
+            true => (None, None),
+            false => match check::describe(&prepared.sql, schema) {
+                Ok(described) => (described, None),
+                Err(error) => (None, Some(error)),
+            },
+        };
+        if let Some(described) = &described {
+            // The engine's numbering and tables replace the lexer's: they are exact (views,
+            // triggers, `*`).
+            scan.placeholders = check::placeholders(described, &scan.placeholders);
+            if !described.reads.is_empty() {
+                scan.reads = described.reads.clone();
+            }
+            if !described.writes.is_empty() {
+                scan.writes = described.writes.clone();
+            }
+        }
         let shape = errors
             .take(return_shape(&sig.output, &sig.ident))
             .map(|shape| shape.for_kind(&scan));
@@ -80,6 +123,8 @@ impl Method {
             params,
             shape,
             return_tokens,
+            described,
+            sql_error,
         }
     }
 }

@@ -14,18 +14,65 @@ pub(crate) fn generate(
     method: &Method,
     db: &TokenStream,
     self_name: &str,
+    generic: bool,
 ) -> syn::Result<TokenStream> {
     let mut errors = Errors::default();
     let bindings = validate(method, &mut errors);
     errors.finish()?;
     match (bindings, &method.shape) {
-        (Some(bindings), Some(shape)) => Ok(body(method, shape, &bindings, db, self_name)),
+        (Some(bindings), Some(shape)) => {
+            let body = body(method, shape, &bindings, db, self_name);
+            let check = if generic {
+                TokenStream::new()
+            } else {
+                column_check(method, shape, self_name)
+            };
+            Ok(quote!({ #check #body }))
+        }
         // validate() and the parser record an error whenever they return nothing.
         _ => Err(syn::Error::new_spanned(
             &method.sql,
             "this `#[prepared]` method could not be expanded",
         )),
     }
+}
+
+/// A compile-time assertion that the row type reads only columns the statement returns (by name
+/// for `FromRow` structs, one for scalars, one per element for tuples); nothing when the columns
+/// are not known or the type names `Self` (a `const` item cannot).
+fn column_check(method: &Method, shape: &ReturnShape, self_name: &str) -> TokenStream {
+    let (Some(described), Some(ty)) = (&method.described, shape.row_type()) else {
+        return TokenStream::new();
+    };
+    if described.columns.is_empty() || mentions_self(ty) {
+        return TokenStream::new();
+    }
+    let statement = format!("{self_name}::{}", method.sig.ident);
+    let type_name = quote!(#ty).to_string().replace(' ', "");
+    let columns = &described.columns;
+    let returned = columns.join(", ");
+    quote_spanned! {ty.span()=>
+        const _: () = {
+            #[allow(unused_imports)]
+            use ::cachet::__private::NoShape as _;
+            let check = ::cachet::__private::check_columns(
+                ::cachet::__private::ShapeOf::<#ty>::SHAPE,
+                &[#(#columns),*],
+                #type_name,
+                #statement,
+                #returned,
+            );
+            if let ::core::option::Option::Some(message) = check.message() {
+                ::core::panic!("{}", message);
+            }
+        };
+    }
+}
+
+fn mentions_self(ty: &syn::Type) -> bool {
+    quote!(#ty)
+        .into_iter()
+        .any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "Self"))
 }
 
 /// The generated body `{ ... }` of a valid method.

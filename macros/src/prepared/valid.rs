@@ -14,8 +14,44 @@ pub(crate) type Bindings = Vec<usize>;
 pub(crate) fn validate(method: &Method, errors: &mut Errors) -> Option<Bindings> {
     check_signature(method, errors);
     check_sql(method, errors);
+    if let Some(error) = &method.sql_error {
+        // Placeholders and columns of a statement the engine rejects would be guesses.
+        errors.push(error.clone());
+        return None;
+    }
     check_kind(method, errors);
+    check_columns(method, errors);
     errors.take(bindings(method))
+}
+
+/// With the engine's description: a statement whose kind the lexer cannot tell (PRAGMA, ...)
+/// must still return columns when the method reads rows, and none when it returns `()`.
+fn check_columns(method: &Method, errors: &mut Errors) {
+    let (Some(described), Some(shape)) = (&method.described, &method.shape) else {
+        return;
+    };
+    if method.scan.kind.returns_rows().is_some() {
+        return; // check_kind has decided
+    }
+    let keyword = method.scan.keyword.as_deref().unwrap_or("the statement");
+    if shape.reads_rows() && described.columns.is_empty() {
+        errors.push(Error::new_spanned(
+            &method.return_tokens,
+            format!(
+                "`{keyword}` returns no columns, but this method reads rows; return `u64` or `()`"
+            ),
+        ));
+    }
+    if matches!(shape, ReturnShape::Unit) && !described.columns.is_empty() {
+        errors.push(Error::new_spanned(
+            &method.return_tokens,
+            format!(
+                "`{keyword}` returns columns ({}), but `()` would throw them away; return \
+                 `Option<T>`, `Vec<T>` or `T`",
+                described.columns.join(", ")
+            ),
+        ));
+    }
 }
 
 fn check_signature(method: &Method, errors: &mut Errors) {

@@ -3,4 +3,4 @@
 
 mod scan;
 
-pub(crate) use scan::{scan, Kind, PlaceholderStyle, Scan};
+pub(crate) use scan::{scan, Kind, Placeholder, PlaceholderStyle, Scan};

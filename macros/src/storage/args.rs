@@ -7,18 +7,25 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Member, Token};
 
+use crate::check::SchemaChoice;
+
 mod kw {
     syn::custom_keyword!(db);
     syn::custom_keyword!(timed);
+    syn::custom_keyword!(schema);
 }
 
-/// `#[cachet::storage]` or `#[cachet::storage(db = field.path)]`.
+/// `#[cachet::storage]` or `#[cachet::storage(db = field.path, timed = false, schema = "path")]`.
 pub(crate) struct StorageArgs {
     /// The field path to the `Db`; `db` when not given.
     db: Option<Punctuated<Member, Token![.]>>,
     /// Whether generated methods are timed without `#[timed]` (`timed = false` turns it off).
     pub(crate) timed: bool,
     timed_set: bool,
+    /// Where the schema comes from (see `check::schema`).
+    pub(crate) schema: SchemaChoice,
+    /// The `schema` keyword, for errors about loading it; `None` when not given.
+    pub(crate) schema_span: Option<proc_macro2::Span>,
 }
 
 impl Default for StorageArgs {
@@ -27,6 +34,8 @@ impl Default for StorageArgs {
             db: None,
             timed: true,
             timed_set: false,
+            schema: SchemaChoice::Discover,
+            schema_span: None,
         }
     }
 }
@@ -64,14 +73,41 @@ impl Parse for StorageArgs {
                 input.parse::<Token![=]>()?;
                 args.timed = input.parse::<syn::LitBool>()?.value;
                 args.timed_set = true;
+            } else if lookahead.peek(kw::schema) {
+                let key: kw::schema = input.parse()?;
+                if args.schema_span.is_some() {
+                    return Err(syn::Error::new_spanned(
+                        key,
+                        "`schema` is set more than once",
+                    ));
+                }
+                args.schema_span = Some(key.span);
+                input.parse::<Token![=]>()?;
+                args.schema = if input.peek(syn::LitBool) {
+                    let off: syn::LitBool = input.parse()?;
+                    if off.value {
+                        return Err(syn::Error::new_spanned(
+                            off,
+                            "`schema = true` is the default; give a path (`schema = \"db/schema.sql\"`) \
+                             or turn schema checks off with `schema = false`",
+                        ));
+                    }
+                    SchemaChoice::Off
+                } else if input.peek(syn::LitStr) {
+                    SchemaChoice::Path(input.parse()?)
+                } else {
+                    return Err(input.error(
+                        "expected the schema's path as a string (`schema = \"migrations\"`) or `false`",
+                    ));
+                };
             } else if input.peek(syn::Ident::peek_any) {
                 let key = input.call(syn::Ident::parse_any)?;
                 return Err(syn::Error::new_spanned(
                     &key,
                     format!(
-                        "unknown argument `{key}` of `#[cachet::storage]`; expected `db = field` or \
-                         `timed = false`{}",
-                        crate::errors::did_you_mean(&key.to_string(), &["db", "timed"])
+                        "unknown argument `{key}` of `#[cachet::storage]`; expected `db = field`, \
+                         `timed = false` or `schema = \"path\"`{}",
+                        crate::errors::did_you_mean(&key.to_string(), &["db", "timed", "schema"])
                     ),
                 ));
             } else {

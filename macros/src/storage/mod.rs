@@ -5,12 +5,15 @@
 
 mod args;
 
-use proc_macro2::TokenStream;
+use std::rc::Rc;
+
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, ToTokens};
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Block, FnArg, ImplItem, ItemImpl, Signature, Token, Visibility};
 
 use crate::cached::{self, is_cached, is_invalidates, CachedAttr, Invalidates};
+use crate::check::{self, Schema};
 use crate::errors::Errors;
 use crate::prepared::{self, is_prepared, Method, PreparedAttr};
 use crate::sql::Kind;
@@ -29,11 +32,18 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(imp) => imp,
         Err(error) => return with_error(item, error),
     };
+    let span = args.schema_span.unwrap_or_else(Span::call_site);
+    let (schema, schema_error) = match check::schema::load(&args.schema, span) {
+        Ok(schema) => (schema, None),
+        Err(error) => (None, Some(error)),
+    };
     let context = Context {
         self_name: imp.self_ty.to_token_stream().to_string().replace(' ', ""),
         db: args.db_path(),
         cached: cached_methods(&imp.items),
         timed: args.timed,
+        schema: schema.clone(),
+        generic: !imp.generics.params.is_empty(),
     };
     imp.items = std::mem::take(&mut imp.items)
         .into_iter()
@@ -42,10 +52,23 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             None => item,
         })
         .collect();
-    let tokens = imp.into_token_stream();
-    match args_error {
-        Some(error) => with_error(tokens, error),
-        None => tokens,
+    let mut tokens = imp.into_token_stream();
+    if let Some(schema) = &schema {
+        tokens.extend(track(schema));
+    }
+    for error in [args_error, schema_error].into_iter().flatten() {
+        tokens = with_error(tokens, error);
+    }
+    tokens
+}
+
+/// Includes every schema file in the expansion, so that editing one rebuilds the crate.
+fn track(schema: &Schema) -> TokenStream {
+    let files = schema.files.iter().filter_map(|file| file.to_str());
+    quote! {
+        const _: () = {
+            #( const _: &[u8] = ::core::include_bytes!(#files); )*
+        };
     }
 }
 
@@ -62,6 +85,11 @@ struct Context {
     cached: Vec<(String, usize)>,
     /// Whether generated methods are timed by default.
     timed: bool,
+    /// The schema statements are checked against, if one was found.
+    schema: Option<Rc<Schema>>,
+    /// The impl has generic parameters: row-type checks, which are `const` items, cannot name
+    /// them and are left to run time.
+    generic: bool,
 }
 
 fn cached_methods(items: &[ImplItem]) -> Vec<(String, usize)> {
@@ -336,7 +364,12 @@ impl FnItem {
                 // The signature's own mistakes first: checking the SQL against a signature that
                 // could not be read would only add secondary errors.
                 let mut signature_errors = Errors::default();
-                let method = Method::from_syn(self.sig.clone(), parsed, &mut signature_errors);
+                let method = Method::from_syn(
+                    self.sig.clone(),
+                    parsed,
+                    cx.schema.as_deref(),
+                    &mut signature_errors,
+                );
                 let facts = (
                     method.scan.kind,
                     method.scan.reads.clone(),
@@ -348,7 +381,12 @@ impl FnItem {
                         (None, Some(facts))
                     }
                     Ok(()) => (
-                        errors.take(prepared::generate(&method, &cx.db, &cx.self_name)),
+                        errors.take(prepared::generate(
+                            &method,
+                            &cx.db,
+                            &cx.self_name,
+                            cx.generic,
+                        )),
                         Some(facts),
                     ),
                 }

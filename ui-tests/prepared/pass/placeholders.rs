@@ -11,12 +11,12 @@ impl Store {
     async fn anonymous(&self, a: i64) -> cachet::Result<i64>;
 
     #[prepared("SELECT ?2, ?1")]
-    async fn numbered(&self, a: i64, b: i64) -> cachet::Result<Option<i64>>;
+    async fn numbered(&self, a: i64, b: i64) -> cachet::Result<Option<(i64, i64)>>;
 
     #[prepared("SELECT :a + @b + $c + :a")]
     async fn named(&self, c: i64, a: i64, b: i64) -> cachet::Result<i64>;
 
-    #[prepared("SELECT '?', ':x', \"@y\", [$z] -- ?9\n /* :w */ WHERE ?1")]
+    #[prepared("SELECT '?' || ':x' AS \"@y\" FROM items AS [$z] -- ?9\n /* :w */ WHERE ?1")]
     async fn quoted(&self, flag: bool) -> cachet::Result<Option<String>>;
 
     #[prepared("SELECT 1;")]

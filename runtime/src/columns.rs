@@ -1,0 +1,193 @@
+//! The compile-time check that a method's row type reads only columns its statement returns.
+//!
+//! The macros know the statement's columns (the engine prepared it against the schema) but not
+//! the row type's fields, which the type's `FromRow::SHAPE` knows. So the expansion evaluates
+//! [`check_columns`] in a `const` item and panics there with its message: a mismatch is a compile
+//! error (`cargo check` included) naming the field, under the method's return type.
+
+use std::marker::PhantomData;
+
+use crate::row::{FromRow, RowShape};
+
+/// `ShapeOf::<T>::SHAPE` is `Some(T::SHAPE)` when `T: FromRow`, and `None` otherwise (through
+/// [`NoShape`], which the expansion brings into scope): an inherent associated const is found
+/// before a trait's, but only when its bounds hold. So a type without `FromRow` is reported once,
+/// by the fetch call that needs it, not a second time by this check.
+pub struct ShapeOf<T>(PhantomData<T>);
+
+impl<T: FromRow> ShapeOf<T> {
+    /// The shape of a `FromRow` type.
+    pub const SHAPE: Option<RowShape> = Some(T::SHAPE);
+}
+
+/// The fallback of [`ShapeOf`] for types that are not `FromRow`.
+pub trait NoShape {
+    /// No shape: nothing to check.
+    const SHAPE: Option<RowShape> = None;
+}
+
+impl<T> NoShape for ShapeOf<T> {}
+
+/// The outcome of [`check_columns`]: empty when the shape fits, else the message.
+pub struct ColumnCheck {
+    buf: [u8; 2048],
+    len: usize,
+}
+
+impl ColumnCheck {
+    const FITS: ColumnCheck = ColumnCheck {
+        buf: [0; 2048],
+        len: 0,
+    };
+
+    /// The message, when the shape does not fit.
+    pub const fn message(&self) -> Option<&str> {
+        if self.len == 0 {
+            return None;
+        }
+        let (message, _) = self.buf.split_at(self.len);
+        match core::str::from_utf8(message) {
+            Ok(message) => Some(message),
+            Err(_) => Some("the row type does not fit the statement's columns"),
+        }
+    }
+}
+
+/// Whether `shape` fits `columns`; the message names what does not.
+pub const fn check_columns(
+    shape: Option<RowShape>,
+    columns: &[&str],
+    type_name: &str,
+    statement: &str,
+    returned: &str,
+) -> ColumnCheck {
+    match shape {
+        None => ColumnCheck::FITS,
+        Some(RowShape::Named(fields)) => {
+            let mut i = 0;
+            while i < fields.len() {
+                if !contains(columns, fields[i]) {
+                    return message(&[
+                        "`",
+                        type_name,
+                        "` reads a column named `",
+                        fields[i],
+                        "`, which the statement of `",
+                        statement,
+                        "` does not return (it returns: ",
+                        returned,
+                        "); add it to the SELECT list, alias a column with `AS ",
+                        fields[i],
+                        "`, or rename the field with `#[cachet(rename = \"...\")]`",
+                    ]);
+                }
+                i += 1;
+            }
+            ColumnCheck::FITS
+        }
+        Some(RowShape::Scalar) => {
+            if columns.len() != 1 {
+                return message(&[
+                    "`",
+                    type_name,
+                    "` reads one column, but the statement of `",
+                    statement,
+                    "` returns several: ",
+                    returned,
+                    "; select exactly one, or return a `#[derive(FromRow)]` struct or a tuple",
+                ]);
+            }
+            ColumnCheck::FITS
+        }
+        Some(RowShape::Positional(n)) => {
+            if columns.len() != n {
+                return message(&[
+                    "`",
+                    type_name,
+                    "` reads one column per element, by position, but the statement of `",
+                    statement,
+                    "` returns: ",
+                    returned,
+                    "; select as many columns as the tuple has elements",
+                ]);
+            }
+            ColumnCheck::FITS
+        }
+    }
+}
+
+/// SQLite compares identifiers ASCII case-insensitively; so does the row mapping at run time.
+const fn contains(columns: &[&str], name: &str) -> bool {
+    let mut i = 0;
+    while i < columns.len() {
+        if columns[i].eq_ignore_ascii_case(name) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The concatenation of `parts` (cut before a part that would not fit 2 KiB).
+const fn message(parts: &[&str]) -> ColumnCheck {
+    let mut buf = [0u8; 2048];
+    let mut len = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        let bytes = parts[i].as_bytes();
+        if len + bytes.len() > buf.len() {
+            break;
+        }
+        let mut j = 0;
+        while j < bytes.len() {
+            buf[len] = bytes[j];
+            len += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    ColumnCheck { buf, len }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(shape: RowShape, columns: &[&str]) -> Option<String> {
+        check_columns(Some(shape), columns, "T", "Store::m", "a, b")
+            .message()
+            .map(str::to_owned)
+    }
+
+    #[test]
+    fn fitting_shapes_pass() {
+        assert_eq!(
+            check(RowShape::Named(&["id", "Task"]), &["ID", "task", "x"]),
+            None
+        );
+        assert_eq!(check(RowShape::Scalar, &["n"]), None);
+        assert_eq!(check(RowShape::Positional(2), &["a", "b"]), None);
+        assert!(check_columns(None, &[], "T", "S::m", "")
+            .message()
+            .is_none());
+    }
+
+    #[test]
+    fn a_missing_field_is_named() {
+        let message = check(RowShape::Named(&["id", "task"]), &["id", "name"]).unwrap();
+        assert!(
+            message.starts_with("`T` reads a column named `task`, which the statement of `Store::m` does not return (it returns: a, b)"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn scalars_and_tuples_need_their_column_count() {
+        assert!(check(RowShape::Scalar, &["a", "b"])
+            .unwrap()
+            .contains("reads one column"));
+        assert!(check(RowShape::Positional(3), &["a", "b"])
+            .unwrap()
+            .contains("one column per element"));
+    }
+}

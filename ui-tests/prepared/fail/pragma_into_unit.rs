@@ -1,0 +1,12 @@
+//! A statement whose kind the lexer cannot tell (PRAGMA): the engine says it returns columns.
+struct Store {
+    db: cachet::Db,
+}
+
+#[cachet::storage]
+impl Store {
+    #[prepared("PRAGMA table_info(items)")]
+    async fn columns(&self) -> cachet::Result<()>;
+}
+
+fn main() {}

@@ -1,0 +1,20 @@
+//! A `FromRow` field whose column the statement does not return (`SELECT *` is expanded by the
+//! engine, so the message lists the real columns).
+#[derive(cachet::FromRow)]
+struct Item {
+    id: i64,
+    name: String,
+    quantity: i64,
+}
+
+struct Store {
+    db: cachet::Db,
+}
+
+#[cachet::storage]
+impl Store {
+    #[prepared("SELECT * FROM items WHERE id = ?1")]
+    async fn item(&self, id: i64) -> cachet::Result<Option<Item>>;
+}
+
+fn main() {}

@@ -1,0 +1,12 @@
+//! A misspelt SQL function.
+struct Store {
+    db: cachet::Db,
+}
+
+#[cachet::storage]
+impl Store {
+    #[prepared("SELECT lenght(name) FROM items WHERE id = ?1")]
+    async fn name_length(&self, id: i64) -> cachet::Result<Option<i64>>;
+}
+
+fn main() {}
