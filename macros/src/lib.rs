@@ -10,6 +10,7 @@
 
 mod cached;
 mod check;
+mod constant;
 mod errors;
 mod from_row;
 mod prepared;
@@ -60,6 +61,39 @@ pub fn invalidates(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn timed(args: TokenStream, item: TokenStream) -> TokenStream {
     prepared::outside_storage_named("timed", args.into(), item.into()).into()
+}
+
+/// A SQL statement checked at compile time, as a `cachet::Sql` value (usable in `const`): by
+/// libSQL's engine, against the crate's schema (`migrations/`, `schema.sql` or `CACHET_SCHEMA`).
+/// It dereferences to the SQL text and knows its parameter count and columns.
+///
+/// ```ignore
+/// const RECENT: cachet::Sql = cachet::sql!("SELECT id, task FROM episodes ORDER BY started_at DESC LIMIT ?1");
+/// assert_eq!(RECENT.param_count(), 1);
+/// let rows: Vec<(String, String)> = db.fetch_all(&RECENT, cachet::params![10]).await?;
+/// ```
+#[proc_macro]
+pub fn sql(input: TokenStream) -> TokenStream {
+    constant::bang(input.into()).into()
+}
+
+/// Marks a `&str` constant holding SQL: the SQL is checked at compile time like `sql!`, and a
+/// companion `NAME_SQL: cachet::Sql` is defined next to it. `#[prepared(NAME)]` runs the
+/// constant's statement, with its parameters checked against the method at compile time.
+///
+/// ```ignore
+/// #[cachet::sql_const]
+/// const EPISODE: &str = "SELECT id, task FROM episodes WHERE id = :id";
+///
+/// #[cachet::storage]
+/// impl Store {
+///     #[prepared(EPISODE)]
+///     async fn episode(&self, id: Uuid) -> cachet::Result<Option<Episode>>;
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn sql_const(args: TokenStream, item: TokenStream) -> TokenStream {
+    constant::attribute(args.into(), item.into()).into()
 }
 
 /// See `cachet::FromRow`.

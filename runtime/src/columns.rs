@@ -28,14 +28,15 @@ pub trait NoShape {
 
 impl<T> NoShape for ShapeOf<T> {}
 
-/// The outcome of [`check_columns`]: empty when the shape fits, else the message.
-pub struct ColumnCheck {
+/// The outcome of a compile-time check ([`check_columns`], `sql::check_use`): empty when it
+/// passes, else the message the expansion panics with.
+pub struct ConstCheck {
     buf: [u8; 2048],
     len: usize,
 }
 
-impl ColumnCheck {
-    const FITS: ColumnCheck = ColumnCheck {
+impl ConstCheck {
+    pub(crate) const FITS: ConstCheck = ConstCheck {
         buf: [0; 2048],
         len: 0,
     };
@@ -60,9 +61,9 @@ pub const fn check_columns(
     type_name: &str,
     statement: &str,
     returned: &str,
-) -> ColumnCheck {
+) -> ConstCheck {
     match shape {
-        None => ColumnCheck::FITS,
+        None => ConstCheck::FITS,
         Some(RowShape::Named(fields)) => {
             let mut i = 0;
             while i < fields.len() {
@@ -83,7 +84,7 @@ pub const fn check_columns(
                 }
                 i += 1;
             }
-            ColumnCheck::FITS
+            ConstCheck::FITS
         }
         Some(RowShape::Scalar) => {
             if columns.len() != 1 {
@@ -97,7 +98,7 @@ pub const fn check_columns(
                     "; select exactly one, or return a `#[derive(FromRow)]` struct or a tuple",
                 ]);
             }
-            ColumnCheck::FITS
+            ConstCheck::FITS
         }
         Some(RowShape::Positional(n)) => {
             if columns.len() != n {
@@ -111,7 +112,7 @@ pub const fn check_columns(
                     "; select as many columns as the tuple has elements",
                 ]);
             }
-            ColumnCheck::FITS
+            ConstCheck::FITS
         }
     }
 }
@@ -120,7 +121,7 @@ pub const fn check_columns(
 const fn contains(columns: &[&str], name: &str) -> bool {
     let mut i = 0;
     while i < columns.len() {
-        if columns[i].eq_ignore_ascii_case(name) {
+        if same_name(columns[i].as_bytes(), 0, name.as_bytes()) {
             return true;
         }
         i += 1;
@@ -128,8 +129,24 @@ const fn contains(columns: &[&str], name: &str) -> bool {
     false
 }
 
+/// `a[skip..]` and `b` are equal ignoring ASCII case (`str::eq_ignore_ascii_case` is `const`
+/// only from Rust 1.89; cachet supports 1.85).
+pub(crate) const fn same_name(a: &[u8], skip: usize, b: &[u8]) -> bool {
+    if a.len() < skip || a.len() - skip != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if !a[skip + i].eq_ignore_ascii_case(&b[i]) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// The concatenation of `parts` (cut before a part that would not fit 2 KiB).
-const fn message(parts: &[&str]) -> ColumnCheck {
+pub(crate) const fn message(parts: &[&str]) -> ConstCheck {
     let mut buf = [0u8; 2048];
     let mut len = 0;
     let mut i = 0;
@@ -146,7 +163,7 @@ const fn message(parts: &[&str]) -> ColumnCheck {
         }
         i += 1;
     }
-    ColumnCheck { buf, len }
+    ConstCheck { buf, len }
 }
 
 #[cfg(test)]

@@ -51,6 +51,7 @@ mod replica;
 mod row;
 mod site_id;
 mod slots;
+mod sql;
 mod statement;
 mod table;
 mod tx;
@@ -72,11 +73,13 @@ pub use pool::PoolStats;
 #[cfg(feature = "remote")]
 pub use replica::ReplicaStats;
 pub use row::{FromRow, RowRef, RowShape};
+pub use sql::Sql;
 pub use statement::{StatementRow, StatementStats};
 pub use tx::{Transaction, TxMode};
 pub use value::{Decode, Encode};
 
 #[doc(inline)]
 pub use cachet_macros::{
-    batch, cached_query, invalidates, prepared, storage, timed, transactional, FromRow,
+    batch, cached_query, invalidates, prepared, sql, sql_const, storage, timed, transactional,
+    FromRow,
 };

@@ -20,6 +20,7 @@ fn ui() {
         "transactional",
         "cached",
         "timed",
+        "sql",
     ] {
         t.pass(format!("{group}/pass/*.rs"));
         t.compile_fail(format!("{group}/fail/*.rs"));

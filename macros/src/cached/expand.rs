@@ -8,12 +8,36 @@ use syn::{FnArg, GenericArgument, Pat, PathArguments, ReturnType, Signature, Typ
 use super::attr::{CachedAttr, Ttl};
 use crate::errors::Errors;
 
-/// What the SQL of a `#[prepared]` method says about its cache (nothing for methods with bodies).
-pub(crate) struct Facts<'a> {
-    /// The tables the query reads.
-    pub(crate) reads: Option<&'a [String]>,
-    /// `(table, column)` of a `WHERE column = ?` lookup.
-    pub(crate) point: Option<&'a (String, String)>,
+/// What the SQL of a `#[prepared]` method says about its cache (nothing for methods with bodies),
+/// as `const` expressions: `Option<&[&str]>` of the tables read, `Option<(&str, &str)>` of the
+/// `(table, column)` of a `WHERE column = ?` lookup.
+pub(crate) struct Facts {
+    reads: TokenStream,
+    point: TokenStream,
+}
+
+impl Facts {
+    /// Known when the macro expands: SQL written in the attribute.
+    pub(crate) fn literal(reads: Option<&[String]>, point: Option<&(String, String)>) -> Facts {
+        Facts {
+            reads: match reads {
+                Some(tables) => quote!(::core::option::Option::Some(&[#(#tables),*])),
+                None => quote!(::core::option::Option::None),
+            },
+            point: match point {
+                Some((table, column)) => quote!(::core::option::Option::Some((#table, #column))),
+                None => quote!(::core::option::Option::None),
+            },
+        }
+    }
+
+    /// Known when the crate compiles: SQL from a checked constant (its `cachet::Sql` companion).
+    pub(crate) fn constant(sql: &TokenStream) -> Facts {
+        Facts {
+            reads: quote!(#sql.__reads()),
+            point: quote!(#sql.__point()),
+        }
+    }
 }
 
 /// Wraps `block` (the method's body, generated or written) in the cache lookup.
@@ -21,7 +45,7 @@ pub(crate) fn wrap(
     block: TokenStream,
     sig: &Signature,
     attr: &CachedAttr,
-    facts: Facts<'_>,
+    facts: Facts,
     db: &TokenStream,
     self_name: &str,
 ) -> syn::Result<TokenStream> {
@@ -108,14 +132,6 @@ pub(crate) fn wrap(
             quote!(::cachet::__private::key(&#ident))
         }
     });
-    let reads = match reads {
-        Some(tables) => quote!(::core::option::Option::Some(&[#(#tables),*])),
-        None => quote!(::core::option::Option::None),
-    };
-    let point = match point {
-        Some((table, column)) => quote!(::core::option::Option::Some((#table, #column))),
-        None => quote!(::core::option::Option::None),
-    };
     // Whether a point lookup found its row, by the shape of what it returns.
     let found = if returns_option(ret) {
         quote_spanned!(syn::spanned::Spanned::span(ret)=> ::cachet::__private::found_some)

@@ -11,13 +11,79 @@ use std::cell::OnceCell;
 use syn::LitStr;
 
 use crate::errors::did_you_mean;
-use crate::sql::{Placeholder, PlaceholderStyle};
+use crate::sql::{scan, Placeholder, PlaceholderStyle, Scan};
 use engine::{Described, Engine, EngineError};
 pub(crate) use schema::{Schema, SchemaChoice};
 
 thread_local! {
     /// The empty database used when there is no schema.
     static EMPTY: OnceCell<Option<Engine>> = const { OnceCell::new() };
+}
+
+/// Everything known about one SQL literal: the lexer's scan, refined by the engine's description.
+pub(crate) struct Analysis {
+    pub(crate) scan: Scan,
+    pub(crate) described: Option<Described>,
+    /// What the engine rejected.
+    pub(crate) error: Option<syn::Error>,
+}
+
+/// Scans `sql`, then — unless the lexer already found it malformed (empty, unterminated, several
+/// statements: the engine would only restate that) — prepares it and lets the engine's numbering
+/// of placeholders and its tables replace the lexer's (they are exact: views, triggers, `*`).
+pub(crate) fn analyze(sql: &LitStr, schema: Option<&Schema>) -> Analysis {
+    let mut scan = scan(&sql.value());
+    let malformed = scan.trailing_statement.is_some()
+        || scan.unterminated.is_some()
+        || (scan.keyword.is_none() && scan.placeholders.is_empty());
+    let (described, error) = match malformed {
+        true => (None, None),
+        false => match describe(sql, schema) {
+            Ok(described) => (described, None),
+            Err(error) => (None, Some(error)),
+        },
+    };
+    if let Some(described) = &described {
+        scan.placeholders = placeholders(described, &scan.placeholders);
+        if !described.reads.is_empty() {
+            scan.reads = described.reads.clone();
+        }
+        if !described.writes.is_empty() {
+            scan.writes = described.writes.clone();
+        }
+    }
+    Analysis {
+        scan,
+        described,
+        error,
+    }
+}
+
+/// What the lexer finds wrong with `sql` by itself, for `what` ("a `#[prepared]` method", ...);
+/// `split` says how to split several statements.
+pub(crate) fn malformed(sql: &LitStr, scan: &Scan, what: &str, split: &str) -> Vec<syn::Error> {
+    let mut errors = Vec::new();
+    if scan.keyword.is_none() && scan.placeholders.is_empty() {
+        errors.push(syn::Error::new_spanned(
+            sql,
+            "the SQL is empty: write the statement this method runs",
+        ));
+    }
+    if let Some(rest) = &scan.trailing_statement {
+        errors.push(syn::Error::new_spanned(
+            sql,
+            format!(
+                "{what} runs one statement, but this SQL has more after `;`: `{rest}`; {split}"
+            ),
+        ));
+    }
+    if let Some(unterminated) = scan.unterminated {
+        errors.push(syn::Error::new_spanned(
+            sql,
+            format!("the SQL has an unterminated {unterminated}"),
+        ));
+    }
+    errors
 }
 
 /// Prepares `sql` against `schema` (or an empty database) and describes it. `Ok(None)` when

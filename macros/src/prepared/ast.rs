@@ -3,7 +3,10 @@
 use quote::ToTokens;
 use syn::{FnArg, GenericArgument, Ident, Pat, PathArguments, ReturnType, Signature, Type};
 
-use super::attr::PreparedAttr;
+use syn::spanned::Spanned;
+use syn::LitStr;
+
+use super::attr::{PreparedAttr, SqlArg};
 use crate::check::engine::Described;
 use crate::check::{self, Schema};
 use crate::errors::Errors;
@@ -68,6 +71,8 @@ pub(crate) struct Method {
     pub(crate) described: Option<Described>,
     /// What the engine rejected.
     pub(crate) sql_error: Option<syn::Error>,
+    /// `#[prepared(CONSTANT)]`: the constant's path (`sql` is then an empty literal spanned on it).
+    pub(crate) constant: Option<syn::Path>,
 }
 
 impl Method {
@@ -89,36 +94,37 @@ impl Method {
             ReturnType::Default => sig.ident.to_token_stream(),
             ReturnType::Type(_, ty) => ty.to_token_stream(),
         };
-        let mut scan = scan(&prepared.sql.value());
-        // The lexer's own findings (empty, unterminated, several statements) come first; the
-        // engine would only restate them.
-        let malformed = scan.trailing_statement.is_some()
-            || scan.unterminated.is_some()
-            || (scan.keyword.is_none() && scan.placeholders.is_empty());
-        let (described, sql_error) = match malformed {
-            true => (None, None),
-            false => match check::describe(&prepared.sql, schema) {
-                Ok(described) => (described, None),
-                Err(error) => (None, Some(error)),
-            },
+        let (sql, constant, analysis) = match prepared.sql {
+            SqlArg::Literal(sql) => {
+                let analysis = check::analyze(&sql, schema);
+                (sql, None, analysis)
+            }
+            SqlArg::Constant(path) => {
+                let analysis = check::Analysis {
+                    scan: scan(""),
+                    described: None,
+                    error: None,
+                };
+                (LitStr::new("", path.span()), Some(path), analysis)
+            }
         };
-        if let Some(described) = &described {
-            // The engine's numbering and tables replace the lexer's: they are exact (views,
-            // triggers, `*`).
-            scan.placeholders = check::placeholders(described, &scan.placeholders);
-            if !described.reads.is_empty() {
-                scan.reads = described.reads.clone();
-            }
-            if !described.writes.is_empty() {
-                scan.writes = described.writes.clone();
-            }
-        }
-        let shape = errors
-            .take(return_shape(&sig.output, &sig.ident))
-            .map(|shape| shape.for_kind(&scan));
+        let check::Analysis {
+            scan,
+            described,
+            error: sql_error,
+        } = analysis;
+        let shape =
+            errors
+                .take(return_shape(&sig.output, &sig.ident))
+                .map(|shape| match constant {
+                    // Decided at compile time by the expansion, from the constant's columns.
+                    Some(_) => shape,
+                    None => shape.for_kind(&scan),
+                });
         Method {
             scan,
-            sql: prepared.sql,
+            sql,
+            constant,
             sig,
             params,
             shape,

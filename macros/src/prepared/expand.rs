@@ -15,6 +15,7 @@ pub(crate) fn generate(
     db: &TokenStream,
     self_name: &str,
     generic: bool,
+    cached: bool,
 ) -> syn::Result<TokenStream> {
     let mut errors = Errors::default();
     let bindings = validate(method, &mut errors);
@@ -22,10 +23,10 @@ pub(crate) fn generate(
     match (bindings, &method.shape) {
         (Some(bindings), Some(shape)) => {
             let body = body(method, shape, &bindings, db, self_name);
-            let check = if generic {
-                TokenStream::new()
-            } else {
-                column_check(method, shape, self_name)
+            let check = match (&method.constant, generic) {
+                (_, true) => TokenStream::new(),
+                (Some(path), false) => constant_checks(method, path, shape, self_name, cached),
+                (None, false) => column_check(method, shape, self_name),
             };
             Ok(quote!({ #check #body }))
         }
@@ -69,6 +70,73 @@ fn column_check(method: &Method, shape: &ReturnShape, self_name: &str) -> TokenS
     }
 }
 
+/// The `NAME_SQL` companion (a `cachet::Sql`) of a constant marked `#[cachet::sql_const]`.
+pub(crate) fn companion(path: &syn::Path) -> TokenStream {
+    let mut path = path.clone();
+    if let Some(last) = path.segments.last_mut() {
+        last.ident = quote::format_ident!("{}_SQL", last.ident, span = last.ident.span());
+    }
+    quote!(#path)
+}
+
+/// `#[prepared(CONSTANT)]`: what the macro cannot see (the SQL is in the constant) is asserted at
+/// compile time from the constant's companion: placeholders against parameters, rows against the
+/// return type, a read for `#[cached_query]`; and the row type against the columns.
+fn constant_checks(
+    method: &Method,
+    path: &syn::Path,
+    shape: &ReturnShape,
+    self_name: &str,
+    cached: bool,
+) -> TokenStream {
+    let sql = companion(path);
+    let constant = quote!(#path).to_string().replace(' ', "");
+    let statement = format!("{self_name}::{}", method.sig.ident);
+    let params = method.params.iter().map(|p| p.ident.to_string());
+    let usage = match shape {
+        _ if cached => quote!(CachedRows),
+        ReturnShape::Unit => quote!(Unit),
+        ReturnShape::RowsChanged(_) => quote!(Count),
+        _ => quote!(Rows),
+    };
+    let use_check = quote_spanned! {path.span()=>
+        const _: () = {
+            let check = ::cachet::__private::check_use(
+                &#sql,
+                #constant,
+                #statement,
+                &[#(#params),*],
+                ::cachet::__private::Use::#usage,
+            );
+            if let ::core::option::Option::Some(message) = check.message() {
+                ::core::panic!("{}", message);
+            }
+        };
+    };
+    let row_check = match shape.row_type().filter(|ty| !mentions_self(ty)) {
+        Some(ty) => {
+            let type_name = quote!(#ty).to_string().replace(' ', "");
+            quote_spanned! {ty.span()=>
+                const _: () = {
+                    #[allow(unused_imports)]
+                    use ::cachet::__private::NoShape as _;
+                    let check = ::cachet::__private::check_sql_columns(
+                        ::cachet::__private::ShapeOf::<#ty>::SHAPE,
+                        &#sql,
+                        #type_name,
+                        #statement,
+                    );
+                    if let ::core::option::Option::Some(message) = check.message() {
+                        ::core::panic!("{}", message);
+                    }
+                };
+            }
+        }
+        None => TokenStream::new(),
+    };
+    quote!(#use_check #row_check)
+}
+
 fn mentions_self(ty: &syn::Type) -> bool {
     quote!(#ty)
         .into_iter()
@@ -87,13 +155,24 @@ pub(crate) fn body(
         sig, sql, params, ..
     } = method;
     let name = format!("{self_name}::{}", sig.ident);
+    let constant = method.constant.as_ref().map(companion);
     // What the statement writes, for cache invalidation: `None` for a read.
-    let insert_only = method.scan.insert_only;
-    let writes = if matches!(method.scan.kind, Kind::Query) {
-        quote!(::core::option::Option::None)
-    } else {
-        let tables = &method.scan.writes;
-        quote!(::core::option::Option::Some(&[#(#tables),*]))
+    let (sql, writes, insert_only) = match &constant {
+        Some(c) => (
+            quote!(#c.as_str()),
+            quote!(#c.__writes()),
+            quote!(#c.__insert_only()),
+        ),
+        None => {
+            let insert_only = method.scan.insert_only;
+            let writes = if matches!(method.scan.kind, Kind::Query) {
+                quote!(::core::option::Option::None)
+            } else {
+                let tables = &method.scan.writes;
+                quote!(::core::option::Option::Some(&[#(#tables),*]))
+            };
+            (quote!(#sql), writes, quote!(#insert_only))
+        }
     };
     let values = bindings.iter().map(|&position| {
         let ident = &params[position].ident;
@@ -114,6 +193,15 @@ pub(crate) fn body(
         ReturnShape::One(ty) => {
             quote_spanned!(ty.span()=> ::cachet::__private::fetch_one::<#ty>(#args).await)
         }
+        // A constant's columns decide at compile time (the branch folds): rows changed, or the
+        // one integer column of a `SELECT count(*)`.
+        ReturnShape::RowsChanged(ty) if constant.is_some() => quote! {
+            if #constant.__returns_rows() {
+                ::cachet::__private::fetch_one::<#ty>(#args).await
+            } else {
+                ::cachet::__private::execute(#args).await
+            }
+        },
         ReturnShape::RowsChanged(_) => quote!(::cachet::__private::execute(#args).await),
         ReturnShape::Unit => quote!(::cachet::__private::execute_unit(#args).await),
     };

@@ -11,7 +11,7 @@ use quote::quote;
 
 pub(crate) use ast::Method;
 pub(crate) use attr::{is_prepared, PreparedAttr};
-pub(crate) use expand::generate;
+pub(crate) use expand::{companion, generate};
 
 /// A method attribute (`#[prepared]`, `#[batch]`, ...) used on its own: it only works inside a
 /// `#[cachet::storage]` impl, which reads and removes it. Emit the item unchanged plus an error

@@ -4,6 +4,7 @@
 use syn::{Error, FnArg};
 
 use super::ast::{Method, ReturnShape};
+use crate::check;
 use crate::errors::Errors;
 use crate::sql::{Kind, PlaceholderStyle};
 
@@ -13,6 +14,11 @@ pub(crate) type Bindings = Vec<usize>;
 /// Runs every check, reporting all failures; returns the bindings when the placeholders fit.
 pub(crate) fn validate(method: &Method, errors: &mut Errors) -> Option<Bindings> {
     check_signature(method, errors);
+    if method.constant.is_some() {
+        // The constant was checked where it is declared; what depends on this method is checked
+        // by the expansion, at compile time. Parameters bind by position.
+        return Some((0..method.params.len()).collect());
+    }
     check_sql(method, errors);
     if let Some(error) = &method.sql_error {
         // Placeholders and columns of a statement the engine rejects would be guesses.
@@ -77,28 +83,13 @@ fn check_signature(method: &Method, errors: &mut Errors) {
 }
 
 fn check_sql(method: &Method, errors: &mut Errors) {
-    let sql = &method.sql;
-    let scan = &method.scan;
-    if scan.keyword.is_none() && scan.placeholders.is_empty() {
-        errors.push(Error::new_spanned(
-            sql,
-            "the SQL is empty: write the statement this method runs",
-        ));
-    }
-    if let Some(rest) = &scan.trailing_statement {
-        errors.push(Error::new_spanned(
-            sql,
-            format!(
-                "a `#[prepared]` method runs one statement, but this SQL has more after `;`: `{rest}`; \
-                 split it into several methods and call them from a `#[batch]` method"
-            ),
-        ));
-    }
-    if let Some(what) = scan.unterminated {
-        errors.push(Error::new_spanned(
-            sql,
-            format!("the SQL has an unterminated {what}"),
-        ));
+    for error in check::malformed(
+        &method.sql,
+        &method.scan,
+        "a `#[prepared]` method",
+        "split it into several methods and call them from a `#[batch]` method",
+    ) {
+        errors.push(error);
     }
 }
 

@@ -128,9 +128,14 @@ fn returns_result(sig: &Signature) -> bool {
     }
 }
 
-/// What a `#[prepared]` statement's SQL says: its kind, the tables it reads, and the
-/// `(table, column)` of a `WHERE column = ?` lookup.
-type SqlFacts = (Kind, Vec<String>, Option<(String, String)>);
+/// What a `#[prepared]` statement's SQL says.
+enum SqlFacts {
+    /// SQL in the attribute: its kind, the tables it reads, and the `(table, column)` of a
+    /// `WHERE column = ?` lookup.
+    Literal(Kind, Vec<String>, Option<(String, String)>),
+    /// SQL from a checked constant: its `cachet::Sql` companion, whose facts are `const`.
+    Constant(TokenStream),
+}
 
 /// A method of the impl, with or without a body (syn gives bodiless ones as verbatim tokens).
 struct FnItem {
@@ -220,7 +225,8 @@ impl FnItem {
             &mut errors,
         );
 
-        let (block, kind_reads) = self.base_block(prepared.first(), cx, &mut errors);
+        let (block, kind_reads) =
+            self.base_block(prepared.first(), !cached.is_empty(), cx, &mut errors);
         let mut block = block;
 
         if let Some(attr) = transactional.first() {
@@ -245,24 +251,23 @@ impl FnItem {
                      transaction bypass the cache)",
                 ));
             }
-            let (reads, point) = match &kind_reads {
-                Some((Kind::Write { .. }, _, _)) => {
+            let facts = match &kind_reads {
+                Some(SqlFacts::Literal(Kind::Write { .. }, _, _)) => {
                     errors.push(syn::Error::new_spanned(
                         attr,
                         "`#[cached_query]` caches reads, and this statement writes; put \
                          `#[invalidates(...)]` on it instead if it should drop cached entries",
                     ));
-                    (None, None)
+                    cached::Facts::literal(None, None)
                 }
-                Some((Kind::Query, reads, point)) => (Some(reads.clone()), point.clone()),
-                _ => (None, None),
+                Some(SqlFacts::Literal(Kind::Query, reads, point)) => {
+                    cached::Facts::literal(Some(reads), point.as_ref())
+                }
+                Some(SqlFacts::Constant(sql)) => cached::Facts::constant(sql),
+                _ => cached::Facts::literal(None, None),
             };
             if let Some(parsed) = errors.take(CachedAttr::from_attr(attr)) {
                 block = block.and_then(|b| {
-                    let facts = cached::Facts {
-                        reads: reads.as_deref(),
-                        point: point.as_ref(),
-                    };
                     errors.take(cached::wrap(
                         b,
                         &self.sig,
@@ -336,6 +341,7 @@ impl FnItem {
     fn base_block(
         &self,
         prepared: Option<&Attribute>,
+        cached: bool,
         cx: &Context,
         errors: &mut Errors,
     ) -> (Option<TokenStream>, Option<SqlFacts>) {
@@ -370,11 +376,14 @@ impl FnItem {
                     cx.schema.as_deref(),
                     &mut signature_errors,
                 );
-                let facts = (
-                    method.scan.kind,
-                    method.scan.reads.clone(),
-                    method.scan.point.clone(),
-                );
+                let facts = match &method.constant {
+                    Some(path) => SqlFacts::Constant(prepared::companion(path)),
+                    None => SqlFacts::Literal(
+                        method.scan.kind,
+                        method.scan.reads.clone(),
+                        method.scan.point.clone(),
+                    ),
+                };
                 match signature_errors.finish() {
                     Err(error) => {
                         errors.push(error);
@@ -386,6 +395,7 @@ impl FnItem {
                             &cx.db,
                             &cx.self_name,
                             cx.generic,
+                            cached,
                         )),
                         Some(facts),
                     ),

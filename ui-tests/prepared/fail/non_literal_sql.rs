@@ -1,12 +1,10 @@
-const QUERY: &str = "SELECT 1";
-
 struct Store {
     db: cachet::Db,
 }
 
 #[cachet::storage]
 impl Store {
-    #[prepared(QUERY)]
+    #[prepared(concat!("SELECT ", "1"))]
     async fn one(&self) -> cachet::Result<i64>;
 }
 

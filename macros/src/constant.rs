@@ -1,0 +1,195 @@
+//! Checked SQL constants: `cachet::sql!("...")` (an expression of type `cachet::Sql`) and
+//! `#[cachet::sql_const] const NAME: &str = "...";` (the constant, plus its `NAME_SQL: cachet::Sql`
+//! companion, which `#[prepared(NAME)]` reads). Both are checked like `#[prepared]` SQL: by the
+//! lexer, then by the engine against the crate's schema (see `check`).
+//!
+//! Why two names: a function-like and an attribute macro cannot share one name in a crate (one
+//! macro namespace), so the attribute is `sql_const`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, ToTokens};
+use syn::{Expr, ItemConst, Lit, LitStr, Type};
+
+use crate::check::{self, SchemaChoice};
+use crate::errors::Errors;
+
+/// `cachet::sql!("...")`.
+pub(crate) fn bang(input: TokenStream) -> TokenStream {
+    let sql: LitStr = match syn::parse2(input.clone()) {
+        Ok(sql) => sql,
+        Err(_) => {
+            let error = syn::Error::new_spanned(
+                input,
+                "`cachet::sql!` takes one string literal: `cachet::sql!(\"SELECT ...\")`",
+            );
+            return error.into_compile_error();
+        }
+    };
+    match checked(&sql, &quote!(#sql)) {
+        Ok(tokens) => tokens,
+        Err(error) => unchecked(&quote!(#sql), error),
+    }
+}
+
+/// `#[cachet::sql_const] const NAME: &str = "...";`.
+pub(crate) fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    if !args.is_empty() {
+        errors.push(syn::Error::new_spanned(
+            args,
+            "`#[cachet::sql_const]` takes no arguments",
+        ));
+    }
+    let constant: ItemConst = match syn::parse2(item.clone()) {
+        Ok(constant) => constant,
+        Err(_) => {
+            let error = syn::Error::new(
+                proc_macro2::Span::call_site(),
+                "`#[cachet::sql_const]` goes on a `const NAME: &str = \"SQL\";` item",
+            )
+            .into_compile_error();
+            return quote!(#item #error);
+        }
+    };
+    if !is_str_ref(&constant.ty) {
+        errors.push(syn::Error::new_spanned(
+            &constant.ty,
+            "`#[cachet::sql_const]` marks a `&str` constant holding SQL; give it the type `&str`",
+        ));
+    }
+    let sql = match &*constant.expr {
+        Expr::Lit(lit) => match &lit.lit {
+            Lit::Str(sql) => Some(sql.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(sql) = sql else {
+        errors.push(syn::Error::new_spanned(
+            &constant.expr,
+            "the value of a `#[cachet::sql_const]` constant must be a string literal: the macro \
+             checks the text it sees, and sees no values of expressions",
+        ));
+        let error = errors.finish().err().map(syn::Error::into_compile_error);
+        return quote!(#constant #error);
+    };
+    let companion = format_ident!("{}_SQL", constant.ident);
+    let vis = &constant.vis;
+    let doc = format!(
+        "The statement of [`{}`], checked at compile time, with its parameter count and columns.",
+        constant.ident
+    );
+    // The companion's text is the constant itself: using one uses the other (no dead-code lint
+    // on a constant read only through `#[prepared(NAME)]`).
+    let name = &constant.ident;
+    let value = match checked(&sql, &quote!(#name)) {
+        Ok(tokens) => tokens,
+        Err(error) => unchecked(&quote!(#name), error),
+    };
+    let error = errors.finish().err().map(syn::Error::into_compile_error);
+    quote! {
+        #constant
+        #[doc = #doc]
+        #vis const #companion: ::cachet::Sql = #value;
+        #error
+    }
+}
+
+fn is_str_ref(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(r) => {
+            r.mutability.is_none() && r.elem.to_token_stream().to_string() == "str"
+        }
+        Type::Paren(p) => is_str_ref(&p.elem),
+        _ => false,
+    }
+}
+
+/// The error, and a placeholder value so that uses of the constant add no errors of their own.
+fn unchecked(text: &TokenStream, error: syn::Error) -> TokenStream {
+    let error = error.into_compile_error();
+    quote! {{
+        #error
+        ::cachet::Sql::__checked(
+            #text, &[], &[], "", &[], &[], false, false, ::core::option::Option::None, false, false,
+        )
+    }}
+}
+
+/// The checked `cachet::Sql` expression for `sql`, whose text is the expression `text` (the
+/// literal, or the constant holding it), including the schema files (so that editing one rebuilds
+/// the crate).
+fn checked(sql: &LitStr, text: &TokenStream) -> syn::Result<TokenStream> {
+    let schema = check::schema::load(&SchemaChoice::Discover, sql.span())?;
+    let analysis = check::analyze(sql, schema.as_deref());
+    let mut errors = Errors::default();
+    for error in check::malformed(
+        sql,
+        &analysis.scan,
+        "a checked SQL constant",
+        "give each statement a constant of its own",
+    ) {
+        errors.push(error);
+    }
+    if let Some(error) = analysis.error {
+        errors.push(error);
+    }
+    errors.finish()?;
+    let scan = &analysis.scan;
+    // One entry per parameter index: the placeholder's text, or "" for an index never written.
+    let mut placeholders = vec![String::new(); scan.parameter_count()];
+    for p in &scan.placeholders {
+        if let Some(slot) = placeholders.get_mut(p.index - 1) {
+            if slot.is_empty() {
+                slot.clone_from(&p.text);
+            }
+        }
+    }
+    let described = analysis.described.is_some();
+    let columns = analysis
+        .described
+        .as_ref()
+        .map(|d| d.columns.clone())
+        .unwrap_or_default();
+    let returned = columns.join(", ");
+    let read_only = match &analysis.described {
+        Some(d) => d.read_only,
+        None => matches!(scan.kind, crate::sql::Kind::Query),
+    };
+    let rows = match &analysis.described {
+        Some(d) => !d.columns.is_empty(),
+        None => scan.kind.returns_rows() == Some(true),
+    };
+    let reads = &scan.reads;
+    let writes = &scan.writes;
+    let insert_only = scan.insert_only;
+    let point = match &scan.point {
+        Some((table, column)) => quote!(::core::option::Option::Some((#table, #column))),
+        None => quote!(::core::option::Option::None),
+    };
+    let track = schema
+        .iter()
+        .flat_map(|s| s.files.iter())
+        .filter_map(|f| f.to_str())
+        .map(|f| {
+            quote!(
+                const _: &[u8] = ::core::include_bytes!(#f);
+            )
+        });
+    Ok(quote! {{
+        #(#track)*
+        ::cachet::Sql::__checked(
+            #text,
+            &[#(#placeholders),*],
+            &[#(#columns),*],
+            #returned,
+            &[#(#reads),*],
+            &[#(#writes),*],
+            #read_only,
+            #insert_only,
+            #point,
+            #described,
+            #rows,
+        )
+    }})
+}

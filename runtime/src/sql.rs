@@ -1,0 +1,372 @@
+//! [`Sql`]: a statement checked at compile time, from [`sql!`](crate::sql!) or
+//! [`#[cachet::sql]`](crate::sql), with what the engine learnt about it.
+
+use std::fmt;
+use std::ops::Deref;
+
+use crate::columns::{message, same_name, ConstCheck};
+
+/// A SQL statement checked at compile time — by libSQL's engine, against the crate's schema when
+/// there is one — with its parameter count and result columns. Made by [`sql!`](crate::sql!) or,
+/// for a `&str` constant marked [`#[cachet::sql]`](crate::sql), as its `NAME_SQL` companion.
+/// It dereferences to the SQL text, so it goes wherever a `&str` does.
+///
+/// ```
+/// const ADD: cachet::Sql = cachet::sql!("SELECT ?1 + ?2 AS sum");
+/// assert_eq!(ADD.param_count(), 2);
+/// assert_eq!(ADD.columns(), ["sum"]);
+/// # async fn demo() -> cachet::Result<()> {
+/// let db = cachet::Db::memory().await?;
+/// let sum: i64 = db.fetch_one(&ADD, cachet::params![40, 2]).await?;
+/// assert_eq!(sum, 42);
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sql {
+    text: &'static str,
+    placeholders: &'static [&'static str],
+    columns: &'static [&'static str],
+    returned: &'static str,
+    reads: &'static [&'static str],
+    writes: &'static [&'static str],
+    read_only: bool,
+    insert_only: bool,
+    point: Option<(&'static str, &'static str)>,
+    /// The engine prepared it (with a schema, or naming no table): columns and tables are known.
+    described: bool,
+    /// It returns rows: it has columns, or (not described) the lexer saw a query or RETURNING.
+    rows: bool,
+}
+
+impl Sql {
+    /// Written by the macros only, after they checked the statement.
+    #[doc(hidden)]
+    #[allow(clippy::too_many_arguments)]
+    pub const fn __checked(
+        text: &'static str,
+        placeholders: &'static [&'static str],
+        columns: &'static [&'static str],
+        returned: &'static str,
+        reads: &'static [&'static str],
+        writes: &'static [&'static str],
+        read_only: bool,
+        insert_only: bool,
+        point: Option<(&'static str, &'static str)>,
+        described: bool,
+        rows: bool,
+    ) -> Sql {
+        Sql {
+            described,
+            rows,
+            text,
+            placeholders,
+            columns,
+            returned,
+            reads,
+            writes,
+            read_only,
+            insert_only,
+            point,
+        }
+    }
+
+    /// The SQL text.
+    ///
+    /// ```
+    /// assert_eq!(cachet::sql!("SELECT 1").as_str(), "SELECT 1");
+    /// ```
+    pub const fn as_str(&self) -> &'static str {
+        self.text
+    }
+
+    /// How many parameters the statement binds (SQLite's count: the largest index).
+    ///
+    /// ```
+    /// assert_eq!(cachet::sql!("SELECT :a, :b, :a").param_count(), 2);
+    /// ```
+    pub const fn param_count(&self) -> usize {
+        self.placeholders.len()
+    }
+
+    /// The names of the result columns (empty for a statement that returns no rows, and when
+    /// the columns are not known: no schema, and the statement names a table).
+    ///
+    /// ```
+    /// assert_eq!(cachet::sql!("SELECT 1 AS one, 2 AS two").columns(), ["one", "two"]);
+    /// ```
+    pub const fn columns(&self) -> &'static [&'static str] {
+        self.columns
+    }
+
+    /// Whether the statement changes nothing (SQLite's `sqlite3_stmt_readonly`).
+    ///
+    /// ```
+    /// assert!(cachet::sql!("SELECT 1").is_read_only());
+    /// ```
+    pub const fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// The tables it reads, as the engine reports them (through views; known only with a schema).
+    ///
+    /// ```
+    /// assert!(cachet::sql!("SELECT 1").tables_read().is_empty());
+    /// ```
+    pub const fn tables_read(&self) -> &'static [&'static str] {
+        self.reads
+    }
+
+    /// The tables it writes, triggers included (known only with a schema).
+    ///
+    /// ```
+    /// assert!(cachet::sql!("SELECT 1").tables_written().is_empty());
+    /// ```
+    pub const fn tables_written(&self) -> &'static [&'static str] {
+        self.writes
+    }
+
+    #[doc(hidden)]
+    pub const fn __writes(&self) -> Option<&'static [&'static str]> {
+        if self.read_only {
+            None
+        } else {
+            Some(self.writes)
+        }
+    }
+
+    #[doc(hidden)]
+    pub const fn __reads(&self) -> Option<&'static [&'static str]> {
+        if self.reads.is_empty() {
+            None
+        } else {
+            Some(self.reads)
+        }
+    }
+
+    #[doc(hidden)]
+    pub const fn __insert_only(&self) -> bool {
+        self.insert_only
+    }
+
+    #[doc(hidden)]
+    pub const fn __point(&self) -> Option<(&'static str, &'static str)> {
+        self.point
+    }
+
+    #[doc(hidden)]
+    pub const fn __returns_rows(&self) -> bool {
+        self.rows
+    }
+
+    #[doc(hidden)]
+    pub const fn __returned(&self) -> &'static str {
+        self.returned
+    }
+}
+
+impl Deref for Sql {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.text
+    }
+}
+
+impl AsRef<str> for Sql {
+    fn as_ref(&self) -> &str {
+        self.text
+    }
+}
+
+impl fmt::Display for Sql {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text)
+    }
+}
+
+/// How a `#[prepared(CONSTANT)]` method uses its statement, for [`check_use`].
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub enum Use {
+    /// Reads rows (`Option<T>`, `Vec<T>`, `T`).
+    Rows,
+    /// Returns `()`: the statement must return no rows.
+    Unit,
+    /// Returns `u64`: rows changed, or one integer column.
+    Count,
+    /// A `#[cached_query]` method: the statement must only read.
+    CachedRows,
+}
+
+/// The checks of a `#[prepared(CONSTANT)]` method that the macro cannot do itself (it sees the
+/// constant's name, not its text): one parameter per placeholder, bound by position, named
+/// placeholders named like their parameter; rows when the method reads them, none for `()`.
+#[doc(hidden)]
+pub const fn check_use(
+    sql: &Sql,
+    constant: &str,
+    statement: &str,
+    params: &[&str],
+    used: Use,
+) -> ConstCheck {
+    if sql.placeholders.len() != params.len() {
+        return message(&[
+            "`",
+            constant,
+            "` has a different number of placeholders than `",
+            statement,
+            "` has parameters; with SQL from a constant, parameters bind by position: ?1 is the \
+             first parameter after `self`, ?2 the second, ...",
+        ]);
+    }
+    let mut i = 0;
+    while i < params.len() {
+        let placeholder = sql.placeholders[i];
+        if placeholder.is_empty() {
+            return message(&[
+                "parameter `",
+                params[i],
+                "` of `",
+                statement,
+                "` is not used by `",
+                constant,
+                "`: its position has no placeholder; remove the parameter or use it in the SQL",
+            ]);
+        }
+        let bytes = placeholder.as_bytes();
+        if bytes[0] != b'?' {
+            // `:name`, `@name`, `$name`: the name after the sigil.
+            if !same_name(bytes, 1, params[i].as_bytes()) {
+                return message(&[
+                    "placeholder `",
+                    placeholder,
+                    "` of `",
+                    constant,
+                    "` binds, by position, parameter `",
+                    params[i],
+                    "` of `",
+                    statement,
+                    "`; with SQL from a constant, parameters bind by position, so name and order \
+                     them like the placeholders",
+                ]);
+            }
+        }
+        i += 1;
+    }
+    if !sql.described {
+        return ConstCheck::FITS;
+    }
+    let rows = !sql.columns.is_empty();
+    match used {
+        Use::Rows if !rows => message(&[
+            "`",
+            constant,
+            "` returns no rows, but `",
+            statement,
+            "` reads rows; return `u64` (rows changed) or `()`, or add a `RETURNING` clause",
+        ]),
+        Use::Unit if rows => message(&[
+            "`",
+            constant,
+            "` returns rows (",
+            sql.returned,
+            "), but `",
+            statement,
+            "` returns `()` and would throw them away; return `Option<T>`, `Vec<T>` or `T`",
+        ]),
+        Use::CachedRows if !sql.read_only => message(&[
+            "`#[cached_query]` caches reads, and `",
+            constant,
+            "` writes; put `#[invalidates(...)]` on `",
+            statement,
+            "` instead if it should drop cached entries",
+        ]),
+        Use::CachedRows if !rows => message(&[
+            "`",
+            constant,
+            "` returns no rows, but `",
+            statement,
+            "` reads rows",
+        ]),
+        _ => ConstCheck::FITS,
+    }
+}
+
+/// [`check_columns`](crate::columns::check_columns) for a constant's statement; passes when its
+/// columns are not known.
+#[doc(hidden)]
+pub const fn check_sql_columns(
+    shape: Option<crate::RowShape>,
+    sql: &Sql,
+    type_name: &str,
+    statement: &str,
+) -> ConstCheck {
+    if !sql.described || sql.columns.is_empty() {
+        return ConstCheck::FITS;
+    }
+    crate::columns::check_columns(shape, sql.columns, type_name, statement, sql.returned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GET: Sql = Sql::__checked(
+        "SELECT name FROM items WHERE id = :id AND qty > ?2",
+        &[":id", "?2"],
+        &["name"],
+        "name",
+        &["items"],
+        &[],
+        true,
+        false,
+        None,
+        true,
+        true,
+    );
+
+    fn check(params: &[&str], used: Use) -> Option<String> {
+        check_use(&GET, "GET", "Store::get", params, used)
+            .message()
+            .map(str::to_owned)
+    }
+
+    #[test]
+    fn a_fitting_method_passes() {
+        assert_eq!(check(&["id", "qty"], Use::Rows), None);
+        assert_eq!(check(&["id", "qty"], Use::CachedRows), None);
+        assert_eq!(check(&["id", "qty"], Use::Count), None);
+    }
+
+    #[test]
+    fn mismatches_are_named() {
+        assert!(check(&["id"], Use::Rows)
+            .unwrap()
+            .contains("different number"));
+        assert!(check(&["qty", "id"], Use::Rows)
+            .unwrap()
+            .contains("placeholder `:id` of `GET` binds, by position, parameter `qty`"));
+        assert!(check(&["id", "qty"], Use::Unit)
+            .unwrap()
+            .contains("returns rows (name)"));
+        let gap = Sql::__checked(
+            "SELECT ?1, ?3",
+            &["?1", "", "?3"],
+            &["a", "b"],
+            "",
+            &[],
+            &[],
+            true,
+            false,
+            None,
+            true,
+            true,
+        );
+        let m = check_use(&gap, "GAP", "S::m", &["a", "b", "c"], Use::Rows);
+        assert!(m
+            .message()
+            .unwrap()
+            .contains("parameter `b` of `S::m` is not used"));
+    }
+}
