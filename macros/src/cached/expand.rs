@@ -57,6 +57,18 @@ pub(crate) fn wrap(
             "`#[cached_query]` methods must be `async fn`",
         ));
     }
+    if let Some(param) = sig
+        .generics
+        .params
+        .iter()
+        .find(|p| !matches!(p, syn::GenericParam::Lifetime(_)))
+    {
+        errors.push(syn::Error::new_spanned(
+            param,
+            "`#[cached_query]` methods cannot be generic: a method's cache holds one key type and \
+             one value type; give the parameter a concrete type",
+        ));
+    }
     if !matches!(sig.inputs.first(), Some(FnArg::Receiver(_))) {
         errors.push(syn::Error::new_spanned(
             &sig.ident,

@@ -185,6 +185,56 @@ fn files_at(path: &Path) -> Result<Vec<PathBuf>, String> {
 mod tests {
     use super::*;
 
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("cachet-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn choice(dir: &Path) -> SchemaChoice {
+        SchemaChoice::Path(syn::LitStr::new(
+            dir.to_str().unwrap(),
+            proc_macro2::Span::call_site(),
+        ))
+    }
+
+    #[test]
+    fn a_schema_is_built_once_per_content() {
+        let dir = temp_dir("once");
+        std::fs::write(dir.join("0001.sql"), "CREATE TABLE a (x);").unwrap();
+        let span = proc_macro2::Span::call_site();
+        let first = load(&choice(&dir), span).unwrap().unwrap();
+        let again = load(&choice(&dir), span).unwrap().unwrap();
+        assert!(Rc::ptr_eq(&first, &again), "built once");
+        assert_eq!(first.tables(), ["a"]);
+        std::fs::write(dir.join("0002.sql"), "CREATE TABLE b (y);").unwrap();
+        let edited = load(&choice(&dir), span).unwrap().unwrap();
+        assert!(
+            !Rc::ptr_eq(&first, &edited),
+            "a new file gives a new database"
+        );
+        assert_eq!(edited.tables(), ["a", "b"]);
+        assert_eq!(edited.files.len(), 2);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_file_that_does_not_apply_is_named() {
+        let dir = temp_dir("broken");
+        std::fs::write(dir.join("0001.sql"), "CREATE TABLE a (x);").unwrap();
+        std::fs::write(dir.join("0002.sql"), "ALTER TABLE nope ADD y;").unwrap();
+        let error = load(&choice(&dir), proc_macro2::Span::call_site())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            error.contains("0002.sql` does not apply: no such table: nope"),
+            "{error}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn migrations_apply_in_file_name_order_without_down_files() {
         let dir = std::env::temp_dir().join(format!("cachet-schema-test-{}", std::process::id()));

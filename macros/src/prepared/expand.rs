@@ -23,6 +23,8 @@ pub(crate) fn generate(
     match (bindings, &method.shape) {
         (Some(bindings), Some(shape)) => {
             let body = body(method, shape, &bindings, db, self_name);
+            // A `const` item cannot name the impl's or the method's type parameters.
+            let generic = generic || method.sig.generics.type_params().next().is_some();
             let check = match (&method.constant, generic) {
                 (_, true) => TokenStream::new(),
                 (Some(path), false) => constant_checks(method, path, shape, self_name, cached),

@@ -2,7 +2,7 @@
 //! from its SQL.
 
 mod ast;
-mod attr;
+pub(crate) mod attr;
 mod expand;
 mod valid;
 
