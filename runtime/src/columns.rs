@@ -117,6 +117,38 @@ pub const fn check_columns(
     }
 }
 
+/// Without a schema: whether `shape` fits a statement whose result has `count` columns (counted
+/// by the lexer; names unknown, so a `FromRow` struct passes). `count_text` is `count` written out.
+pub const fn check_column_count(
+    shape: Option<RowShape>,
+    count: usize,
+    count_text: &str,
+    type_name: &str,
+    statement: &str,
+) -> ConstCheck {
+    match shape {
+        Some(RowShape::Scalar) if count != 1 => message(&[
+            "`",
+            type_name,
+            "` reads one column, but the statement of `",
+            statement,
+            "` returns ",
+            count_text,
+            " columns; select exactly one, or return a `#[derive(FromRow)]` struct or a tuple",
+        ]),
+        Some(RowShape::Positional(n)) if n != count => message(&[
+            "`",
+            type_name,
+            "` reads one column per element, by position, but the statement of `",
+            statement,
+            "` returns ",
+            count_text,
+            " columns; select as many columns as the tuple has elements",
+        ]),
+        _ => ConstCheck::FITS,
+    }
+}
+
 /// SQLite compares identifiers ASCII case-insensitively; so does the row mapping at run time.
 const fn contains(columns: &[&str], name: &str) -> bool {
     let mut i = 0;
@@ -196,6 +228,23 @@ mod tests {
             message.starts_with("`T` reads a column named `task`, which the statement of `Store::m` does not return (it returns: a, b)"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn counts_without_names_check_scalars_and_tuples_only() {
+        let count = |shape, n| {
+            check_column_count(Some(shape), n, "2", "T", "S::m")
+                .message()
+                .map(str::to_owned)
+        };
+        assert!(count(RowShape::Scalar, 2)
+            .unwrap()
+            .contains("returns 2 columns;"));
+        assert!(count(RowShape::Positional(3), 2)
+            .unwrap()
+            .contains("returns 2 columns"));
+        assert_eq!(count(RowShape::Positional(2), 2), None);
+        assert_eq!(count(RowShape::Named(&["a"]), 2), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! /!\ WARNING: This is *not* a stable API! /!\
 //! Everything here may change in any release; only the macros may call it.
 
-pub use crate::columns::{check_columns, ConstCheck, NoShape, ShapeOf};
+pub use crate::columns::{check_column_count, check_columns, ConstCheck, NoShape, ShapeOf};
 pub use crate::db::Db;
 pub use crate::error::Error;
 pub use crate::row::{FromRow, RowRef, RowShape};

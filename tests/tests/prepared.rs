@@ -264,7 +264,9 @@ impl Tuples {
     #[prepared("SELECT min(id), max(id), count(*) FROM items")]
     async fn stats(&self) -> cachet::Result<(Option<i64>, Option<i64>, i64)>;
 
-    #[prepared("SELECT id FROM items")]
+    // `SELECT id` would be refused at compile time (the lexer counts one column); through a
+    // subquery's `*` only the run-time check can see the mismatch.
+    #[prepared("SELECT * FROM (SELECT id FROM items)")]
     async fn wrong_arity(&self) -> cachet::Result<Vec<(i64, String)>>;
 }
 

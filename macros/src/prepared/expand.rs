@@ -44,14 +44,38 @@ pub(crate) fn generate(
 /// for `FromRow` structs, one for scalars, one per element for tuples); nothing when the columns
 /// are not known or the type names `Self` (a `const` item cannot).
 fn column_check(method: &Method, shape: &ReturnShape, self_name: &str) -> TokenStream {
-    let (Some(described), Some(ty)) = (&method.described, shape.row_type()) else {
+    let Some(ty) = shape.row_type().filter(|ty| !mentions_self(ty)) else {
         return TokenStream::new();
     };
-    if described.columns.is_empty() || mentions_self(ty) {
-        return TokenStream::new();
-    }
     let statement = format!("{self_name}::{}", method.sig.ident);
     let type_name = quote!(#ty).to_string().replace(' ', "");
+    let described = match &method.described {
+        Some(described) if !described.columns.is_empty() => described,
+        Some(_) => return TokenStream::new(),
+        // No schema: the lexer's count of the SELECT list still checks scalars and tuples.
+        None => {
+            let Some(count) = method.scan.result_columns else {
+                return TokenStream::new();
+            };
+            let count_text = count.to_string();
+            return quote_spanned! {ty.span()=>
+                const _: () = {
+                    #[allow(unused_imports)]
+                    use ::cachet::__private::NoShape as _;
+                    let check = ::cachet::__private::check_column_count(
+                        ::cachet::__private::ShapeOf::<#ty>::SHAPE,
+                        #count,
+                        #count_text,
+                        #type_name,
+                        #statement,
+                    );
+                    if let ::core::option::Option::Some(message) = check.message() {
+                        ::core::panic!("{}", message);
+                    }
+                };
+            };
+        }
+    };
     let columns = &described.columns;
     let returned = columns.join(", ");
     quote_spanned! {ty.span()=>

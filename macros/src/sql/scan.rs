@@ -67,6 +67,9 @@ pub(crate) struct Scan {
     /// `SELECT ... FROM table WHERE column = placeholder [LIMIT ...]`: (table, column), lower
     /// case. If the column turns out to be a unique key, inserts cannot change a found row.
     pub(crate) point: Option<(String, String)>,
+    /// How many columns a `SELECT` list or a `RETURNING` clause has, when the lexer can tell (no
+    /// `*`): the count check that still runs without a schema.
+    pub(crate) result_columns: Option<usize>,
 }
 
 impl Scan {
@@ -127,6 +130,7 @@ pub(crate) fn scan(sql: &str) -> Scan {
                 .any(|k| matches!(t, Token::Word(w) if w.eq_ignore_ascii_case(k)))
         });
     let point = point_lookup(&tokens);
+    let result_columns = result_columns(&tokens);
     let placeholders = tokens
         .into_iter()
         .filter_map(|t| match t {
@@ -144,7 +148,68 @@ pub(crate) fn scan(sql: &str) -> Scan {
         writes,
         insert_only,
         point,
+        result_columns,
     }
+}
+
+/// The number of items of the top-level `SELECT` list (a statement starting with `SELECT`) or of
+/// a top-level `RETURNING` clause; `None` when one is `*` or `table.*`, or there is no such list.
+fn result_columns(tokens: &[Token]) -> Option<usize> {
+    const END: &[&str] = &[
+        "FROM",
+        "WHERE",
+        "GROUP",
+        "HAVING",
+        "WINDOW",
+        "ORDER",
+        "LIMIT",
+        "UNION",
+        "EXCEPT",
+        "INTERSECT",
+    ];
+    let start = if is_word(tokens.first(), "SELECT") {
+        1
+    } else {
+        let mut depth = 0usize;
+        let position = tokens.iter().position(|t| {
+            match t {
+                Token::Open => depth += 1,
+                Token::Close => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            depth == 0 && is_word(Some(t), "RETURNING")
+        })?;
+        position + 1
+    };
+    let mut i = start;
+    if is_word(tokens.get(i), "DISTINCT") || is_word(tokens.get(i), "ALL") {
+        i += 1;
+    }
+    let mut depth = 0usize;
+    let mut items: Vec<Vec<&Token>> = vec![Vec::new()];
+    for t in &tokens[i..] {
+        match t {
+            Token::Open => depth += 1,
+            Token::Close => depth = depth.saturating_sub(1),
+            Token::Word(w) if depth == 0 && END.iter().any(|e| e.eq_ignore_ascii_case(w)) => break,
+            Token::Comma if depth == 0 => {
+                items.push(Vec::new());
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(item) = items.last_mut() {
+            item.push(t);
+        }
+    }
+    let star = |item: &Vec<&Token>| {
+        matches!(item.as_slice(), [Token::Other])
+            || matches!(item.as_slice(), [_, Token::Dot, Token::Other])
+    };
+    if items.iter().any(|item| item.is_empty() || star(item)) {
+        return None;
+    }
+    Some(items.len())
 }
 
 /// `SELECT <columns> FROM <table> WHERE <column> = <placeholder>`, optionally followed by
@@ -736,6 +801,26 @@ mod tests {
             point("SELECT * FROM episodes WHERE id = ?1 ORDER BY id"),
             None
         );
+        assert_eq!(
+            scan("SELECT a, f(b, c), (SELECT 1, 2) FROM t").result_columns,
+            Some(3)
+        );
+        assert_eq!(
+            scan("SELECT DISTINCT a FROM t WHERE b IN (1, 2)").result_columns,
+            Some(1)
+        );
+        assert_eq!(
+            scan("SELECT 1, 2 UNION SELECT 3, 4").result_columns,
+            Some(2)
+        );
+        assert_eq!(scan("SELECT * FROM t").result_columns, None);
+        assert_eq!(scan("SELECT t.*, a FROM t").result_columns, None);
+        assert_eq!(scan("SELECT a * b FROM t").result_columns, Some(1));
+        assert_eq!(
+            scan("INSERT INTO t (a) VALUES (?1) RETURNING id, a").result_columns,
+            Some(2)
+        );
+        assert_eq!(scan("UPDATE t SET a = 1").result_columns, None);
         assert!(scan("INSERT INTO t VALUES (1)").insert_only);
         assert!(scan("INSERT OR IGNORE INTO t VALUES (1)").insert_only);
         assert!(!scan("INSERT OR REPLACE INTO t VALUES (1)").insert_only);
