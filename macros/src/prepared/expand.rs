@@ -40,60 +40,55 @@ pub(crate) fn generate(
     }
 }
 
-/// A compile-time assertion that the row type reads only columns the statement returns (by name
-/// for `FromRow` structs, one for scalars, one per element for tuples); nothing when the columns
-/// are not known or the type names `Self` (a `const` item cannot).
-fn column_check(method: &Method, shape: &ReturnShape, self_name: &str) -> TokenStream {
-    let Some(ty) = shape.row_type().filter(|ty| !mentions_self(ty)) else {
-        return TokenStream::new();
-    };
-    let statement = format!("{self_name}::{}", method.sig.ident);
-    let type_name = quote!(#ty).to_string().replace(' ', "");
-    let described = match &method.described {
-        Some(described) if !described.columns.is_empty() => described,
-        Some(_) => return TokenStream::new(),
-        // No schema: the lexer's count of the SELECT list still checks scalars and tuples.
-        None => {
-            let Some(count) = method.scan.result_columns else {
-                return TokenStream::new();
-            };
-            let count_text = count.to_string();
-            return quote_spanned! {ty.span()=>
-                const _: () = {
-                    #[allow(unused_imports)]
-                    use ::cachet::__private::NoShape as _;
-                    let check = ::cachet::__private::check_column_count(
-                        ::cachet::__private::ShapeOf::<#ty>::SHAPE,
-                        #count,
-                        #count_text,
-                        #type_name,
-                        #statement,
-                    );
-                    if let ::core::option::Option::Some(message) = check.message() {
-                        ::core::panic!("{}", message);
-                    }
-                };
-            };
-        }
-    };
-    let columns = &described.columns;
-    let returned = columns.join(", ");
-    quote_spanned! {ty.span()=>
+/// `const _: () = …;` that fails compilation, under `span`, with the message of `check` (an
+/// expression of type `cachet::__private::ConstCheck`). A `const` item: `cargo check` evaluates it.
+fn const_assert(span: proc_macro2::Span, check: TokenStream) -> TokenStream {
+    quote_spanned! {span=>
         const _: () = {
             #[allow(unused_imports)]
             use ::cachet::__private::NoShape as _;
-            let check = ::cachet::__private::check_columns(
-                ::cachet::__private::ShapeOf::<#ty>::SHAPE,
-                &[#(#columns),*],
-                #type_name,
-                #statement,
-                #returned,
-            );
+            let check = #check;
             if let ::core::option::Option::Some(message) = check.message() {
                 ::core::panic!("{}", message);
             }
         };
     }
+}
+
+/// The row type of `shape`, its name for messages and `ShapeOf::<T>::SHAPE` (see
+/// `cachet::__private::ShapeOf`); `None` when it reads no rows or names `Self` (a `const` item
+/// cannot).
+fn row_shape(shape: &ReturnShape) -> Option<(&syn::Type, String, TokenStream)> {
+    let ty = shape.row_type().filter(|ty| !mentions_self(ty))?;
+    let name = quote!(#ty).to_string().replace(' ', "");
+    Some((ty, name, quote!(::cachet::__private::ShapeOf::<#ty>::SHAPE)))
+}
+
+/// A compile-time assertion that the row type reads only columns the statement returns (by name
+/// for `FromRow` structs, one for scalars, one per element for tuples). Without a schema, the
+/// lexer's count of the SELECT list still checks scalars and tuples.
+fn column_check(method: &Method, shape: &ReturnShape, self_name: &str) -> TokenStream {
+    let Some((ty, type_name, row)) = row_shape(shape) else {
+        return TokenStream::new();
+    };
+    let statement = format!("{self_name}::{}", method.sig.ident);
+    let check = match (&method.described, method.scan.result_columns) {
+        (Some(described), _) if !described.columns.is_empty() => {
+            let columns = &described.columns;
+            let returned = columns.join(", ");
+            quote!(::cachet::__private::check_columns(
+                #row, &[#(#columns),*], #type_name, #statement, #returned,
+            ))
+        }
+        (None, Some(count)) => {
+            let count_text = count.to_string();
+            quote!(::cachet::__private::check_column_count(
+                #row, #count, #count_text, #type_name, #statement,
+            ))
+        }
+        _ => return TokenStream::new(),
+    };
+    const_assert(ty.span(), check)
 }
 
 /// The `NAME_SQL` companion (a `cachet::Sql`) of a constant marked `#[cachet::sql_const]`.
@@ -125,39 +120,17 @@ fn constant_checks(
         ReturnShape::RowsChanged(_) => quote!(Count),
         _ => quote!(Rows),
     };
-    let use_check = quote_spanned! {path.span()=>
-        const _: () = {
-            let check = ::cachet::__private::check_use(
-                &#sql,
-                #constant,
-                #statement,
-                &[#(#params),*],
-                ::cachet::__private::Use::#usage,
-            );
-            if let ::core::option::Option::Some(message) = check.message() {
-                ::core::panic!("{}", message);
-            }
-        };
-    };
-    let row_check = match shape.row_type().filter(|ty| !mentions_self(ty)) {
-        Some(ty) => {
-            let type_name = quote!(#ty).to_string().replace(' ', "");
-            quote_spanned! {ty.span()=>
-                const _: () = {
-                    #[allow(unused_imports)]
-                    use ::cachet::__private::NoShape as _;
-                    let check = ::cachet::__private::check_sql_columns(
-                        ::cachet::__private::ShapeOf::<#ty>::SHAPE,
-                        &#sql,
-                        #type_name,
-                        #statement,
-                    );
-                    if let ::core::option::Option::Some(message) = check.message() {
-                        ::core::panic!("{}", message);
-                    }
-                };
-            }
-        }
+    let use_check = const_assert(
+        path.span(),
+        quote!(::cachet::__private::check_use(
+            &#sql, #constant, #statement, &[#(#params),*], ::cachet::__private::Use::#usage,
+        )),
+    );
+    let row_check = match row_shape(shape) {
+        Some((ty, type_name, row)) => const_assert(
+            ty.span(),
+            quote!(::cachet::__private::check_sql_columns(#row, &#sql, #type_name, #statement)),
+        ),
         None => TokenStream::new(),
     };
     quote!(#use_check #row_check)
