@@ -93,6 +93,18 @@ async fn exec(pooled: &mut Pooled, sql: &str) -> Result<()> {
     pooled.get()?.control(sql, "transaction").await
 }
 
+/// Forgets the transaction's writes and rolls it back. A connection whose request timed out is not
+/// asked (the server ends its transaction; waiting for it would only add another timeout): the
+/// error tells the caller to discard it.
+async fn rollback(pooled: &mut Pooled) -> Result<()> {
+    let conn = pooled.get()?;
+    conn.writes.discard();
+    if conn.broken.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(Error::Config("connection closed after a timeout".into()));
+    }
+    exec(pooled, "ROLLBACK").await
+}
+
 /// Ends the transaction, if nothing else did, when dropped: the path taken on panic and on
 /// cancellation. A local connection rolls back right here; a remote one that cannot do it without
 /// waiting goes back to the pool still inside its transaction, and the next checkout rolls it back.
@@ -183,20 +195,14 @@ where
             }
             Err(error) => {
                 // A failed COMMIT (SQLITE_BUSY, disk full, read-only) leaves the transaction open.
-                if let Ok(conn) = pooled.get() {
-                    conn.writes.discard();
-                }
-                if exec(&mut pooled, "ROLLBACK").await.is_err() {
+                if rollback(&mut pooled).await.is_err() {
                     pooled.discard();
                 }
                 Err(E::from(commit_failed(error)))
             }
         },
         Err(error) => {
-            if let Ok(conn) = pooled.get() {
-                conn.writes.discard();
-            }
-            if exec(&mut pooled, "ROLLBACK").await.is_err() {
+            if rollback(&mut pooled).await.is_err() {
                 pooled.discard();
             }
             Err(error)
