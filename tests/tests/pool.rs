@@ -21,13 +21,12 @@ impl InUse for Items {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_tasks_on_a_pool_of_four_all_succeed() {
     let dir = tempfile::tempdir().unwrap();
-    let db = cachet::Db::builder()
-        .file(dir.path().join("busy.db"))
-        .pool_size(4)
-        .open()
-        .await
-        .unwrap();
-    db.execute_batch(SCHEMA).await.unwrap();
+    let db = with_schema(
+        cachet::Db::builder()
+            .file(dir.path().join("busy.db"))
+            .pool_size(4),
+    )
+    .await;
     let items = Arc::new(Items { db });
     let tasks: Vec<_> = (1..=200)
         .map(|i| {
@@ -56,14 +55,13 @@ async fn two_hundred_tasks_on_a_pool_of_four_all_succeed() {
 async fn an_exhausted_pool_times_out_instead_of_hanging() {
     let dir = tempfile::tempdir().unwrap();
     let timeout = Duration::from_millis(100);
-    let db = cachet::Db::builder()
-        .file(dir.path().join("held.db"))
-        .pool_size(1)
-        .acquire_timeout(timeout)
-        .open()
-        .await
-        .unwrap();
-    db.execute_batch(SCHEMA).await.unwrap();
+    let db = with_schema(
+        cachet::Db::builder()
+            .file(dir.path().join("held.db"))
+            .pool_size(1)
+            .acquire_timeout(timeout),
+    )
+    .await;
     let items = Arc::new(Items { db });
 
     // A transaction holds the pool's only connection until told to finish.
@@ -121,13 +119,12 @@ async fn an_exhausted_pool_times_out_instead_of_hanging() {
 async fn a_writer_waits_for_the_lock_without_blocking_its_thread() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("locked.db");
-    let db = cachet::Db::builder()
-        .file(&path)
-        .busy_timeout(Duration::from_secs(10))
-        .open()
-        .await
-        .unwrap();
-    db.execute_batch(SCHEMA).await.unwrap();
+    let db = with_schema(
+        cachet::Db::builder()
+            .file(&path)
+            .busy_timeout(Duration::from_secs(10)),
+    )
+    .await;
     let items = Arc::new(Items { db });
 
     // Another connection holds the write lock.
@@ -162,13 +159,7 @@ async fn a_writer_gives_up_after_the_busy_timeout_with_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("locked.db");
     let busy = Duration::from_millis(50);
-    let db = cachet::Db::builder()
-        .file(&path)
-        .busy_timeout(busy)
-        .open()
-        .await
-        .unwrap();
-    db.execute_batch(SCHEMA).await.unwrap();
+    let db = with_schema(cachet::Db::builder().file(&path).busy_timeout(busy)).await;
     let items = Items { db };
     let raw = libsql::Builder::new_local(&path).build().await.unwrap();
     let locker = raw.connect().unwrap();
@@ -207,13 +198,7 @@ async fn opening_an_impossible_path_is_a_connect_error_naming_it() {
 
 #[tokio::test]
 async fn a_connection_returned_inside_a_transaction_is_rolled_back_before_reuse() {
-    let db = cachet::Db::builder()
-        .memory()
-        .pool_size(1)
-        .open()
-        .await
-        .unwrap();
-    db.execute_batch(SCHEMA).await.unwrap();
+    let db = with_schema(cachet::Db::builder().memory().pool_size(1)).await;
     // Raw SQL that opens a transaction and never ends it: the connection goes back dirty.
     db.execute_batch("BEGIN; INSERT INTO items (id, name) VALUES (1, 'uncommitted');")
         .await

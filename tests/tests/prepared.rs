@@ -200,13 +200,7 @@ async fn two_memory_databases_are_separate() {
 
 #[tokio::test]
 async fn memory_database_is_shared_by_every_pooled_connection() {
-    let db = cachet::Db::builder()
-        .memory()
-        .pool_size(4)
-        .open()
-        .await
-        .unwrap();
-    db.execute_batch(SCHEMA).await.unwrap();
+    let db = with_schema(cachet::Db::builder().memory().pool_size(4)).await;
     let items = std::sync::Arc::new(Items { db });
     let tasks: Vec<_> = (1..=40)
         .map(|i| {

@@ -8,13 +8,12 @@ use common::*;
 
 async fn single_connection_items() -> (Items, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let db = cachet::Db::builder()
-        .file(dir.path().join("one.db"))
-        .pool_size(1)
-        .open()
-        .await
-        .unwrap();
-    db.execute_batch(SCHEMA).await.unwrap();
+    let db = with_schema(
+        cachet::Db::builder()
+            .file(dir.path().join("one.db"))
+            .pool_size(1),
+    )
+    .await;
     (Items { db }, dir)
 }
 
@@ -41,13 +40,7 @@ async fn hits_are_calls_minus_one_per_connection() {
     assert_eq!((insert.hits, insert.misses), (9, 1));
 
     // On a pool of 4 each connection prepares the statement at most once.
-    let db = cachet::Db::builder()
-        .memory()
-        .pool_size(4)
-        .open()
-        .await
-        .unwrap();
-    db.execute_batch(SCHEMA).await.unwrap();
+    let db = with_schema(cachet::Db::builder().memory().pool_size(4)).await;
     let items = std::sync::Arc::new(Items { db });
     fill(&items, 10).await;
     let tasks: Vec<_> = (0..200)

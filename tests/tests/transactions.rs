@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use cachet::{Error, TxMode};
-use common::{Items, SCHEMA};
+use common::{with_schema, Items};
 
 struct Store {
     db: cachet::Db,
@@ -82,13 +82,12 @@ impl Store {
 
 async fn store() -> (Store, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let db = cachet::Db::builder()
-        .file(dir.path().join("tx.db"))
-        .pool_size(3)
-        .open()
-        .await
-        .unwrap();
-    db.execute_batch(SCHEMA).await.unwrap();
+    let db = with_schema(
+        cachet::Db::builder()
+            .file(dir.path().join("tx.db"))
+            .pool_size(3),
+    )
+    .await;
     (
         Store {
             db: db.clone(),

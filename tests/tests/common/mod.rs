@@ -63,20 +63,24 @@ impl Items {
     pub async fn one_with_at_least(&self, qty: i64) -> cachet::Result<Option<Item>>;
 }
 
+/// Opens `builder`'s database and creates [`SCHEMA`] in it.
+pub async fn with_schema(builder: cachet::DbBuilder) -> cachet::Db {
+    let db = builder.open().await.expect("open");
+    db.execute_batch(SCHEMA).await.expect("schema");
+    db
+}
+
 /// A file database in a fresh temporary directory (kept alive by the returned guard).
 pub async fn file_items() -> (Items, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = cachet::Db::open(dir.path().join("items.db"))
-        .await
-        .expect("open");
-    db.execute_batch(SCHEMA).await.expect("schema");
+    let db = with_schema(cachet::Db::builder().file(dir.path().join("items.db"))).await;
     (Items { db }, dir)
 }
 
 pub async fn memory_items() -> Items {
-    let db = cachet::Db::memory().await.expect("open");
-    db.execute_batch(SCHEMA).await.expect("schema");
-    Items { db }
+    Items {
+        db: with_schema(cachet::Db::builder().memory()).await,
+    }
 }
 
 pub async fn fill(items: &Items, n: i64) {
