@@ -12,7 +12,7 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use cachet_benches::{episodes_10k, Episode};
+use cachet_benches::{cycle, episodes_10k, Episode};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const KEYS: i64 = 1_000;
@@ -94,11 +94,7 @@ fn bench(c: &mut Criterion) {
     });
 
     let mut group = c.benchmark_group("cache_hit");
-    let mut id = 0;
-    let mut next = move || {
-        id = id % KEYS + 1;
-        id
-    };
+    let mut next = cycle(KEYS);
     group.bench_function("a_cachet_cached_query_hit", |b| {
         b.to_async(&rt).iter(|| {
             let id = next();

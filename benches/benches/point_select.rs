@@ -7,7 +7,7 @@
 
 use std::hint::black_box;
 
-use cachet_benches::{episodes_10k, Episode};
+use cachet_benches::{cycle, episodes_10k, Episode};
 use criterion::{criterion_group, criterion_main, Criterion};
 use libsql::Value;
 
@@ -55,11 +55,7 @@ fn bench(c: &mut Criterion) {
     });
 
     let mut group = c.benchmark_group("point_select");
-    let mut id = 0;
-    let mut next = move || {
-        id = id % ROWS + 1;
-        id
-    };
+    let mut next = cycle(ROWS);
     group.bench_function("a_cachet_prepared_method", |b| {
         b.to_async(&rt).iter(|| {
             let id = next();

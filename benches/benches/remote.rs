@@ -13,7 +13,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use cachet_benches::Episode;
+use cachet_benches::{cycle, Episode};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 #[path = "../../tests/tests/sqld/mod.rs"]
@@ -109,11 +109,7 @@ fn bench(c: &mut Criterion) {
     group
         .sample_size(30)
         .measurement_time(Duration::from_secs(4));
-    let mut id = 0;
-    let mut next = move || {
-        id = id % KEYS + 1;
-        id
-    };
+    let mut next = cycle(KEYS);
     group.bench_function("a_cachet_prepared_remote", |b| {
         b.to_async(&rt).iter(|| {
             let id = next();

@@ -27,3 +27,17 @@ pub async fn episodes_10k(path: &std::path::Path) -> cachet::Result<cachet::Db> 
     .await?;
     Ok(db)
 }
+
+/// Ids `1, 2, …, keys, 1, 2, …`: each benchmark iteration reads the next key.
+///
+/// ```
+/// let mut next = cachet_benches::cycle(2);
+/// assert_eq!([next(), next(), next()], [1, 2, 1]);
+/// ```
+pub fn cycle(keys: i64) -> impl FnMut() -> i64 {
+    let mut id = 0;
+    move || {
+        id = id % keys + 1;
+        id
+    }
+}
