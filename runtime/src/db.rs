@@ -578,6 +578,19 @@ impl DbBuilder {
                     .into(),
             )
         })?;
+        if self.request_timeout == Some(Duration::ZERO) {
+            return Err(Error::Config(
+                "request_timeout must be longer than zero: every request would time out".into(),
+            ));
+        }
+        #[cfg(feature = "remote")]
+        if self.sync_interval == Some(Duration::ZERO) {
+            return Err(Error::Config(
+                "sync_interval must be longer than zero; leave it unset to sync only on `Db::sync` \
+                 and after writes"
+                    .into(),
+            ));
+        }
         #[cfg(feature = "remote")]
         if !matches!(target, Target::Replica { .. })
             && (self.sync_interval.is_some() || self.read_your_writes.is_some())

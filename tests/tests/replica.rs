@@ -205,6 +205,35 @@ async fn a_replica_of_an_unreachable_primary_is_a_connect_error_naming_it() {
     assert!(err.to_string().contains(&url), "{err}");
 }
 
+#[tokio::test]
+async fn replica_settings_are_checked_before_connecting() {
+    let dir = tempfile::tempdir().unwrap();
+    let zero = cachet::Db::builder()
+        .replica(dir.path().join("r.db"), "http://127.0.0.1:9", "")
+        .sync_interval(Duration::ZERO)
+        .open()
+        .await
+        .unwrap_err();
+    assert!(matches!(zero, cachet::Error::Config(_)), "{zero}");
+    let not_a_replica = cachet::Db::builder()
+        .memory()
+        .read_your_writes(false)
+        .open()
+        .await
+        .unwrap_err();
+    assert!(
+        not_a_replica.to_string().contains("embedded replicas only"),
+        "{not_a_replica}"
+    );
+    let no_time = cachet::Db::builder()
+        .memory()
+        .request_timeout(Duration::ZERO)
+        .open()
+        .await
+        .unwrap_err();
+    assert!(matches!(no_time, cachet::Error::Config(_)), "{no_time}");
+}
+
 /// One step of the interleaving model.
 #[derive(Debug, Clone)]
 enum Op {
