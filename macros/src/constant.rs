@@ -111,7 +111,8 @@ fn unchecked(text: &TokenStream, error: syn::Error) -> TokenStream {
     quote! {{
         #error
         ::cachet::Sql::__checked(
-            #text, &[], &[], "", &[], &[], false, false, ::core::option::Option::None, false, false,
+            #text, &[], &[], &[], "", &[], &[], false, false, ::core::option::Option::None, false,
+            false,
         )
     }}
 }
@@ -151,6 +152,11 @@ fn checked(sql: &LitStr, text: &TokenStream) -> syn::Result<TokenStream> {
         .as_ref()
         .map(|d| d.columns.clone())
         .unwrap_or_default();
+    let declared = analysis
+        .described
+        .as_ref()
+        .map(|d| d.declared.clone())
+        .unwrap_or_default();
     let returned = columns.join(", ");
     let read_only = match &analysis.described {
         Some(d) => d.read_only,
@@ -182,6 +188,7 @@ fn checked(sql: &LitStr, text: &TokenStream) -> syn::Result<TokenStream> {
             #text,
             &[#(#placeholders),*],
             &[#(#columns),*],
+            &[#(#declared),*],
             #returned,
             &[#(#reads),*],
             &[#(#writes),*],

@@ -1,13 +1,16 @@
-//! The compile-time check that a method's row type reads only columns its statement returns.
+//! The compile-time check that a method's row type reads only columns its statement returns,
+//! each as a type that can read what the schema declares the column to hold.
 //!
-//! The macros know the statement's columns (the engine prepared it against the schema) but not
-//! the row type's fields, which the type's `FromRow::SHAPE` knows. So the expansion evaluates
-//! [`check_columns`] in a `const` item and panics there with its message: a mismatch is a compile
-//! error (`cargo check` included) naming the field, under the method's return type.
+//! The macros know the statement's columns and their declared types (the engine prepared it
+//! against the schema) but not the row type's fields, which the type's `FromRow::SHAPE` and
+//! `FromRow::FIELDS` know. So the expansion evaluates [`check_columns`] in a `const` item and
+//! panics there with its message: a mismatch is a compile error (`cargo check` included) naming
+//! the field, under the method's return type.
 
 use std::marker::PhantomData;
 
-use crate::row::{FromRow, RowShape};
+use crate::row::{FieldType, FromRow, RowShape};
+use crate::value::{Decode, StorageClasses};
 
 /// `ShapeOf::<T>::SHAPE` is `Some(T::SHAPE)` when `T: FromRow`, and `None` otherwise (through
 /// [`NoShape`], which the expansion brings into scope): an inherent associated const is found
@@ -18,15 +21,41 @@ pub struct ShapeOf<T>(PhantomData<T>);
 impl<T: FromRow> ShapeOf<T> {
     /// The shape of a `FromRow` type.
     pub const SHAPE: Option<RowShape> = Some(T::SHAPE);
+    /// The types its fields read.
+    pub const FIELDS: &'static [FieldType] = T::FIELDS;
 }
 
 /// The fallback of [`ShapeOf`] for types that are not `FromRow`.
 pub trait NoShape {
     /// No shape: nothing to check.
     const SHAPE: Option<RowShape> = None;
+    /// No fields: nothing to check.
+    const FIELDS: &'static [FieldType] = &[];
 }
 
 impl<T> NoShape for ShapeOf<T> {}
+
+/// `FieldOf::<T>::TYPE` is `FieldType::of::<T>()` when `T: Decode`, and a type that reads
+/// anything otherwise (through [`NotDecode`], in scope in the derived `FromRow::FIELDS`): the
+/// same trick as [`ShapeOf`], so that a field type without `Decode` is reported once, by the
+/// `RowRef::get` that needs it.
+pub struct FieldOf<T>(PhantomData<T>);
+
+impl<T: Decode> FieldOf<T> {
+    /// What `T` reads.
+    pub const TYPE: FieldType = FieldType::of::<T>();
+}
+
+/// The fallback of [`FieldOf`] for types that are not `Decode`.
+pub trait NotDecode {
+    /// Reads anything: nothing to check.
+    const TYPE: FieldType = FieldType {
+        type_name: "?",
+        reads: StorageClasses::ANY,
+    };
+}
+
+impl<T> NotDecode for FieldOf<T> {}
 
 /// The outcome of a compile-time check ([`check_columns`], `sql::check_use`): empty when it
 /// passes, else the message the expansion panics with.
@@ -54,37 +83,41 @@ impl ConstCheck {
     }
 }
 
-/// Whether `shape` fits `columns`; the message names what does not.
+/// Whether `shape` fits `columns`, and each of `fields` (when known: one per column the shape
+/// reads) reads what the column's `declared` type makes SQLite store; the message names what
+/// does not.
 pub const fn check_columns(
     shape: Option<RowShape>,
+    fields: &[FieldType],
     columns: &[&str],
+    declared: &[&str],
     type_name: &str,
     statement: &str,
     returned: &str,
 ) -> ConstCheck {
-    match shape {
-        None => ConstCheck::FITS,
-        Some(RowShape::Named(fields)) => {
+    let read = match shape {
+        None => return ConstCheck::FITS,
+        Some(RowShape::Named(names)) => {
             let mut i = 0;
-            while i < fields.len() {
-                if !contains(columns, fields[i]) {
+            while i < names.len() {
+                if position(columns, names[i]).is_none() {
                     return message(&[
                         "`",
                         type_name,
                         "` reads a column named `",
-                        fields[i],
+                        names[i],
                         "`, which the statement of `",
                         statement,
                         "` does not return (it returns: ",
                         returned,
                         "); add it to the SELECT list, alias a column with `AS ",
-                        fields[i],
+                        names[i],
                         "`, or rename the field with `#[cachet(rename = \"...\")]`",
                     ]);
                 }
                 i += 1;
             }
-            ConstCheck::FITS
+            names.len()
         }
         Some(RowShape::Scalar) => {
             if columns.len() != 1 {
@@ -98,7 +131,7 @@ pub const fn check_columns(
                     "; select exactly one, or return a `#[derive(FromRow)]` struct or a tuple",
                 ]);
             }
-            ConstCheck::FITS
+            1
         }
         Some(RowShape::Positional(n)) => {
             if columns.len() != n {
@@ -112,9 +145,103 @@ pub const fn check_columns(
                     "; select as many columns as the tuple has elements",
                 ]);
             }
-            ConstCheck::FITS
+            n
         }
+    };
+    if fields.len() != read {
+        return ConstCheck::FITS;
     }
+    let mut i = 0;
+    while i < fields.len() {
+        let column = match shape {
+            Some(RowShape::Named(names)) => match position(columns, names[i]) {
+                Some(column) => column,
+                None => return ConstCheck::FITS,
+            },
+            _ => i,
+        };
+        if column < declared.len() {
+            if let Some((class, name, example)) = stored(declared[column]) {
+                if !fields[i].reads.contains(class) {
+                    let reader = match shape {
+                        Some(RowShape::Named(_)) => type_name,
+                        _ => statement,
+                    };
+                    return message(&[
+                        "`",
+                        reader,
+                        "` reads the column `",
+                        columns[column],
+                        "` as `",
+                        fields[i].type_name,
+                        "`, but the schema declares it `",
+                        declared[column],
+                        "`, so SQLite stores ",
+                        name,
+                        " there, which `",
+                        fields[i].type_name,
+                        "` cannot read; use a type that reads ",
+                        name,
+                        " (such as `",
+                        example,
+                        "`), or convert it in the SQL with `CAST(... AS ",
+                        cast_to(fields[i].reads),
+                        ")`",
+                    ]);
+                }
+            }
+        }
+        i += 1;
+    }
+    ConstCheck::FITS
+}
+
+/// What SQLite stores in a column declared `declared`, by its affinity rules (in this order:
+/// `INT` → INTEGER; `CHAR`, `CLOB`, `TEXT` → TEXT; `BLOB` or nothing → anything; `REAL`, `FLOA`,
+/// `DOUB` → REAL; else NUMERIC, which stores text or numbers): the class, its name and a Rust type
+/// that reads it. `None` for affinities that store values of several classes.
+const fn stored(declared: &str) -> Option<(StorageClasses, &'static str, &'static str)> {
+    let d = declared.as_bytes();
+    if has(d, b"INT") {
+        Some((StorageClasses::INTEGER, "INTEGER", "i64"))
+    } else if has(d, b"CHAR") || has(d, b"CLOB") || has(d, b"TEXT") {
+        Some((StorageClasses::TEXT, "TEXT", "String"))
+    } else if has(d, b"BLOB") || d.is_empty() {
+        None
+    } else if has(d, b"REAL") || has(d, b"FLOA") || has(d, b"DOUB") {
+        Some((StorageClasses::REAL, "REAL", "f64"))
+    } else {
+        None
+    }
+}
+
+/// The SQL type a CAST would convert to for a field that reads `reads`.
+const fn cast_to(reads: StorageClasses) -> &'static str {
+    if reads.contains(StorageClasses::TEXT) {
+        "TEXT"
+    } else if reads.contains(StorageClasses::INTEGER) {
+        "INTEGER"
+    } else if reads.contains(StorageClasses::REAL) {
+        "REAL"
+    } else {
+        "BLOB"
+    }
+}
+
+/// `needle` (upper case) occurs in `hay`, ignoring ASCII case.
+const fn has(hay: &[u8], needle: &[u8]) -> bool {
+    let mut start = 0;
+    while start + needle.len() <= hay.len() {
+        let mut i = 0;
+        while i < needle.len() && hay[start + i].to_ascii_uppercase() == needle[i] {
+            i += 1;
+        }
+        if i == needle.len() {
+            return true;
+        }
+        start += 1;
+    }
+    false
 }
 
 /// Without a schema: whether `shape` fits a statement whose result has `count` columns (counted
@@ -149,16 +276,38 @@ pub const fn check_column_count(
     }
 }
 
-/// SQLite compares identifiers ASCII case-insensitively; so does the row mapping at run time.
-const fn contains(columns: &[&str], name: &str) -> bool {
+/// The column `name` is read from, as the row mapping finds it at run time: an exact match
+/// first, then one ignoring ASCII case (as SQLite compares identifiers).
+const fn position(columns: &[&str], name: &str) -> Option<usize> {
     let mut i = 0;
     while i < columns.len() {
-        if same_name(columns[i].as_bytes(), 0, name.as_bytes()) {
-            return true;
+        if same_bytes(columns[i].as_bytes(), name.as_bytes()) {
+            return Some(i);
         }
         i += 1;
     }
-    false
+    let mut i = 0;
+    while i < columns.len() {
+        if same_name(columns[i].as_bytes(), 0, name.as_bytes()) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+const fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// `a[skip..]` and `b` are equal ignoring ASCII case (`str::eq_ignore_ascii_case` is `const`
@@ -203,9 +352,24 @@ mod tests {
     use super::*;
 
     fn check(shape: RowShape, columns: &[&str]) -> Option<String> {
-        check_columns(Some(shape), columns, "T", "Store::m", "a, b")
+        check_columns(Some(shape), &[], columns, &[], "T", "Store::m", "a, b")
             .message()
             .map(str::to_owned)
+    }
+
+    fn typed(shape: RowShape, fields: &[FieldType], declared: &[&str]) -> Option<String> {
+        let columns = ["id", "name"];
+        check_columns(
+            Some(shape),
+            fields,
+            &columns,
+            declared,
+            "T",
+            "S::m",
+            "id, name",
+        )
+        .message()
+        .map(str::to_owned)
     }
 
     #[test]
@@ -216,9 +380,62 @@ mod tests {
         );
         assert_eq!(check(RowShape::Scalar, &["n"]), None);
         assert_eq!(check(RowShape::Positional(2), &["a", "b"]), None);
-        assert!(check_columns(None, &[], "T", "S::m", "")
+        assert!(check_columns(None, &[], &[], &[], "T", "S::m", "")
             .message()
             .is_none());
+    }
+
+    #[test]
+    fn fields_must_read_what_the_declared_type_stores() {
+        let int = FieldType::of::<i64>();
+        let text = FieldType::of::<Option<String>>();
+        let real = FieldType::of::<f64>();
+        let named = RowShape::Named(&["id", "name"]);
+        assert_eq!(
+            typed(named, &[int, text], &["INTEGER", "varchar(20)"]),
+            None
+        );
+        let message = typed(named, &[int, int], &["INTEGER", "TEXT"]).unwrap();
+        assert_eq!(
+            message,
+            "`T` reads the column `name` as `i64`, but the schema declares it `TEXT`, so SQLite \
+             stores TEXT there, which `i64` cannot read; use a type that reads TEXT (such as \
+             `String`), or convert it in the SQL with `CAST(... AS INTEGER)`"
+        );
+        // Fields are matched by name, whatever the column order.
+        let swapped = RowShape::Named(&["name", "id"]);
+        assert_eq!(typed(swapped, &[text, int], &["INT", "TEXT"]), None);
+        assert!(typed(swapped, &[int, text], &["INT", "TEXT"]).is_some());
+        // f64 reads INTEGER columns; i64 does not read REAL ones.
+        assert_eq!(
+            typed(RowShape::Positional(2), &[real, text], &["BIGINT", "CLOB"]),
+            None
+        );
+        assert!(
+            typed(RowShape::Positional(2), &[int, text], &["DOUBLE", "TEXT"])
+                .unwrap()
+                .contains("stores REAL there")
+        );
+    }
+
+    #[test]
+    fn types_that_store_several_classes_or_unknown_fields_are_not_checked() {
+        let int = FieldType::of::<i64>();
+        let named = RowShape::Named(&["id", "name"]);
+        // NUMERIC ("DATETIME", "BOOLEAN", "DECIMAL"), BLOB and no type (expressions) store anything.
+        for declared in ["DATETIME", "BOOLEAN", "DECIMAL(10,2)", "BLOB", ""] {
+            assert_eq!(
+                typed(named, &[int, int], &["INTEGER", declared]),
+                None,
+                "{declared}"
+            );
+        }
+        // A hand-written FromRow without FIELDS, or a type that reads anything.
+        assert_eq!(typed(named, &[], &["TEXT", "TEXT"]), None);
+        let any = FieldType::of::<crate::Value>();
+        assert_eq!(typed(named, &[any, any], &["TEXT", "REAL"]), None);
+        // "POINT" holds "INT": SQLite's rule, kept as is.
+        assert!(typed(named, &[int, FieldType::of::<String>()], &["INT", "POINT"]).is_some());
     }
 
     #[test]

@@ -72,11 +72,11 @@ pub use metrics::{LatencyHistogram, MethodMetrics, Metrics, MetricsSnapshot, HIS
 pub use pool::PoolStats;
 #[cfg(feature = "remote")]
 pub use replica::ReplicaStats;
-pub use row::{FromRow, RowRef, RowShape};
+pub use row::{FieldType, FromRow, RowRef, RowShape};
 pub use sql::Sql;
 pub use statement::{StatementRow, StatementStats};
 pub use tx::{Transaction, TxMode};
-pub use value::{Decode, Encode};
+pub use value::{Decode, Encode, StorageClasses};
 
 #[doc(inline)]
 pub use cachet_macros::{

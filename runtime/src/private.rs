@@ -3,10 +3,12 @@
 //! /!\ WARNING: This is *not* a stable API! /!\
 //! Everything here may change in any release; only the macros may call it.
 
-pub use crate::columns::{check_column_count, check_columns, ConstCheck, NoShape, ShapeOf};
+pub use crate::columns::{
+    check_column_count, check_columns, ConstCheck, FieldOf, NoShape, NotDecode, ShapeOf,
+};
 pub use crate::db::Db;
 pub use crate::error::Error;
-pub use crate::row::{FromRow, RowRef, RowShape};
+pub use crate::row::{FieldType, FromRow, RowRef, RowShape};
 pub use crate::sql::{check_sql_columns, check_use, Sql, Use};
 pub use crate::statement::StatementSite;
 pub use crate::tx::TxMode;

@@ -2,7 +2,7 @@
 //! per statement rather than once per row.
 
 use crate::error::{Error, Result};
-use crate::value::Decode;
+use crate::value::{Decode, StorageClasses};
 
 /// How a [`FromRow`] type reads a row.
 ///
@@ -53,9 +53,46 @@ pub trait FromRow: Sized + 'static {
     /// Which columns the type reads.
     const SHAPE: RowShape;
 
+    /// What each column of [`SHAPE`](FromRow::SHAPE) is read as, in the same order, for the
+    /// compile-time check of column types. The default, empty, means "not known": a hand-written
+    /// implementation is checked for its column names only.
+    const FIELDS: &'static [FieldType] = &[];
+
     /// Builds the value; `row.get(i)` reads the `i`-th name of [`RowShape::Named`] (or the only
     /// column of a scalar).
     fn from_row(row: &RowRef<'_>) -> Result<Self>;
+}
+
+/// What one field of a [`FromRow`] type reads: its Rust type's name and the storage classes it
+/// decodes (from [`Decode`]).
+///
+/// ```
+/// use cachet::{FieldType, FromRow, StorageClasses};
+///
+/// #[derive(cachet::FromRow)]
+/// struct Item { id: i64, name: Option<String> }
+///
+/// let [id, name] = <Item as FromRow>::FIELDS else { panic!() };
+/// assert_eq!((id.type_name, id.reads), ("i64", StorageClasses::INTEGER));
+/// assert_eq!(name.reads, StorageClasses::TEXT);
+/// assert_eq!(FieldType::of::<f64>().type_name, "f64");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldType {
+    /// [`Decode::TYPE_NAME`] of the field's type.
+    pub type_name: &'static str,
+    /// [`Decode::READS`] of the field's type.
+    pub reads: StorageClasses,
+}
+
+impl FieldType {
+    /// The field type of `T`.
+    pub const fn of<T: Decode>() -> FieldType {
+        FieldType {
+            type_name: T::TYPE_NAME,
+            reads: T::READS,
+        }
+    }
 }
 
 /// One row being read by [`FromRow::from_row`]: columns are addressed by the position of their
@@ -227,6 +264,7 @@ macro_rules! scalar_from_row {
     ($($ty:ty),* $(,)?) => {$(
         impl FromRow for $ty {
             const SHAPE: RowShape = RowShape::Scalar;
+            const FIELDS: &'static [FieldType] = &[FieldType::of::<Self>()];
 
             fn from_row(row: &RowRef<'_>) -> Result<Self> {
                 row.get(0)
@@ -235,6 +273,7 @@ macro_rules! scalar_from_row {
 
         impl FromRow for Option<$ty> {
             const SHAPE: RowShape = RowShape::Scalar;
+            const FIELDS: &'static [FieldType] = &[FieldType::of::<Self>()];
 
             fn from_row(row: &RowRef<'_>) -> Result<Self> {
                 row.get(0)
@@ -270,6 +309,7 @@ macro_rules! tuple_from_row {
         /// A tuple reads its columns by position: the statement must return exactly as many.
         impl<$($t: Decode + 'static),+> FromRow for ($($t,)+) {
             const SHAPE: RowShape = RowShape::Positional($n);
+            const FIELDS: &'static [FieldType] = &[$(FieldType::of::<$t>()),+];
 
             fn from_row(row: &RowRef<'_>) -> Result<Self> {
                 Ok(($(row.get::<$t>($i)?,)+))

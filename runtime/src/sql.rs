@@ -27,6 +27,8 @@ pub struct Sql {
     text: &'static str,
     placeholders: &'static [&'static str],
     columns: &'static [&'static str],
+    /// Each column's declared type ("" for an expression).
+    declared: &'static [&'static str],
     returned: &'static str,
     reads: &'static [&'static str],
     writes: &'static [&'static str],
@@ -47,6 +49,7 @@ impl Sql {
         text: &'static str,
         placeholders: &'static [&'static str],
         columns: &'static [&'static str],
+        declared: &'static [&'static str],
         returned: &'static str,
         reads: &'static [&'static str],
         writes: &'static [&'static str],
@@ -62,6 +65,7 @@ impl Sql {
             text,
             placeholders,
             columns,
+            declared,
             returned,
             reads,
             writes,
@@ -298,6 +302,7 @@ pub const fn check_use(
 #[doc(hidden)]
 pub const fn check_sql_columns(
     shape: Option<crate::RowShape>,
+    fields: &[crate::FieldType],
     sql: &Sql,
     type_name: &str,
     statement: &str,
@@ -305,7 +310,15 @@ pub const fn check_sql_columns(
     if !sql.described || sql.columns.is_empty() {
         return ConstCheck::FITS;
     }
-    crate::columns::check_columns(shape, sql.columns, type_name, statement, sql.returned)
+    crate::columns::check_columns(
+        shape,
+        fields,
+        sql.columns,
+        sql.declared,
+        type_name,
+        statement,
+        sql.returned,
+    )
 }
 
 #[cfg(test)]
@@ -316,6 +329,7 @@ mod tests {
         "SELECT name FROM items WHERE id = :id AND qty > ?2",
         &[":id", "?2"],
         &["name"],
+        &["TEXT"],
         "name",
         &["items"],
         &[],
@@ -354,6 +368,7 @@ mod tests {
             "SELECT ?1, ?3",
             &["?1", "", "?3"],
             &["a", "b"],
+            &["", ""],
             "",
             &[],
             &[],

@@ -55,8 +55,68 @@ pub trait Decode: Sized {
     /// The name used in error messages ("i64", "uuid::Uuid", ...).
     const TYPE_NAME: &'static str;
 
+    /// The storage classes [`decode`](Decode::decode) reads. The macros compare them at compile
+    /// time with each result column's declared type (docs/checking.md): a `String` field on a
+    /// column declared `INTEGER` is a build error. The default, [`StorageClasses::ANY`], leaves
+    /// your own types unchecked; narrow it to have them checked too:
+    ///
+    /// ```
+    /// use cachet::{Decode, StorageClasses, Value, ValueError};
+    ///
+    /// /// Cents, stored as an INTEGER.
+    /// struct Cents(i64);
+    ///
+    /// impl Decode for Cents {
+    ///     const TYPE_NAME: &'static str = "Cents";
+    ///     const READS: StorageClasses = StorageClasses::INTEGER;
+    ///
+    ///     fn decode(value: Value) -> Result<Self, ValueError> {
+    ///         i64::decode(value).map(Cents)
+    ///     }
+    /// }
+    /// assert_eq!(Cents::decode(Value::Integer(250)).unwrap().0, 250);
+    /// ```
+    const READS: StorageClasses = StorageClasses::ANY;
+
     /// Reads the value, or says why it cannot.
     fn decode(value: Value) -> Result<Self, ValueError>;
+}
+
+/// A set of SQLite storage classes (INTEGER, REAL, TEXT, BLOB): what a [`Decode`] type reads.
+///
+/// ```
+/// use cachet::{Decode, StorageClasses};
+/// assert!(f64::READS.contains(StorageClasses::INTEGER));
+/// assert!(!String::READS.contains(StorageClasses::INTEGER));
+/// assert_eq!(
+///     StorageClasses::REAL.union(StorageClasses::INTEGER),
+///     <Option<f64> as Decode>::READS,
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StorageClasses(u8);
+
+impl StorageClasses {
+    /// 64-bit signed integers.
+    pub const INTEGER: Self = Self(1);
+    /// 64-bit floating point numbers.
+    pub const REAL: Self = Self(2);
+    /// Text.
+    pub const TEXT: Self = Self(4);
+    /// Bytes.
+    pub const BLOB: Self = Self(8);
+    /// Every class: a type that reads anything (or is not checked).
+    pub const ANY: Self = Self(15);
+
+    /// The classes in `self` or in `other`.
+    pub const fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// Every class of `other` is in `self`.
+    pub const fn contains(self, other: Self) -> bool {
+        self.0 & other.0 == other.0
+    }
 }
 
 /// A short description of a value for error messages: its SQLite type and a preview.
@@ -95,6 +155,7 @@ impl<T: Encode> Encode for Option<T> {
 
 impl<T: Decode> Decode for Option<T> {
     const TYPE_NAME: &'static str = T::TYPE_NAME;
+    const READS: StorageClasses = T::READS;
 
     fn decode(value: Value) -> Result<Self, ValueError> {
         match value {
@@ -126,6 +187,7 @@ impl Encode for i64 {
 
 impl Decode for i64 {
     const TYPE_NAME: &'static str = "i64";
+    const READS: StorageClasses = StorageClasses::INTEGER;
 
     fn decode(value: Value) -> Result<Self, ValueError> {
         match value {
@@ -148,6 +210,7 @@ macro_rules! checked_integer {
 
         impl Decode for $ty {
             const TYPE_NAME: &'static str = stringify!($ty);
+            const READS: StorageClasses = StorageClasses::INTEGER;
 
             fn decode(value: Value) -> Result<Self, ValueError> {
                 match value {
@@ -171,6 +234,7 @@ impl Encode for f64 {
 
 impl Decode for f64 {
     const TYPE_NAME: &'static str = "f64";
+    const READS: StorageClasses = StorageClasses::REAL.union(StorageClasses::INTEGER);
 
     fn decode(value: Value) -> Result<Self, ValueError> {
         match value {
@@ -190,6 +254,7 @@ impl Encode for bool {
 
 impl Decode for bool {
     const TYPE_NAME: &'static str = "bool";
+    const READS: StorageClasses = StorageClasses::INTEGER;
 
     fn decode(value: Value) -> Result<Self, ValueError> {
         match value {
@@ -227,6 +292,7 @@ impl Encode for String {
 
 impl Decode for String {
     const TYPE_NAME: &'static str = "String";
+    const READS: StorageClasses = StorageClasses::TEXT;
 
     fn decode(value: Value) -> Result<Self, ValueError> {
         match value {
@@ -250,6 +316,7 @@ impl Encode for Vec<u8> {
 
 impl Decode for Vec<u8> {
     const TYPE_NAME: &'static str = "Vec<u8>";
+    const READS: StorageClasses = StorageClasses::BLOB;
 
     fn decode(value: Value) -> Result<Self, ValueError> {
         match value {
@@ -269,6 +336,7 @@ impl Encode for uuid::Uuid {
 #[cfg(feature = "uuid")]
 impl Decode for uuid::Uuid {
     const TYPE_NAME: &'static str = "uuid::Uuid";
+    const READS: StorageClasses = StorageClasses::TEXT.union(StorageClasses::BLOB);
 
     fn decode(value: Value) -> Result<Self, ValueError> {
         match &value {
@@ -301,6 +369,7 @@ mod time {
 
     impl Decode for DateTime<Utc> {
         const TYPE_NAME: &'static str = "chrono::DateTime<Utc>";
+        const READS: StorageClasses = StorageClasses::TEXT.union(StorageClasses::INTEGER);
 
         fn decode(value: Value) -> Result<Self, ValueError> {
             match &value {
@@ -332,6 +401,7 @@ impl Encode for serde_json::Value {
 #[cfg(feature = "json")]
 impl Decode for serde_json::Value {
     const TYPE_NAME: &'static str = "serde_json::Value";
+    const READS: StorageClasses = StorageClasses::TEXT;
 
     fn decode(value: Value) -> Result<Self, ValueError> {
         match &value {

@@ -29,6 +29,9 @@ pub(crate) struct Described {
     pub(crate) params: Vec<Option<String>>,
     /// The result columns' names (empty for a statement that returns no rows).
     pub(crate) columns: Vec<String>,
+    /// Each result column's declared type in the schema, as written (`sqlite3_column_decltype`;
+    /// empty for an expression, which has none).
+    pub(crate) declared: Vec<String>,
     /// The statement changes nothing (`sqlite3_stmt_readonly`).
     pub(crate) read_only: bool,
     /// Tables read, from the authorizer (lower case, schema tables excluded).
@@ -229,11 +232,15 @@ impl Engine {
             let columns = (0..ffi::sqlite3_column_count(stmt))
                 .map(|i| owned(ffi::sqlite3_column_name(stmt, i)).unwrap_or_default())
                 .collect();
+            let declared = (0..ffi::sqlite3_column_count(stmt))
+                .map(|i| owned(ffi::sqlite3_column_decltype(stmt, i)).unwrap_or_default())
+                .collect();
             let read_only = ffi::sqlite3_stmt_readonly(stmt) != 0;
             ffi::sqlite3_finalize(stmt);
             Described {
                 params,
                 columns,
+                declared,
                 read_only,
                 reads: touched.reads,
                 writes: touched.writes,

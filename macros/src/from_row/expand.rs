@@ -33,6 +33,7 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let mut errors = Errors::default();
     let mut columns: Vec<(String, proc_macro2::Span)> = Vec::new();
     let mut reads = Vec::new();
+    let mut types = Vec::new();
     for (i, field) in fields.iter().enumerate() {
         let Some(attrs) = errors.take(FieldAttrs::from_attrs(&field.attrs)) else {
             continue;
@@ -56,6 +57,9 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         reads.push(quote_spanned! {ty.span()=>
             #ident: __cachet_row.get::<#ty>(#i)?
         });
+        types.push(quote_spanned! {ty.span()=>
+            ::cachet::__private::FieldOf::<#ty>::TYPE
+        });
     }
     errors.finish()?;
     let names = columns.iter().map(|(c, _)| c);
@@ -66,6 +70,11 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         impl #impl_generics ::cachet::__private::FromRow for #ident #ty_generics #where_clause {
             const SHAPE: ::cachet::__private::RowShape =
                 ::cachet::__private::RowShape::Named(&[#(#names),*]);
+            const FIELDS: &'static [::cachet::__private::FieldType] = {
+                #[allow(unused_imports)]
+                use ::cachet::__private::NotDecode as _;
+                &[#(#types),*]
+            };
 
             fn from_row(
                 __cachet_row: &::cachet::__private::RowRef<'_>,

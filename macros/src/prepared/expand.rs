@@ -55,29 +55,50 @@ fn const_assert(span: proc_macro2::Span, check: TokenStream) -> TokenStream {
     }
 }
 
-/// The row type of `shape`, its name for messages and `ShapeOf::<T>::SHAPE` (see
-/// `cachet::__private::ShapeOf`); `None` when it reads no rows or names `Self` (a `const` item
-/// cannot).
-fn row_shape(shape: &ReturnShape) -> Option<(&syn::Type, String, TokenStream)> {
+/// The row type of a method, as the compile-time column checks see it.
+struct RowType<'a> {
+    ty: &'a syn::Type,
+    /// Written out, for messages.
+    name: String,
+    /// `ShapeOf::<T>::SHAPE` (see `cachet::__private::ShapeOf`).
+    shape: TokenStream,
+    /// `ShapeOf::<T>::FIELDS`.
+    fields: TokenStream,
+}
+
+/// The row type of `shape`; `None` when it reads no rows or names `Self` (a `const` item cannot).
+fn row_shape(shape: &ReturnShape) -> Option<RowType<'_>> {
     let ty = shape.row_type().filter(|ty| !mentions_self(ty))?;
-    let name = quote!(#ty).to_string().replace(' ', "");
-    Some((ty, name, quote!(::cachet::__private::ShapeOf::<#ty>::SHAPE)))
+    Some(RowType {
+        ty,
+        name: quote!(#ty).to_string().replace(' ', ""),
+        shape: quote!(::cachet::__private::ShapeOf::<#ty>::SHAPE),
+        fields: quote!(::cachet::__private::ShapeOf::<#ty>::FIELDS),
+    })
 }
 
 /// A compile-time assertion that the row type reads only columns the statement returns (by name
 /// for `FromRow` structs, one for scalars, one per element for tuples). Without a schema, the
 /// lexer's count of the SELECT list still checks scalars and tuples.
 fn column_check(method: &Method, shape: &ReturnShape, self_name: &str) -> TokenStream {
-    let Some((ty, type_name, row)) = row_shape(shape) else {
+    let Some(RowType {
+        ty,
+        name: type_name,
+        shape: row,
+        fields,
+    }) = row_shape(shape)
+    else {
         return TokenStream::new();
     };
     let statement = format!("{self_name}::{}", method.sig.ident);
     let check = match (&method.described, method.scan.result_columns) {
         (Some(described), _) if !described.columns.is_empty() => {
             let columns = &described.columns;
+            let declared = &described.declared;
             let returned = columns.join(", ");
             quote!(::cachet::__private::check_columns(
-                #row, &[#(#columns),*], #type_name, #statement, #returned,
+                #row, #fields, &[#(#columns),*], &[#(#declared),*],
+                #type_name, #statement, #returned,
             ))
         }
         (None, Some(count)) => {
@@ -127,9 +148,16 @@ fn constant_checks(
         )),
     );
     let row_check = match row_shape(shape) {
-        Some((ty, type_name, row)) => const_assert(
+        Some(RowType {
+            ty,
+            name,
+            shape,
+            fields,
+        }) => const_assert(
             ty.span(),
-            quote!(::cachet::__private::check_sql_columns(#row, &#sql, #type_name, #statement)),
+            quote!(::cachet::__private::check_sql_columns(
+                #shape, #fields, &#sql, #name, #statement,
+            )),
         ),
         None => TokenStream::new(),
     };
