@@ -173,17 +173,9 @@ fn checked(sql: &LitStr, text: &TokenStream) -> syn::Result<TokenStream> {
         Some((table, column)) => quote!(::core::option::Option::Some((#table, #column))),
         None => quote!(::core::option::Option::None),
     };
-    let track = schema
-        .iter()
-        .flat_map(|s| s.files.iter())
-        .filter_map(|f| f.to_str())
-        .map(|f| {
-            quote!(
-                const _: &[u8] = ::core::include_bytes!(#f);
-            )
-        });
+    let track = check::schema::track(&SchemaChoice::Discover, schema.as_deref());
     Ok(quote! {{
-        #(#track)*
+        #track
         ::cachet::Sql::__checked(
             #text,
             &[#(#placeholders),*],

@@ -19,7 +19,8 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
 
 use super::engine::Engine;
 
@@ -143,6 +144,27 @@ pub(crate) fn load(choice: &SchemaChoice, span: Span) -> syn::Result<Option<Rc<S
     Ok(Some(schema))
 }
 
+/// What makes Cargo rebuild the crate when the schema changes: an `include_bytes!` of every
+/// schema file (an edit), and, when the schema is discovered, an `option_env!("CACHET_SCHEMA")`
+/// (rustc records the variable in the crate's dep-info, and Cargo rebuilds when it changes).
+pub(crate) fn track(choice: &SchemaChoice, schema: Option<&Schema>) -> TokenStream {
+    let files = schema
+        .iter()
+        .flat_map(|s| s.files.iter())
+        .filter_map(|f| f.to_str());
+    let env = matches!(choice, SchemaChoice::Discover).then(|| {
+        quote!(
+            const _: ::core::option::Option<&str> = ::core::option_env!("CACHET_SCHEMA");
+        )
+    });
+    quote! {
+        const _: () = {
+            #( const _: &[u8] = ::core::include_bytes!(#files); )*
+            #env
+        };
+    }
+}
+
 fn relative(file: &Path, dir: &Path) -> String {
     file.strip_prefix(dir).unwrap_or(file).display().to_string()
 }
@@ -190,6 +212,14 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    #[test]
+    fn only_a_discovered_schema_watches_the_environment_variable() {
+        let discovered = track(&SchemaChoice::Discover, None).to_string();
+        assert!(discovered.contains("option_env ! (\"CACHET_SCHEMA\")"), "{discovered}");
+        let explicit = track(&SchemaChoice::Off, None).to_string();
+        assert!(!explicit.contains("option_env"), "{explicit}");
     }
 
     fn choice(dir: &Path) -> SchemaChoice {

@@ -53,23 +53,11 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         })
         .collect();
     let mut tokens = imp.into_token_stream();
-    if let Some(schema) = &schema {
-        tokens.extend(track(schema));
-    }
+    tokens.extend(check::schema::track(&args.schema, schema.as_deref()));
     for error in [args_error, schema_error].into_iter().flatten() {
         tokens = with_error(tokens, error);
     }
     tokens
-}
-
-/// Includes every schema file in the expansion, so that editing one rebuilds the crate.
-fn track(schema: &Schema) -> TokenStream {
-    let files = schema.files.iter().filter_map(|file| file.to_str());
-    quote! {
-        const _: () = {
-            #( const _: &[u8] = ::core::include_bytes!(#files); )*
-        };
-    }
 }
 
 fn with_error(mut tokens: TokenStream, error: syn::Error) -> TokenStream {
