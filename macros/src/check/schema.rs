@@ -217,7 +217,10 @@ mod tests {
     #[test]
     fn only_a_discovered_schema_watches_the_environment_variable() {
         let discovered = track(&SchemaChoice::Discover, None).to_string();
-        assert!(discovered.contains("option_env ! (\"CACHET_SCHEMA\")"), "{discovered}");
+        assert!(
+            discovered.contains("option_env ! (\"CACHET_SCHEMA\")"),
+            "{discovered}"
+        );
         let explicit = track(&SchemaChoice::Off, None).to_string();
         assert!(!explicit.contains("option_env"), "{explicit}");
     }
