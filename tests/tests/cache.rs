@@ -423,3 +423,47 @@ async fn inserts_keep_found_point_lookups_and_refresh_missing_ones() {
     store.insert(3, "plan", 0).await.unwrap();
     assert_eq!(store.by_kind("plan").await.unwrap().len(), 2);
 }
+
+/// A store checked against a schema with a view: the engine names the tables a read through the
+/// view depends on, so only writes to those make it stale.
+struct Shop {
+    db: cachet::Db,
+}
+
+#[cachet::storage(schema = "schemas/views.sql")]
+impl Shop {
+    #[prepared("INSERT INTO items (id, name, qty) VALUES (?1, ?2, ?3)")]
+    async fn stock(&self, id: i64, name: &str, qty: i64) -> cachet::Result<()>;
+
+    #[prepared("INSERT INTO audit (what) VALUES (?1)")]
+    async fn audit(&self, what: &str) -> cachet::Result<()>;
+
+    #[prepared("SELECT name FROM in_stock ORDER BY id")]
+    #[cached_query]
+    async fn in_stock(&self) -> cachet::Result<Vec<String>>;
+}
+
+#[tokio::test]
+async fn a_read_through_a_view_depends_on_the_tables_behind_it_only() {
+    let db = cachet::Db::memory().await.unwrap();
+    db.execute_batch(include_str!("../schemas/views.sql"))
+        .await
+        .unwrap();
+    let shop = Shop { db };
+    let hits = |shop: &Shop| shop.db.cache_stats().method("Shop::in_stock").unwrap().hits;
+    shop.stock(1, "pen", 3).await.unwrap();
+    assert_eq!(shop.in_stock().await.unwrap(), ["pen"]);
+    shop.audit("looked").await.unwrap();
+    assert_eq!(shop.in_stock().await.unwrap(), ["pen"]);
+    assert_eq!(
+        hits(&shop),
+        1,
+        "a write to another table left the entry fresh"
+    );
+    shop.stock(2, "ink", 1).await.unwrap();
+    assert_eq!(
+        shop.in_stock().await.unwrap(),
+        ["pen", "ink"],
+        "a write behind the view"
+    );
+}

@@ -244,3 +244,73 @@ async fn max_staleness_bounds_how_long_another_clients_write_stays_invisible() {
     }
     assert_eq!(seen.as_deref(), Some("new"));
 }
+
+/// A store checked against a schema: its writers' table sets come from the engine, and so include
+/// what triggers and foreign-key actions write.
+struct Family {
+    db: cachet::Db,
+}
+
+#[cachet::storage(schema = "schemas/cascade.sql")]
+impl Family {
+    #[prepared("INSERT INTO parents (id, name) VALUES (?1, ?2)")]
+    async fn add_parent(&self, id: i64, name: &str) -> cachet::Result<()>;
+
+    #[prepared("INSERT INTO children (id, parent) VALUES (?1, ?2)")]
+    async fn add_child(&self, id: i64, parent: i64) -> cachet::Result<()>;
+
+    #[prepared("DELETE FROM parents WHERE id = ?1")]
+    async fn remove_parent(&self, id: i64) -> cachet::Result<u64>;
+
+    #[prepared("UPDATE parents SET name = ?2 WHERE id = ?1")]
+    async fn rename(&self, id: i64, name: &str) -> cachet::Result<u64>;
+
+    #[prepared("SELECT count(*) FROM children")]
+    #[cached_query]
+    async fn child_count(&self) -> cachet::Result<i64>;
+
+    #[prepared("SELECT count(*) FROM renames")]
+    #[cached_query]
+    async fn rename_count(&self) -> cachet::Result<i64>;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remote_writes_through_cascades_and_triggers_invalidate_with_a_schema() {
+    let Some(server) = server() else { return };
+    let db = cachet::Db::builder()
+        .remote(&server.url, "")
+        .open()
+        .await
+        .unwrap();
+    db.execute_batch(include_str!("../schemas/cascade.sql"))
+        .await
+        .unwrap();
+    let family = Family { db };
+    family.add_parent(1, "ada").await.unwrap();
+    family.add_child(10, 1).await.unwrap();
+    family.add_child(11, 1).await.unwrap();
+    assert_eq!(family.child_count().await.unwrap(), 2);
+    assert_eq!(family.rename_count().await.unwrap(), 0);
+
+    // The trigger writes `renames`, which the UPDATE does not name.
+    family.rename(1, "ada l.").await.unwrap();
+    assert_eq!(
+        family.rename_count().await.unwrap(),
+        1,
+        "the trigger's write"
+    );
+
+    // The cascade deletes from `children`, which the DELETE does not name.
+    family.remove_parent(1).await.unwrap();
+    let stored: i64 = family
+        .db
+        .fetch_one("SELECT count(*) FROM children", &[])
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "the server ran the cascade");
+    assert_eq!(
+        family.child_count().await.unwrap(),
+        0,
+        "the cascade's write"
+    );
+}

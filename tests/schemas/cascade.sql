@@ -1,0 +1,11 @@
+-- The schema of `remote.rs`'s `Family` store: writes that spread through a foreign-key action and
+-- a trigger, which a remote connection's missing update hook cannot report.
+CREATE TABLE parents (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE children (
+    id     INTEGER PRIMARY KEY,
+    parent INTEGER NOT NULL REFERENCES parents (id) ON DELETE CASCADE
+);
+CREATE TABLE renames (parent INTEGER NOT NULL, old TEXT NOT NULL);
+CREATE TRIGGER parents_renamed AFTER UPDATE OF name ON parents BEGIN
+    INSERT INTO renames (parent, old) VALUES (OLD.id, OLD.name);
+END;
