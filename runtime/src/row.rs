@@ -1,6 +1,8 @@
 //! Reading rows into Rust values: [`FromRow`] for whole rows, with column lookup by name done once
 //! per statement rather than once per row.
 
+use std::panic::AssertUnwindSafe;
+
 use crate::error::{Error, Result};
 use crate::value::{Decode, StorageClasses};
 
@@ -145,15 +147,33 @@ impl<'a> RowRef<'a> {
             ))
         })?;
         let index = column as i32;
-        let value = self.row.get_value(index).map_err(|source| Error::Sql {
-            statement: self.statement.to_owned(),
-            sql: String::new(),
-            source,
-        })?;
-        T::decode(value).map_err(|e| {
-            let name = self.row.column_name(index).unwrap_or("?");
-            e.into_decode(self.statement, name)
-        })
+        let name = || self.row.column_name(index).unwrap_or("?");
+        // libSQL 0.10 unwraps the UTF-8 check of TEXT values (`CStr::to_str().unwrap()`): a
+        // TEXT value that is not UTF-8 — written by another program, or by
+        // `CAST(x'ff' AS TEXT)` — would panic here. The panic happens after SQLite handed the
+        // value over, before anything changed, so catching it leaves the row and the statement
+        // as they were; it becomes a decode error. (The default panic hook still prints it.)
+        let read = std::panic::catch_unwind(AssertUnwindSafe(|| self.row.get_value(index)));
+        let value = match read {
+            Ok(value) => value.map_err(|source| Error::Sql {
+                statement: self.statement.to_owned(),
+                sql: String::new(),
+                source,
+            })?,
+            Err(_) => {
+                return Err(Error::Decode {
+                    statement: self.statement.to_owned(),
+                    column: name().to_owned(),
+                    expected: T::TYPE_NAME,
+                    found: format!(
+                        "TEXT that is not valid UTF-8 (read its bytes instead: select \
+                         `CAST({} AS BLOB)` into a `Vec<u8>`)",
+                        name()
+                    ),
+                })
+            }
+        };
+        T::decode(value).map_err(|e| e.into_decode(self.statement, name()))
     }
 }
 

@@ -81,6 +81,12 @@ impl Store {
 
     #[prepared("SELECT ?1")]
     async fn echo_u64(&self, value: u64) -> cachet::Result<i64>;
+
+    #[prepared("SELECT text FROM everything WHERE id = ?1")]
+    async fn text(&self, id: i64) -> cachet::Result<Option<String>>;
+
+    #[prepared("SELECT CAST(text AS BLOB) FROM everything WHERE id = ?1")]
+    async fn text_bytes(&self, id: i64) -> cachet::Result<Option<Vec<u8>>>;
 }
 
 async fn store() -> Store {
@@ -308,4 +314,29 @@ async fn uuid_reads_from_blob_and_sqlite_timestamps_read_as_utc() {
     assert_eq!(t, Utc.with_ymd_and_hms(2026, 11, 25, 7, 32, 52).unwrap());
     let t: DateTime<Utc> = db.fetch_one("SELECT 86400", &[]).await.unwrap();
     assert_eq!(t, Utc.with_ymd_and_hms(1970, 1, 2, 0, 0, 0).unwrap());
+}
+
+#[tokio::test]
+async fn text_that_is_not_utf8_is_a_decode_error_not_a_panic() {
+    let store = store().await;
+    store
+        .db
+        .execute_batch(
+            "INSERT INTO everything (id, text) VALUES (1, CAST(x'ff61' AS TEXT));
+             INSERT INTO everything (id, text) VALUES (2, 'fine');",
+        )
+        .await
+        .unwrap();
+    let err = store.text(1).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { column, .. } if column == "text"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("not valid UTF-8"), "{err}");
+    assert!(err.to_string().contains("CAST(text AS BLOB)"), "{err}");
+    // The bytes are there to be read as the message says; the statement and its connection
+    // still work.
+    assert_eq!(store.text_bytes(1).await.unwrap().unwrap(), [0xff, b'a']);
+    assert_eq!(store.text(2).await.unwrap().as_deref(), Some("fine"));
+    assert!(store.text(1).await.is_err());
 }
