@@ -2,13 +2,46 @@
 //! `method_a` and the entry of `method_b` for the key built from `arg`.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Attribute, FnArg, Ident, Pat, Signature, Token, Type};
+use syn::visit_mut::VisitMut;
+use syn::{Attribute, FnArg, Ident, Lifetime, Pat, Signature, Token, Type};
 
 pub(crate) fn is_invalidates(attr: &Attribute) -> bool {
     crate::errors::is_method_attr(attr, "invalidates")
+}
+
+/// A `#[cached_query]` method of the impl, as `#[invalidates]` on another method sees it.
+pub(crate) struct CachedMethod {
+    pub(crate) name: String,
+    /// The owned type of each part of its key, in key order (see [`key_type`]); `None` for a
+    /// part whose type cannot be written in another method.
+    pub(crate) key_types: Vec<Option<Type>>,
+}
+
+/// The type of the key part built from a parameter of type `ty`: the cached method builds it
+/// with `__private::key`, which takes `&T` and returns `T::Owned` — so one reference is removed
+/// and `ToOwned::Owned` applied. Named lifetimes (the other method's) become `'_`. `None` for
+/// `impl Trait`, which has no name outside its method.
+pub(crate) fn key_type(ty: &Type) -> Option<Type> {
+    struct Elide;
+    impl VisitMut for Elide {
+        fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+            if lifetime.ident != "static" {
+                *lifetime = Lifetime::new("'_", lifetime.span());
+            }
+        }
+    }
+    if quote!(#ty).to_string().contains("impl ") {
+        return None;
+    }
+    let mut inner = match ty {
+        Type::Reference(r) => (*r.elem).clone(),
+        other => other.clone(),
+    };
+    Elide.visit_type_mut(&mut inner);
+    Some(syn::parse_quote!(<#inner as ::std::borrow::ToOwned>::Owned))
 }
 
 /// One target: a method, with key arguments or not.
@@ -60,12 +93,13 @@ impl Invalidates {
 }
 
 /// Wraps `block`: after an `Ok` result, the named caches are invalidated. `cached` lists the
-/// cached methods of the impl with their key parameter count, to check the targets.
+/// cached methods of the impl with their key types, to check the targets: the key built here
+/// is given the target's key type, so a parameter of another type is a compile error under it.
 pub(crate) fn wrap_invalidation(
     block: TokenStream,
     sig: &Signature,
     invalidates: &Invalidates,
-    cached: &[(String, usize)],
+    cached: &[CachedMethod],
     db: &TokenStream,
     self_name: &str,
 ) -> syn::Result<TokenStream> {
@@ -84,10 +118,10 @@ pub(crate) fn wrap_invalidation(
     let mut actions = Vec::new();
     for target in &invalidates.targets {
         let name = target.method.to_string();
-        let Some((_, key_len)) = cached.iter().find(|(n, _)| *n == name) else {
+        let Some(target_method) = cached.iter().find(|c| c.name == name) else {
             let list = cached
                 .iter()
-                .map(|(n, _)| format!("`{n}`"))
+                .map(|c| format!("`{}`", c.name))
                 .collect::<Vec<_>>()
                 .join(", ");
             errors.push(syn::Error::new_spanned(
@@ -105,7 +139,8 @@ pub(crate) fn wrap_invalidation(
                 ::cachet::__private::invalidate_method(__cachet_db, #full);
             }),
             Some(args) => {
-                if args.len() != *key_len {
+                let key_len = target_method.key_types.len();
+                if args.len() != key_len {
                     errors.push(syn::Error::new_spanned(
                         &target.method,
                         format!(
@@ -117,19 +152,24 @@ pub(crate) fn wrap_invalidation(
                 }
                 let mut parts = Vec::new();
                 for arg in args {
+                    // Spanned on the argument in the attribute: a type mismatch is shown there.
                     match params.iter().find(|(p, _)| *p == arg) {
-                        Some((ident, true)) => parts.push(quote!(::cachet::__private::key(#ident))),
-                        Some((ident, false)) => {
-                            parts.push(quote!(::cachet::__private::key(&#ident)))
-                        }
+                        Some((ident, true)) => parts
+                            .push(quote_spanned!(arg.span()=> ::cachet::__private::key(#ident))),
+                        Some((ident, false)) => parts
+                            .push(quote_spanned!(arg.span()=> ::cachet::__private::key(&#ident))),
                         None => errors.push(syn::Error::new_spanned(
                             arg,
                             format!("`{arg}` is not a parameter of this method"),
                         )),
                     }
                 }
+                let typed: Option<Vec<&Type>> =
+                    target_method.key_types.iter().map(Option::as_ref).collect();
+                let annotation = typed.map(|types| quote!(: (#(#types,)*)));
                 actions.push(quote! {
-                    ::cachet::__private::invalidate_key(__cachet_db, #full, (#(#parts,)*)).await;
+                    let __cachet_key #annotation = (#(#parts,)*);
+                    ::cachet::__private::invalidate_key(__cachet_db, #full, __cachet_key).await;
                 });
             }
         }
@@ -149,4 +189,30 @@ pub(crate) fn wrap_invalidation(
             __cachet_result
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owned(ty: Type) -> Option<String> {
+        key_type(&ty).map(|t| quote!(#t).to_string().replace(' ', ""))
+    }
+
+    #[test]
+    fn key_types_drop_one_reference_and_name_no_lifetime() {
+        assert_eq!(
+            owned(syn::parse_quote!(&'a str)).as_deref(),
+            Some("<stras::std::borrow::ToOwned>::Owned")
+        );
+        assert_eq!(
+            owned(syn::parse_quote!(Option<&'a [u8]>)).as_deref(),
+            Some("<Option<&'_[u8]>as::std::borrow::ToOwned>::Owned")
+        );
+        assert_eq!(
+            owned(syn::parse_quote!(&'static str)).as_deref(),
+            Some("<stras::std::borrow::ToOwned>::Owned")
+        );
+        assert_eq!(owned(syn::parse_quote!(impl AsRef<str>)), None);
+    }
 }

@@ -8,4 +8,6 @@ mod invalidates;
 
 pub(crate) use attr::{is_cached, CachedAttr};
 pub(crate) use expand::{wrap, Facts};
-pub(crate) use invalidates::{is_invalidates, wrap_invalidation, Invalidates};
+pub(crate) use invalidates::{
+    is_invalidates, key_type, wrap_invalidation, CachedMethod, Invalidates,
+};

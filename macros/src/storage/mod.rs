@@ -12,7 +12,9 @@ use quote::{quote, ToTokens};
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Block, FnArg, ImplItem, ItemImpl, Signature, Token, Visibility};
 
-use crate::cached::{self, is_cached, is_invalidates, CachedAttr, Invalidates};
+use crate::cached::{
+    self, is_cached, is_invalidates, key_type, CachedAttr, CachedMethod, Invalidates,
+};
 use crate::check::{self, Schema};
 use crate::errors::Errors;
 use crate::prepared::{self, is_prepared, Method, PreparedAttr};
@@ -69,8 +71,8 @@ fn with_error(mut tokens: TokenStream, error: syn::Error) -> TokenStream {
 struct Context {
     self_name: String,
     db: TokenStream,
-    /// The `#[cached_query]` methods of the impl and how many parameters make their keys.
-    cached: Vec<(String, usize)>,
+    /// The `#[cached_query]` methods of the impl, with the types of their keys.
+    cached: Vec<CachedMethod>,
     /// Whether generated methods are timed by default.
     timed: bool,
     /// The schema statements are checked against, if one was found.
@@ -80,23 +82,44 @@ struct Context {
     generic: bool,
 }
 
-fn cached_methods(items: &[ImplItem]) -> Vec<(String, usize)> {
+fn cached_methods(items: &[ImplItem]) -> Vec<CachedMethod> {
     items
         .iter()
         .filter_map(FnItem::from_item)
         .filter_map(|f| {
             let attr = f.attrs.iter().find(|a| is_cached(a))?;
-            let params = f
+            // Every typed parameter, with its name when it is a plain identifier.
+            let params: Vec<(Option<&syn::Ident>, &syn::Type)> = f
                 .sig
                 .inputs
                 .iter()
-                .filter(|a| matches!(a, FnArg::Typed(_)))
-                .count();
-            let key_len = CachedAttr::from_attr(attr)
-                .ok()
-                .and_then(|a| a.key.map(|k| k.len()))
-                .unwrap_or(params);
-            Some((f.sig.ident.to_string(), key_len))
+                .filter_map(|a| match a {
+                    FnArg::Typed(p) => Some(match p.pat.as_ref() {
+                        syn::Pat::Ident(i) => (Some(&i.ident), p.ty.as_ref()),
+                        _ => (None, p.ty.as_ref()),
+                    }),
+                    FnArg::Receiver(_) => None,
+                })
+                .collect();
+            let key_types = match CachedAttr::from_attr(attr).ok().and_then(|a| a.key) {
+                Some(key) => key
+                    .iter()
+                    .map(|k| {
+                        params
+                            .iter()
+                            .find(|(name, _)| *name == Some(k))
+                            .and_then(|(_, ty)| key_type(ty))
+                    })
+                    .collect(),
+                None => params
+                    .iter()
+                    .map(|(name, ty)| name.and_then(|_| key_type(ty)))
+                    .collect(),
+            };
+            Some(CachedMethod {
+                name: f.sig.ident.to_string(),
+                key_types,
+            })
         })
         .collect()
 }

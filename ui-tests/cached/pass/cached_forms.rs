@@ -40,6 +40,13 @@ impl Store {
     #[prepared("UPDATE items SET name = ?2 WHERE id = ?1")]
     #[invalidates(by_name, item(id))]
     pub async fn rename(&self, id: i64, name: &str) -> cachet::Result<u64>;
+
+    /// Keys built from owned parameters: `String` for a `&str` key, `Vec<i64>` for `&[i64]`.
+    #[invalidates(by_name(name), first_after(after), computed(ids))]
+    pub async fn touch(&self, after: i64, name: String, ids: Vec<i64>) -> cachet::Result<()> {
+        let _ = &self.db;
+        Ok(())
+    }
 }
 
 fn main() {}
