@@ -31,8 +31,9 @@ pub struct StatementSite {
 impl StatementSite {
     /// A site that gets its id the first time it runs. `writes` is `None` for statements the
     /// macro knows to be reads (SELECT, VALUES), else the tables the SQL writes (possibly none
-    /// that it can name, e.g. a PRAGMA: the update hook then reports what changed);
-    /// `insert_only` for a plain INSERT (no REPLACE, no upsert).
+    /// that it can name, e.g. a PRAGMA: the update hook then reports what changed), the
+    /// statement's own target first; `insert_only` for a plain INSERT (no REPLACE, no upsert),
+    /// which says nothing of the other tables (written by triggers and foreign-key actions).
     pub const fn new(
         name: &'static str,
         sql: &'static str,
@@ -102,8 +103,10 @@ impl Source<'_> {
     pub(crate) fn record_writes(&self, log: &crate::writes::WriteLog) {
         match self {
             Source::Site(site) => {
-                for table in site.writes.unwrap_or_default() {
-                    log.table(table, site.insert_only);
+                // `insert_only` describes the statement's own target, listed first; the other
+                // tables are written by triggers and foreign-key actions, which may change rows.
+                for (i, table) in site.writes.unwrap_or_default().iter().enumerate() {
+                    log.table(table, site.insert_only && i == 0);
                 }
             }
             Source::Dynamic(_) if self.may_write() => log.all(),

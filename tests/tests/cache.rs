@@ -467,3 +467,63 @@ async fn a_read_through_a_view_depends_on_the_tables_behind_it_only() {
         "a write behind the view"
     );
 }
+
+/// A table whose schema resolves key conflicts by REPLACE: a plain INSERT can replace an
+/// existing row, and SQLite's update hook does not report the replaced row.
+struct Upserts {
+    db: cachet::Db,
+}
+
+#[cachet::storage]
+impl Upserts {
+    #[prepared("INSERT INTO kv (k, v) VALUES (?1, ?2)")]
+    async fn put(&self, k: i64, v: &str) -> cachet::Result<()>;
+
+    #[prepared("INSERT INTO named (name, v) VALUES (?1, ?2)")]
+    async fn put_named(&self, name: &str, v: &str) -> cachet::Result<()>;
+
+    #[prepared("INSERT INTO feed (k, v) VALUES (?1, ?2)")]
+    async fn feed(&self, k: i64, v: &str) -> cachet::Result<()>;
+
+    #[prepared("SELECT v FROM latest WHERE k = ?1")]
+    #[cached_query]
+    async fn latest(&self, k: i64) -> cachet::Result<Option<String>>;
+
+    #[prepared("SELECT v FROM kv WHERE k = ?1")]
+    #[cached_query]
+    async fn get(&self, k: i64) -> cachet::Result<Option<String>>;
+
+    #[prepared("SELECT v FROM named WHERE name = ?1")]
+    #[cached_query]
+    async fn get_named(&self, name: &str) -> cachet::Result<Option<String>>;
+}
+
+#[tokio::test]
+async fn a_plain_insert_that_replaces_through_the_schema_invalidates() {
+    let db = cachet::Db::memory().await.unwrap();
+    db.execute_batch(
+        "CREATE TABLE kv (k INTEGER PRIMARY KEY ON CONFLICT REPLACE, v TEXT NOT NULL);
+         CREATE TABLE named (name TEXT NOT NULL, v TEXT NOT NULL, UNIQUE (name) ON CONFLICT REPLACE);
+         CREATE TABLE feed (k INTEGER NOT NULL, v TEXT NOT NULL);
+         CREATE TABLE latest (k INTEGER PRIMARY KEY, v TEXT NOT NULL);
+         CREATE TRIGGER feed_latest AFTER INSERT ON feed BEGIN
+             INSERT OR REPLACE INTO latest (k, v) VALUES (NEW.k, NEW.v);
+         END;",
+    )
+    .await
+    .unwrap();
+    let store = Upserts { db };
+    store.put(1, "old").await.unwrap();
+    assert_eq!(store.get(1).await.unwrap().as_deref(), Some("old"));
+    store.put(1, "new").await.unwrap();
+    assert_eq!(store.get(1).await.unwrap().as_deref(), Some("new"));
+    store.put_named("a", "old").await.unwrap();
+    assert_eq!(store.get_named("a").await.unwrap().as_deref(), Some("old"));
+    store.put_named("a", "new").await.unwrap();
+    assert_eq!(store.get_named("a").await.unwrap().as_deref(), Some("new"));
+    // A trigger's INSERT OR REPLACE: the hook reports an insert into `latest`.
+    store.feed(1, "old").await.unwrap();
+    assert_eq!(store.latest(1).await.unwrap().as_deref(), Some("old"));
+    store.feed(1, "new").await.unwrap();
+    assert_eq!(store.latest(1).await.unwrap().as_deref(), Some("new"));
+}

@@ -272,6 +272,10 @@ impl Family {
     #[prepared("SELECT count(*) FROM renames")]
     #[cached_query]
     async fn rename_count(&self) -> cachet::Result<i64>;
+
+    #[prepared("SELECT kids FROM parents WHERE id = ?1")]
+    #[cached_query]
+    async fn kids(&self, id: i64) -> cachet::Result<Option<i64>>;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -287,7 +291,15 @@ async fn remote_writes_through_cascades_and_triggers_invalidate_with_a_schema() 
         .unwrap();
     let family = Family { db };
     family.add_parent(1, "ada").await.unwrap();
+    assert_eq!(family.kids(1).await.unwrap(), Some(0));
+    // A plain INSERT into `children` whose trigger updates the parent's row: a found point
+    // lookup of `parents` must not take it for an insert.
     family.add_child(10, 1).await.unwrap();
+    assert_eq!(
+        family.kids(1).await.unwrap(),
+        Some(1),
+        "the trigger's update"
+    );
     family.add_child(11, 1).await.unwrap();
     assert_eq!(family.child_count().await.unwrap(), 2);
     assert_eq!(family.rename_count().await.unwrap(), 0);

@@ -51,7 +51,17 @@ pub(crate) fn analyze(sql: &LitStr, schema: Option<&Schema>) -> Analysis {
             scan.reads = described.reads.clone();
         }
         if !described.writes.is_empty() {
+            // The statement's own target (the lexer's) first: the runtime applies `insert_only`
+            // to it alone; the other tables are written by triggers and foreign-key actions.
+            let target = scan.writes.first().cloned();
             scan.writes = described.writes.clone();
+            match target.and_then(|t| scan.writes.iter().position(|w| *w == t)) {
+                Some(i) => {
+                    let target = scan.writes.remove(i);
+                    scan.writes.insert(0, target);
+                }
+                None => scan.insert_only = false,
+            }
         }
     }
     Analysis {

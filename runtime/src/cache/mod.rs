@@ -245,7 +245,7 @@ async fn dependencies(
     }
     let generations = &db.inner.caches.generations;
     if let Some((table, column)) = point {
-        if unique_key(db, table, column).await? {
+        if unique_key(db, table, column).await? && !may_replace(db, table).await? {
             return Ok(Dependencies::Point(generations.counter(table)));
         }
     }
@@ -269,6 +269,25 @@ async fn unique_key(db: &Db, table: &str, column: &str) -> Result<bool, Error> {
         )
         .await?;
     Ok(unique == 1)
+}
+
+/// Whether a plain `INSERT` may replace a row of `table` without a `REPLACE` in its own SQL: the
+/// table declares `ON CONFLICT REPLACE` on a constraint, or a trigger that mentions it uses
+/// `REPLACE`. SQLite's update hook does not report rows deleted by REPLACE, so such an insert
+/// would look like one that only adds rows; lookups on such a table are stamped with every write.
+/// (A text match: a `replace()` call or a name that merely contains the table's also count, which
+/// only costs hits.)
+async fn may_replace(db: &Db, table: &str) -> Result<bool, Error> {
+    let replaces: i64 = db
+        .fetch_one(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema
+                WHERE instr(upper(sql), 'REPLACE') > 0
+                  AND ((type = 'table' AND lower(name) = lower(?1))
+                       OR (type = 'trigger' AND instr(lower(sql), lower(?1)) > 0)))",
+            crate::params![table],
+        )
+        .await?;
+    Ok(replaces == 1)
 }
 
 /// Approximate heap size of a cached value, for `max_bytes`.
