@@ -13,3 +13,8 @@ END;
 CREATE TRIGGER children_counted AFTER INSERT ON children BEGIN
     UPDATE parents SET kids = kids + 1 WHERE id = NEW.parent;
 END;
+-- A plain INSERT into `recent` deletes old rows of its own table.
+CREATE TABLE recent (id INTEGER PRIMARY KEY);
+CREATE TRIGGER recent_bounded AFTER INSERT ON recent BEGIN
+    DELETE FROM recent WHERE id < NEW.id - 10;
+END;

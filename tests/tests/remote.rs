@@ -276,6 +276,13 @@ impl Family {
     #[prepared("SELECT kids FROM parents WHERE id = ?1")]
     #[cached_query]
     async fn kids(&self, id: i64) -> cachet::Result<Option<i64>>;
+
+    #[prepared("INSERT INTO recent (id) VALUES (?1)")]
+    async fn push(&self, id: i64) -> cachet::Result<()>;
+
+    #[prepared("SELECT id FROM recent WHERE id = ?1")]
+    #[cached_query]
+    async fn recent(&self, id: i64) -> cachet::Result<Option<i64>>;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -324,5 +331,15 @@ async fn remote_writes_through_cascades_and_triggers_invalidate_with_a_schema() 
         family.child_count().await.unwrap(),
         0,
         "the cascade's write"
+    );
+
+    // A plain INSERT whose trigger deletes rows of the same table.
+    family.push(1).await.unwrap();
+    assert_eq!(family.recent(1).await.unwrap(), Some(1));
+    family.push(20).await.unwrap();
+    assert_eq!(
+        family.recent(1).await.unwrap(),
+        None,
+        "the trigger's delete"
     );
 }

@@ -38,6 +38,9 @@ pub(crate) struct Described {
     pub(crate) reads: Vec<String>,
     /// Tables inserted into, updated or deleted from — also by triggers (lower case).
     pub(crate) writes: Vec<String>,
+    /// The tables of `writes` whose existing rows may be updated or deleted (by the statement, an
+    /// upsert, a trigger or a foreign-key action), as opposed to only inserted into.
+    pub(crate) changes: Vec<String>,
 }
 
 impl Drop for Engine {
@@ -67,6 +70,7 @@ unsafe fn owned(text: *const c_char) -> Option<String> {
 struct Touched {
     reads: Vec<String>,
     writes: Vec<String>,
+    changes: Vec<String>,
 }
 
 fn remember(list: &mut Vec<String>, table: String) {
@@ -90,7 +94,9 @@ unsafe extern "C" fn authorize(
     let table = owned(arg1).map(|t| t.to_ascii_lowercase());
     match (action, table) {
         (ffi::SQLITE_READ, Some(table)) => remember(&mut touched.reads, table),
-        (ffi::SQLITE_INSERT | ffi::SQLITE_UPDATE | ffi::SQLITE_DELETE, Some(table)) => {
+        (ffi::SQLITE_INSERT, Some(table)) => remember(&mut touched.writes, table),
+        (ffi::SQLITE_UPDATE | ffi::SQLITE_DELETE, Some(table)) => {
+            remember(&mut touched.changes, table.clone());
             remember(&mut touched.writes, table)
         }
         _ => {}
@@ -244,6 +250,7 @@ impl Engine {
                 read_only,
                 reads: touched.reads,
                 writes: touched.writes,
+                changes: touched.changes,
             }
         };
         Ok(self.without_views(described))
@@ -308,6 +315,35 @@ mod tests {
         assert!(!d.read_only);
         assert_eq!(d.writes, ["items", "log"]);
         assert!(d.columns.is_empty());
+    }
+
+    #[test]
+    fn tells_inserts_from_changes_of_existing_rows() {
+        let engine = engine();
+        engine
+            .execute(
+                "CREATE TABLE recent (id INTEGER PRIMARY KEY);
+                 CREATE TRIGGER recent_bounded AFTER INSERT ON recent
+                 BEGIN DELETE FROM recent WHERE id < NEW.id - 10; END;",
+            )
+            .unwrap();
+        let plain = engine.describe("INSERT INTO log VALUES (1, 'x')").unwrap();
+        assert!(plain.changes.is_empty());
+        let upsert = engine
+            .describe("INSERT INTO items (id, name) VALUES (1, 'a') ON CONFLICT (id) DO UPDATE SET qty = 1")
+            .unwrap();
+        assert_eq!(
+            upsert.changes,
+            ["items"],
+            "the upsert; its trigger only inserts"
+        );
+        assert_eq!(upsert.writes, ["items", "log"]);
+        let trimmed = engine.describe("INSERT INTO recent VALUES (?1)").unwrap();
+        assert_eq!(
+            trimmed.changes,
+            ["recent"],
+            "the trigger deletes from its own table"
+        );
     }
 
     #[test]

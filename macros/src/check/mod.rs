@@ -58,6 +58,8 @@ pub(crate) fn analyze(sql: &LitStr, schema: Option<&Schema>) -> Analysis {
             match target.and_then(|t| scan.writes.iter().position(|w| *w == t)) {
                 Some(i) => {
                     let target = scan.writes.remove(i);
+                    // A trigger of the target's own may update or delete its rows.
+                    scan.insert_only &= !described.changes.contains(&target);
                     scan.writes.insert(0, target);
                 }
                 None => scan.insert_only = false,
