@@ -1,5 +1,7 @@
 //! Running statements: one code path for `#[prepared]` sites and dynamic SQL.
 
+use std::sync::Arc;
+
 use libsql::params::Params;
 use libsql::Value;
 
@@ -114,19 +116,28 @@ impl Db {
     ) -> Result<C> {
         let autocommit = !lease.in_transaction();
         let conn = lease.get()?;
-        let result = read_rows(conn, source, params, &self.inner.statements).await;
         // Also after an error: a RETURNING write may have committed before a row failed to decode.
-        self.after_statement(conn, source, autocommit);
+        let mut publish = self.publish_writes(conn, source, autocommit);
+        let result = read_rows(conn, source, params, &self.inner.statements).await;
+        publish.returned = true;
         result
     }
 
-    /// Publishes what a statement wrote: at once in autocommit mode, at `COMMIT` otherwise.
-    fn after_statement(&self, conn: &Connection, source: Source<'_>, autocommit: bool) {
-        if source.may_write() {
-            source.record_writes(&conn.writes);
-            if autocommit {
-                conn.writes.flush(&self.inner.caches.generations);
-            }
+    /// What publishes a statement's writes when it is dropped: after the statement returns, or
+    /// when its future is dropped mid-way (see [`PublishWrites`]).
+    fn publish_writes<'a>(
+        &'a self,
+        conn: &Connection,
+        source: Source<'a>,
+        autocommit: bool,
+    ) -> PublishWrites<'a> {
+        PublishWrites {
+            db: self,
+            writes: source.may_write().then(|| Arc::clone(&conn.writes)),
+            source,
+            autocommit,
+            remote: conn.remote.then_some(conn.request_timeout).flatten(),
+            returned: false,
         }
     }
 
@@ -154,8 +165,9 @@ impl Db {
     ) -> Result<u64> {
         let autocommit = !lease.in_transaction();
         let conn = lease.get()?;
+        let mut publish = self.publish_writes(conn, source, autocommit);
         let result = execute(conn, source, params, &self.inner.statements).await;
-        self.after_statement(conn, source, autocommit);
+        publish.returned = true;
         result
     }
 
@@ -278,6 +290,60 @@ impl Db {
         }
         result
     }
+}
+
+/// Publishes what a statement wrote — at once in autocommit mode, at `COMMIT` otherwise — when
+/// dropped: after the statement returned (also with an error), and when the future running it was
+/// dropped mid-way. A remote request cancelled by a caller's timeout may have been executed by the
+/// server; counting it as written costs a few misses, not counting it could serve a stale value.
+struct PublishWrites<'a> {
+    db: &'a Db,
+    /// The connection's write log; `None` for statements that cannot write.
+    writes: Option<Arc<crate::writes::WriteLog>>,
+    source: Source<'a>,
+    autocommit: bool,
+    /// On a remote connection, its request timeout.
+    remote: Option<std::time::Duration>,
+    /// The statement's future ran to its end.
+    returned: bool,
+}
+
+impl Drop for PublishWrites<'_> {
+    fn drop(&mut self) {
+        let Some(writes) = &self.writes else { return };
+        self.source.record_writes(writes);
+        if !self.autocommit {
+            return;
+        }
+        writes.flush(&self.db.inner.caches.generations);
+        if let (Some(request_timeout), false) = (self.remote, self.returned) {
+            // Cancelled in flight: the server may apply the write after this bump, and a read in
+            // between would cache the old value under the new stamp. Bump again once the
+            // request has surely been applied or dropped.
+            let later = crate::writes::WriteLog::default();
+            self.source.record_writes(&later);
+            republish_later(self.db, later, request_timeout);
+        }
+    }
+}
+
+/// Publishes `writes` again after 100 ms and after `request_timeout`, from a task that holds the
+/// `Db` only weakly (nothing to do once it is dropped). Outside a Tokio runtime, nothing.
+fn republish_later(db: &Db, writes: crate::writes::WriteLog, request_timeout: std::time::Duration) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    let inner = Arc::downgrade(&db.inner);
+    let delays = [std::time::Duration::from_millis(100), request_timeout];
+    runtime.spawn(async move {
+        let mut waited = std::time::Duration::ZERO;
+        for delay in delays {
+            tokio::time::sleep(delay.saturating_sub(waited)).await;
+            waited = delay.max(waited);
+            let Some(inner) = inner.upgrade() else { return };
+            writes.flush_keeping(&inner.caches.generations);
+        }
+    });
 }
 
 /// Runs a statement and reads its rows; the statement is reset when this returns.

@@ -57,6 +57,11 @@ pub(crate) struct Connection {
 impl Connection {
     /// Awaits `request`, one call on this connection, for at most the request timeout. One that
     /// times out is [`Error::Timeout`] and marks the connection broken.
+    ///
+    /// The connection is also marked broken *while* the request is in flight: when the future
+    /// is dropped mid-request (a caller's `tokio::time::timeout`, a `select!`), the server may
+    /// have run it and moved the stream on (a Hrana stream's baton changes with every answer),
+    /// so the connection must not be reused — it is closed when its lease ends.
     pub(crate) async fn bounded<T>(
         timeout: Option<Duration>,
         broken: &AtomicBool,
@@ -66,15 +71,16 @@ impl Connection {
         let Some(limit) = timeout else {
             return request.await;
         };
+        let was_broken = broken.swap(true, Relaxed);
         match tokio::time::timeout(limit, request).await {
-            Ok(result) => result,
-            Err(_) => {
-                broken.store(true, Relaxed);
-                Err(Error::Timeout {
-                    statement: statement.to_owned(),
-                    after: limit,
-                })
+            Ok(result) => {
+                broken.store(was_broken, Relaxed);
+                result
             }
+            Err(_) => Err(Error::Timeout {
+                statement: statement.to_owned(),
+                after: limit,
+            }),
         }
     }
 

@@ -24,6 +24,18 @@ struct Pending {
     all: bool,
 }
 
+impl Pending {
+    fn publish(&self, generations: &Generations) {
+        if self.all {
+            generations.bump_all();
+        } else {
+            for (table, insert_only) in &self.tables {
+                generations.bump(table, *insert_only);
+            }
+        }
+    }
+}
+
 impl WriteLog {
     fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
@@ -52,14 +64,12 @@ impl WriteLog {
 
     /// Publishes the pending writes (after they were committed).
     pub(crate) fn flush(&self, generations: &Generations) {
-        let pending = std::mem::take(&mut *self.lock());
-        if pending.all {
-            generations.bump_all();
-        } else {
-            for (table, insert_only) in &pending.tables {
-                generations.bump(table, *insert_only);
-            }
-        }
+        std::mem::take(&mut *self.lock()).publish(generations);
+    }
+
+    /// Publishes the pending writes and keeps them, to publish them again later.
+    pub(crate) fn flush_keeping(&self, generations: &Generations) {
+        self.lock().publish(generations);
     }
 
     /// Forgets the pending writes (they were rolled back).

@@ -27,6 +27,13 @@ impl Store {
     #[prepared("UPDATE t SET name = ?2 WHERE id = ?1")]
     async fn rename(&self, id: i64, name: &str) -> cachet::Result<u64>;
 
+    /// A rename that keeps the server busy for a while first.
+    #[prepared(
+        "UPDATE t SET name = ?2 WHERE id = ?1 AND (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL
+         SELECT x + 1 FROM c WHERE x < 1000000) SELECT count(*) FROM c) > 0"
+    )]
+    async fn slow_rename(&self, id: i64, name: &str) -> cachet::Result<u64>;
+
     #[prepared("SELECT count(*) FROM t")]
     async fn count(&self) -> cachet::Result<i64>;
 
@@ -213,6 +220,102 @@ async fn a_server_that_stops_answering_is_a_timeout_not_a_hang() {
         count = store.count().await;
     }
     assert_eq!(count.unwrap(), 1, "rows 10 and 11 were not committed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_cancelled_after_the_server_ran_it_still_invalidates() {
+    let Some(server) = server() else { return };
+    let store = store(&server).await;
+    store.insert(1, "one").await.unwrap();
+    assert_eq!(store.name(1).await.unwrap().as_deref(), Some("one"));
+    let stored = || async {
+        store
+            .db
+            .fetch_optional::<String>("SELECT name FROM t WHERE id = 1", &[])
+            .await
+            .unwrap()
+    };
+    // A zero timeout polls the write once — enough to send the request — and drops it. Tried
+    // until the server has applied one (bounded): the caller never saw it complete.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut attempts = 0;
+    while stored().await.as_deref() != Some("uno") {
+        assert!(
+            Instant::now() < deadline,
+            "no cancelled write reached the server"
+        );
+        attempts += 1;
+        let cancelled = tokio::time::timeout(Duration::ZERO, store.rename(1, "uno")).await;
+        if cancelled.is_ok() {
+            continue; // It completed within one poll: not the case under test; try again.
+        }
+        for _ in 0..50 {
+            if stored().await.as_deref() == Some("uno") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+    println!("a cancelled write reached the server after {attempts} attempt(s)");
+    assert_eq!(
+        store.name(1).await.unwrap().as_deref(),
+        Some("uno"),
+        "the cancelled write invalidated"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_write_is_published_again_once_the_server_must_have_answered() {
+    let Some(server) = server() else { return };
+    let timeout = Duration::from_secs(2);
+    let db = cachet::Db::builder()
+        .remote(&server.url, "")
+        .request_timeout(timeout)
+        .open()
+        .await
+        .unwrap();
+    db.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+        .await
+        .unwrap();
+    let store = Store { db };
+    let stale_misses = |store: &Store| {
+        let stats = store.db.cache_stats();
+        stats.method("Store::name").map_or(0, |m| m.stale_misses)
+    };
+    store.insert(1, "one").await.unwrap();
+    assert_eq!(store.name(1).await.unwrap().as_deref(), Some("one"));
+    let cancelled_at = Instant::now();
+    let cancelled =
+        tokio::time::timeout(Duration::from_millis(50), store.slow_rename(1, "uno")).await;
+    assert!(cancelled.is_err(), "the slow rename finished within 50 ms");
+    // Whether the server still applies it is up to the server (sqld drops it with the
+    // connection). A read now may see the old row and cache it, under a stamp taken after the
+    // cancellation's bump: a second bump must follow once the request would have timed out.
+    let before = stale_misses(&store);
+    let until = |after: Duration| {
+        tokio::time::sleep((cancelled_at + after).saturating_duration_since(Instant::now()))
+    };
+    store.name(1).await.unwrap();
+    assert!(stale_misses(&store) > before, "the cancellation's bump");
+    // Past the early bump (100 ms): an entry that stays fresh until the last one.
+    until(Duration::from_millis(500)).await;
+    store.name(1).await.unwrap();
+    let settled = stale_misses(&store);
+    store.name(1).await.unwrap();
+    assert_eq!(stale_misses(&store), settled, "a hit until the last bump");
+    until(timeout + Duration::from_millis(500)).await;
+    let value = store.name(1).await.unwrap();
+    assert_eq!(
+        stale_misses(&store),
+        settled + 1,
+        "the bump after the request timeout"
+    );
+    let stored: Option<String> = store
+        .db
+        .fetch_optional("SELECT name FROM t WHERE id = 1", &[])
+        .await
+        .unwrap();
+    assert_eq!(value, stored);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
