@@ -322,28 +322,9 @@ impl Drop for PublishWrites<'_> {
             // request has surely been applied or dropped.
             let later = crate::writes::WriteLog::default();
             self.source.record_writes(&later);
-            republish_later(self.db, later, request_timeout);
+            later.republish_later(self.db, request_timeout);
         }
     }
-}
-
-/// Publishes `writes` again after 100 ms and after `request_timeout`, from a task that holds the
-/// `Db` only weakly (nothing to do once it is dropped). Outside a Tokio runtime, nothing.
-fn republish_later(db: &Db, writes: crate::writes::WriteLog, request_timeout: std::time::Duration) {
-    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-        return;
-    };
-    let inner = Arc::downgrade(&db.inner);
-    let delays = [std::time::Duration::from_millis(100), request_timeout];
-    runtime.spawn(async move {
-        let mut waited = std::time::Duration::ZERO;
-        for delay in delays {
-            tokio::time::sleep(delay.saturating_sub(waited)).await;
-            waited = delay.max(waited);
-            let Some(inner) = inner.upgrade() else { return };
-            writes.flush_keeping(&inner.caches.generations);
-        }
-    });
 }
 
 /// Runs a statement and reads its rows; the statement is reset when this returns.

@@ -185,7 +185,7 @@ where
     guard.disarm();
     let mut pooled = conn.lock().await;
     match result {
-        Ok(value) => match exec(&mut pooled, "COMMIT").await {
+        Ok(value) => match commit(db, &mut pooled).await {
             Ok(()) => {
                 // Committed: now, and only now, the caches learn what it wrote.
                 pooled.get()?.writes.flush(db.generations());
@@ -208,6 +208,37 @@ where
             Err(error)
         }
     }
+}
+
+/// Sends `COMMIT`. If the future is dropped while it is in flight (remote), the server may have
+/// committed: the writes are published then, and again later (see `WriteLog::republish_later`).
+async fn commit(db: &Db, pooled: &mut Pooled) -> Result<()> {
+    struct InFlight<'a> {
+        db: &'a Db,
+        writes: Option<Arc<crate::writes::WriteLog>>,
+        request_timeout: Option<std::time::Duration>,
+    }
+    impl Drop for InFlight<'_> {
+        fn drop(&mut self) {
+            let Some(writes) = self.writes.take() else {
+                return;
+            };
+            let later = writes.copy();
+            writes.flush(self.db.generations());
+            if let Some(request_timeout) = self.request_timeout {
+                later.republish_later(self.db, request_timeout);
+            }
+        }
+    }
+    let conn = pooled.get()?;
+    let mut in_flight = InFlight {
+        db,
+        writes: Some(Arc::clone(&conn.writes)),
+        request_timeout: conn.remote.then_some(conn.request_timeout).flatten(),
+    };
+    let result = exec(pooled, "COMMIT").await;
+    in_flight.writes = None;
+    result
 }
 
 fn commit_failed(error: Error) -> Error {

@@ -7,8 +7,10 @@
 //! tables stay the base. Raw SQL through `Db::execute` / `execute_batch` marks everything.
 
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use crate::cache::Generations;
+use crate::db::Db;
 
 /// The pending writes of one connection: flushed after an autocommit statement, or at `COMMIT`;
 /// dropped on `ROLLBACK`.
@@ -17,7 +19,7 @@ pub(crate) struct WriteLog {
     state: Mutex<Pending>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Pending {
     /// Written tables, each with whether it only received inserts.
     tables: Vec<(String, bool)>,
@@ -70,6 +72,34 @@ impl WriteLog {
     /// Publishes the pending writes and keeps them, to publish them again later.
     pub(crate) fn flush_keeping(&self, generations: &Generations) {
         self.lock().publish(generations);
+    }
+
+    /// A copy of the pending writes.
+    pub(crate) fn copy(&self) -> WriteLog {
+        WriteLog {
+            state: Mutex::new(self.lock().clone()),
+        }
+    }
+
+    /// For a write whose request was dropped in flight, after it was published once: the server
+    /// may apply it later, and a read in between would cache the old value under the new stamp.
+    /// So it is published again after 100 ms and after `request_timeout`, by which time the
+    /// server has applied or dropped it — from a task that holds the `Db` only weakly. Outside a
+    /// Tokio runtime, nothing.
+    pub(crate) fn republish_later(self, db: &Db, request_timeout: Duration) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let inner = Arc::downgrade(&db.inner);
+        runtime.spawn(async move {
+            let mut waited = Duration::ZERO;
+            for delay in [Duration::from_millis(100), request_timeout] {
+                tokio::time::sleep(delay.saturating_sub(waited)).await;
+                waited = waited.max(delay);
+                let Some(inner) = inner.upgrade() else { return };
+                self.flush_keeping(&inner.caches.generations);
+            }
+        });
     }
 
     /// Forgets the pending writes (they were rolled back).

@@ -52,6 +52,19 @@ impl Store {
         Ok(())
     }
 
+    /// Renames in a transaction, calling `before_commit` when the body is done.
+    #[batch]
+    async fn rename_then(
+        &self,
+        id: i64,
+        name: &str,
+        before_commit: &(dyn Fn() + Sync),
+    ) -> cachet::Result<()> {
+        self.rename(id, name).await?;
+        before_commit();
+        Ok(())
+    }
+
     #[batch]
     async fn insert_many(&self, from: i64, n: i64, fail: bool) -> cachet::Result<()> {
         for id in from..from + n {
@@ -309,6 +322,41 @@ async fn a_cancelled_write_is_published_again_once_the_server_must_have_answered
         stale_misses(&store),
         settled + 1,
         "the bump after the request timeout"
+    );
+    let stored: Option<String> = store
+        .db
+        .fetch_optional("SELECT name FROM t WHERE id = 1", &[])
+        .await
+        .unwrap();
+    assert_eq!(value, stored);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_dropped_while_its_commit_is_in_flight_invalidates() {
+    let Some(server) = server() else { return };
+    let store = store(&server).await;
+    store.insert(1, "one").await.unwrap();
+    assert_eq!(store.name(1).await.unwrap().as_deref(), Some("one"));
+    let stale_misses = || {
+        let stats = store.db.cache_stats();
+        stats.method("Store::name").map_or(0, |m| m.stale_misses)
+    };
+    let before = stale_misses();
+    // The server stops answering once the body is done: the COMMIT is sent and never answered,
+    // and the caller gives up. Whether the server commits when it wakes is its business; the
+    // cache must not keep "one" as if nothing had been sent.
+    let dropped = tokio::time::timeout(
+        Duration::from_millis(300),
+        store.rename_then(1, "uno", &|| server.freeze(true)),
+    )
+    .await;
+    server.freeze(false);
+    assert!(dropped.is_err(), "the COMMIT was answered: {dropped:?}");
+    let value = store.name(1).await.unwrap();
+    assert_eq!(
+        stale_misses(),
+        before + 1,
+        "the dropped commit made the entry stale"
     );
     let stored: Option<String> = store
         .db
