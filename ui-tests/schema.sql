@@ -1,4 +1,4 @@
--- The schema every ui case is checked against (`tests/ui.rs` points `CACHET_SCHEMA` here,
+-- The schema every ui case is checked against (`tests/ui.rs` points `LARDER_SCHEMA` here,
 -- because trybuild builds the cases in a crate of its own under `target/`).
 CREATE TABLE items (
     id   INTEGER PRIMARY KEY,

@@ -1,17 +1,17 @@
 //! Insert 10 000 episode rows, side by side:
 //! (a) a `#[batch]` method over a `#[prepared]` insert,
 //! (b) per-row autocommit through the same `#[prepared]` insert, at `synchronous = NORMAL`
-//!     (cachet's default) and `FULL`,
+//!     (larder's default) and `FULL`,
 //! (c) hand-written libSQL: one transaction, one reused statement.
 //!
 //! (a) and (c) write to tmpfs (`/dev/shm`) when there is one, (b) to the disk.
 //!
-//! Run: `cargo bench -p cachet-benches --bench bulk_insert`
+//! Run: `cargo bench -p larder-benches --bench bulk_insert`
 
 use std::time::{Duration, Instant};
 
-use cachet::{Synchronous, TxMode};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use larder::{Synchronous, TxMode};
 
 const ROWS: usize = 10_000;
 const SCHEMA: &str = "CREATE TABLE episodes (
@@ -26,10 +26,10 @@ struct Episode {
 }
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("INSERT INTO episodes (id, task, started_at, reward) VALUES (?1, ?2, ?3, ?4)")]
     async fn insert(
@@ -38,17 +38,17 @@ impl Store {
         task: &str,
         started_at: &str,
         reward: f64,
-    ) -> cachet::Result<()>;
+    ) -> larder::Result<()>;
 
     #[batch]
-    async fn insert_all(&self, episodes: &[Episode]) -> cachet::Result<()> {
+    async fn insert_all(&self, episodes: &[Episode]) -> larder::Result<()> {
         for e in episodes {
             self.insert(&e.id, &e.task, &e.started_at, e.reward).await?;
         }
         Ok(())
     }
 
-    async fn insert_each(&self, episodes: &[Episode]) -> cachet::Result<()> {
+    async fn insert_each(&self, episodes: &[Episode]) -> larder::Result<()> {
         for e in episodes {
             self.insert(&e.id, &e.task, &e.started_at, e.reward).await?;
         }
@@ -68,7 +68,7 @@ fn episodes(n: usize) -> Vec<Episode> {
 }
 
 async fn store(dir: &std::path::Path, name: &str, sync: Synchronous) -> Store {
-    let db = cachet::Db::builder()
+    let db = larder::Db::builder()
         .file(dir.join(name))
         .synchronous(sync)
         .open()
@@ -99,7 +99,7 @@ where
 
 const EMPTY: &str = "DELETE FROM episodes; PRAGMA wal_checkpoint(TRUNCATE);";
 
-async fn empty(db: &cachet::Db) {
+async fn empty(db: &larder::Db) {
     db.execute_batch(EMPTY).await.expect("empty");
 }
 
@@ -184,7 +184,7 @@ fn bench(c: &mut Criterion) {
     );
 
     let batch = rt.block_on(store(dir.path(), "a.db", Synchronous::Normal));
-    group.bench_function(BenchmarkId::new("a_cachet_batch", ROWS), |b| {
+    group.bench_function(BenchmarkId::new("a_larder_batch", ROWS), |b| {
         b.to_async(&rt).iter_custom(|iters| {
             timed(
                 iters,

@@ -3,36 +3,36 @@
 //!     check, moka lookup, clone of the value),
 //! (a2) the same with a fixed TTL (no per-read TTL recomputation),
 //! (b) a bare moka `future::Cache::get` on the same key and value types,
-//! (b2) the same with a per-entry expiry policy, as cachet's caches have,
+//! (b2) the same with a per-entry expiry policy, as larder's caches have,
 //! (c) the `cached` crate's async `#[cached]` (one global map per function, no invalidation),
 //! (d) the same query uncached: a `#[prepared]` point select on a WAL file.
 //!
-//! Run: `cargo bench -p cachet-benches --bench cache_hit`
+//! Run: `cargo bench -p larder-benches --bench cache_hit`
 
 use std::hint::black_box;
 use std::sync::Arc;
 
-use cachet_benches::{cycle, episodes_10k, Episode};
 use criterion::{criterion_group, criterion_main, Criterion};
+use larder_benches::{cycle, episodes_10k, Episode};
 
 const KEYS: i64 = 1_000;
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT id, task, reward FROM episodes WHERE id = ?1")]
     #[cached_query]
-    async fn episode(&self, id: i64) -> cachet::Result<Option<Episode>>;
+    async fn episode(&self, id: i64) -> larder::Result<Option<Episode>>;
 
     #[prepared("SELECT id, task, reward FROM episodes WHERE id = ?1")]
     #[cached_query(ttl = "1h")]
-    async fn episode_fixed_ttl(&self, id: i64) -> cachet::Result<Option<Episode>>;
+    async fn episode_fixed_ttl(&self, id: i64) -> larder::Result<Option<Episode>>;
 
     #[prepared("SELECT id, task, reward FROM episodes WHERE id = ?1")]
-    async fn episode_uncached(&self, id: i64) -> cachet::Result<Option<Episode>>;
+    async fn episode_uncached(&self, id: i64) -> larder::Result<Option<Episode>>;
 }
 
 fn episode(id: i64) -> Episode {
@@ -48,7 +48,7 @@ async fn cached_crate_episode(id: i64) -> Option<Episode> {
     Some(episode(id))
 }
 
-/// A per-entry expiry policy (what cachet's caches have), fixed at one hour.
+/// A per-entry expiry policy (what larder's caches have), fixed at one hour.
 struct FixedExpiry;
 
 impl<K, V> moka::Expiry<K, V> for FixedExpiry {
@@ -95,14 +95,14 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("cache_hit");
     let mut next = cycle(KEYS);
-    group.bench_function("a_cachet_cached_query_hit", |b| {
+    group.bench_function("a_larder_cached_query_hit", |b| {
         b.to_async(&rt).iter(|| {
             let id = next();
             let store = &store;
             async move { black_box(store.episode(id).await.expect("hit")) }
         })
     });
-    group.bench_function("a2_cachet_cached_query_fixed_ttl_hit", |b| {
+    group.bench_function("a2_larder_cached_query_fixed_ttl_hit", |b| {
         b.to_async(&rt).iter(|| {
             let id = next();
             let store = &store;

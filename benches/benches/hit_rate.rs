@@ -1,6 +1,6 @@
 //! Hit rate of the cache *policy* under Zipf traffic, on a simulated clock: two hours at 1 000
 //! requests per second over 100 000 keys, a cache of 10 000 entries, for Zipf exponents 1.0 and
-//! 1.2. Compares cachet's adaptive TTL (`cachet::AdaptiveTtl`, the exact formula the caches use)
+//! 1.2. Compares larder's adaptive TTL (`larder::AdaptiveTtl`, the exact formula the caches use)
 //! with a fixed 300 s TTL and with no TTL, beside the optimal static bound (the probability mass
 //! of the 10 000 most popular keys: what a cache that always held exactly those would hit).
 //!
@@ -8,12 +8,12 @@
 //! hours of real time are not a benchmark. The model evicts least-recently-used entries, where
 //! moka adds TinyLFU admission (which only helps under Zipf); expiry uses the real formula.
 //!
-//! Run: `cargo bench -p cachet-benches --bench hit_rate`
+//! Run: `cargo bench -p larder-benches --bench hit_rate`
 
 use std::time::Duration;
 
-use cachet::AdaptiveTtl;
 use hashlink::LinkedHashMap;
+use larder::AdaptiveTtl;
 
 const KEYS: usize = 100_000;
 const CAPACITY: usize = 10_000;

@@ -3,25 +3,25 @@
 //! (c) hand-written libSQL that reuses one `Statement` (reset before each use), and
 //! (d) the same with (a)'s guarantees: a check for a second row, and a reset after use.
 //!
-//! Run: `cargo bench -p cachet-benches --bench point_select`
+//! Run: `cargo bench -p larder-benches --bench point_select`
 
 use std::hint::black_box;
 
-use cachet_benches::{cycle, episodes_10k, Episode};
 use criterion::{criterion_group, criterion_main, Criterion};
+use larder_benches::{cycle, episodes_10k, Episode};
 use libsql::Value;
 
 const ROWS: i64 = 10_000;
 const SQL: &str = "SELECT id, task, reward FROM episodes WHERE id = ?1";
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT id, task, reward FROM episodes WHERE id = ?1")]
-    async fn episode(&self, id: i64) -> cachet::Result<Option<Episode>>;
+    async fn episode(&self, id: i64) -> larder::Result<Option<Episode>>;
 }
 
 /// Reads a row the way hand-written libSQL code does.
@@ -56,7 +56,7 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("point_select");
     let mut next = cycle(ROWS);
-    group.bench_function("a_cachet_prepared_method", |b| {
+    group.bench_function("a_larder_prepared_method", |b| {
         b.to_async(&rt).iter(|| {
             let id = next();
             let store = &store;

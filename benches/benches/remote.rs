@@ -1,20 +1,20 @@
 //! Loopback point query against a real libSQL server (`sqld` on 127.0.0.1), side by side:
 //! (a) a `#[prepared]` method on a remote `Db` (one HTTP round trip per call),
-//! (a2) plain libSQL `query` on a remote connection (what (a) costs without cachet),
+//! (a2) plain libSQL `query` on a remote connection (what (a) costs without larder),
 //! (a3) plain libSQL `prepare` + `query` on a remote connection (what a remote statement cache
 //!      would have to beat: `prepare` is a `describe` round trip of its own),
 //! (b) the same `#[prepared]` method on an embedded replica (a local read of the synced copy),
 //! (b2) plain libSQL `query` on the replica,
 //! (c) a `#[cached_query]` hit on the replica.
 //!
-//! Needs `sqld` (`CACHET_SQLD` or on `PATH`); prints why and measures nothing without it.
-//! Run: `CACHET_SQLD=../shared/bin/sqld cargo bench -p cachet-benches --bench remote`
+//! Needs `sqld` (`LARDER_SQLD` or on `PATH`); prints why and measures nothing without it.
+//! Run: `LARDER_SQLD=../shared/bin/sqld cargo bench -p larder-benches --bench remote`
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use cachet_benches::{cycle, Episode};
 use criterion::{criterion_group, criterion_main, Criterion};
+use larder_benches::{cycle, Episode};
 
 #[path = "../../tests/tests/sqld/mod.rs"]
 mod sqld;
@@ -23,17 +23,17 @@ const KEYS: i64 = 1_000;
 const SQL: &str = "SELECT id, task, reward FROM episodes WHERE id = ?1";
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT id, task, reward FROM episodes WHERE id = ?1")]
-    async fn episode(&self, id: i64) -> cachet::Result<Option<Episode>>;
+    async fn episode(&self, id: i64) -> larder::Result<Option<Episode>>;
 
     #[prepared("SELECT id, task, reward FROM episodes WHERE id = ?1")]
     #[cached_query]
-    async fn episode_cached(&self, id: i64) -> cachet::Result<Option<Episode>>;
+    async fn episode_cached(&self, id: i64) -> larder::Result<Option<Episode>>;
 }
 
 async fn raw_query(conn: &libsql::Connection, id: i64) -> Option<String> {
@@ -62,7 +62,7 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let (remote, replica, raw_remote, raw_replica_db) = rt.block_on(async {
         let remote = Store {
-            db: cachet::Db::builder()
+            db: larder::Db::builder()
                 .remote(server.url.clone(), "")
                 .open()
                 .await
@@ -78,7 +78,7 @@ fn bench(c: &mut Criterion) {
             .await
             .expect("schema");
         let replica = Store {
-            db: cachet::Db::builder()
+            db: larder::Db::builder()
                 .replica(dir.path().join("replica.db"), server.url.clone(), "")
                 .open()
                 .await
@@ -110,7 +110,7 @@ fn bench(c: &mut Criterion) {
         .sample_size(30)
         .measurement_time(Duration::from_secs(4));
     let mut next = cycle(KEYS);
-    group.bench_function("a_cachet_prepared_remote", |b| {
+    group.bench_function("a_larder_prepared_remote", |b| {
         b.to_async(&rt).iter(|| {
             let id = next();
             let store = &remote;
@@ -131,7 +131,7 @@ fn bench(c: &mut Criterion) {
             async move { black_box(raw_prepare_query(conn, id).await) }
         })
     });
-    group.bench_function("b_cachet_prepared_replica_local_read", |b| {
+    group.bench_function("b_larder_prepared_replica_local_read", |b| {
         b.to_async(&rt).iter(|| {
             let id = next();
             let store = &replica;
@@ -145,7 +145,7 @@ fn bench(c: &mut Criterion) {
             async move { black_box(raw_query(conn, id).await) }
         })
     });
-    group.bench_function("c_cachet_cached_query_hit_on_replica", |b| {
+    group.bench_function("c_larder_cached_query_hit_on_replica", |b| {
         b.to_async(&rt).iter(|| {
             let id = next();
             let store = &replica;

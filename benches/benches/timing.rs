@@ -1,10 +1,10 @@
 //! The cost of measuring, side by side:
 //! - `#[timed]` on an empty async method vs the same method untimed;
-//! - recording one latency: cachet's histogram (through a timed method's record path is the same
+//! - recording one latency: larder's histogram (through a timed method's record path is the same
 //!   atomics), `hdrhistogram` (behind a `Mutex`, as it is not concurrent), and the seed plan's
 //!   `RwLock<Vec<Duration>>`, from 1 and 4 threads.
 //!
-//! Run: `cargo bench -p cachet-benches --bench timing`
+//! Run: `cargo bench -p larder-benches --bench timing`
 
 use std::hint::black_box;
 use std::sync::{Arc, Mutex, RwLock};
@@ -13,17 +13,17 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[timed]
-    async fn timed_noop(&self) -> cachet::Result<u32> {
+    async fn timed_noop(&self) -> larder::Result<u32> {
         Ok(black_box(1))
     }
 
-    async fn untimed_noop(&self) -> cachet::Result<u32> {
+    async fn untimed_noop(&self) -> larder::Result<u32> {
         let _ = &self.db;
         Ok(black_box(1))
     }
@@ -55,7 +55,7 @@ fn bench(c: &mut Criterion) {
         .expect("runtime");
     let store = rt.block_on(async {
         Store {
-            db: cachet::Db::memory().await.expect("db"),
+            db: larder::Db::memory().await.expect("db"),
         }
     });
 
@@ -68,16 +68,16 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
 
-    let cachet_histogram = Arc::new(cachet::LatencyHistogram::default());
+    let larder_histogram = Arc::new(larder::LatencyHistogram::default());
     let hdr = Arc::new(Mutex::new(
         hdrhistogram::Histogram::<u64>::new(3).expect("hdr"),
     ));
     let seed = Arc::new(RwLock::new(Vec::<Duration>::new()));
     for threads in [1usize, 4] {
         let mut group = c.benchmark_group(format!("record_{threads}_threads"));
-        group.bench_function("cachet_histogram", |b| {
+        group.bench_function("larder_histogram", |b| {
             b.iter_custom(|iters| {
-                let h = Arc::clone(&cachet_histogram);
+                let h = Arc::clone(&larder_histogram);
                 contended(threads, iters, Arc::new(move |v| h.record_nanos(v)))
             })
         });
@@ -117,9 +117,9 @@ fn bench(c: &mut Criterion) {
     }
     let samples = seed.read().map(|s| s.len()).unwrap_or(0);
     eprintln!(
-        "the RwLock<Vec> holds {samples} samples ({} MB, cleared every 50 M); cachet's histogram holds {} bytes",
+        "the RwLock<Vec> holds {samples} samples ({} MB, cleared every 50 M); larder's histogram holds {} bytes",
         samples * std::mem::size_of::<Duration>() / 1_000_000,
-        cachet::HISTOGRAM_BYTES
+        larder::HISTOGRAM_BYTES
     );
 }
 

@@ -1,6 +1,6 @@
 //! Fixtures shared by the criterion benchmarks in `benches/benches/`.
 
-use cachet::FromRow;
+use larder::FromRow;
 
 /// The row the point-query benchmarks read: three columns of the `episodes` table.
 #[derive(FromRow, Debug, Clone)]
@@ -17,8 +17,8 @@ pub struct Episode {
 ///
 /// # Errors
 /// What opening or filling the database reports.
-pub async fn episodes_10k(path: &std::path::Path) -> cachet::Result<cachet::Db> {
-    let db = cachet::Db::open(path).await?;
+pub async fn episodes_10k(path: &std::path::Path) -> larder::Result<larder::Db> {
+    let db = larder::Db::open(path).await?;
     db.execute_batch(
         "CREATE TABLE episodes (id INTEGER PRIMARY KEY, task TEXT NOT NULL, reward REAL);
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
@@ -31,7 +31,7 @@ pub async fn episodes_10k(path: &std::path::Path) -> cachet::Result<cachet::Db> 
 /// Ids `1, 2, …, keys, 1, 2, …`: each benchmark iteration reads the next key.
 ///
 /// ```
-/// let mut next = cachet_benches::cycle(2);
+/// let mut next = larder_benches::cycle(2);
 /// assert_eq!([next(), next(), next()], [1, 2, 1]);
 /// ```
 pub fn cycle(keys: i64) -> impl FnMut() -> i64 {

@@ -1,5 +1,5 @@
-//! Checked SQL constants: `cachet::sql!("...")` (an expression of type `cachet::Sql`) and
-//! `#[cachet::sql_const] const NAME: &str = "...";` (the constant, plus its `NAME_SQL: cachet::Sql`
+//! Checked SQL constants: `larder::sql!("...")` (an expression of type `larder::Sql`) and
+//! `#[larder::sql_const] const NAME: &str = "...";` (the constant, plus its `NAME_SQL: larder::Sql`
 //! companion, which `#[prepared(NAME)]` reads). Both are checked like `#[prepared]` SQL: by the
 //! lexer, then by the engine against the crate's schema (see `check`).
 //!
@@ -10,42 +10,93 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 use syn::{Expr, ItemConst, Lit, LitStr, Type};
 
+use syn::parse::{Parse, ParseStream};
+use syn::Token;
+
 use crate::check::{self, SchemaChoice};
 use crate::errors::Errors;
+use crate::krate::Krate;
 
-/// `cachet::sql!("...")`.
+/// `crate = "path"`, optional: the runtime's path.
+struct CrateArg(Krate);
+
+impl Parse for CrateArg {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        if input.is_empty() || !input.peek(Token![crate]) {
+            return Ok(CrateArg(Krate::default()));
+        }
+        input.parse::<Token![crate]>()?;
+        input.parse::<Token![=]>()?;
+        Ok(CrateArg(Krate::from_lit(&input.parse()?)?))
+    }
+}
+
+/// `larder::sql!("...")` or `larder::sql!(crate = "path", "...")`.
+struct BangInput {
+    krate: Krate,
+    sql: LitStr,
+}
+
+impl Parse for BangInput {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let krate = if input.peek(Token![crate]) {
+            let CrateArg(krate) = input.parse()?;
+            input.parse::<Token![,]>()?;
+            krate
+        } else {
+            Krate::default()
+        };
+        let sql = input.parse()?;
+        if !input.is_empty() {
+            return Err(input.error("unexpected tokens after the SQL"));
+        }
+        Ok(BangInput { krate, sql })
+    }
+}
+
+/// `larder::sql!("...")`.
 pub(crate) fn bang(input: TokenStream) -> TokenStream {
-    let sql: LitStr = match syn::parse2(input.clone()) {
-        Ok(sql) => sql,
+    let BangInput { krate, sql } = match syn::parse2(input.clone()) {
+        Ok(parsed) => parsed,
+        // A mistake in `crate = ...` is reported as it is; anything else gets the usage.
+        Err(error) if starts_with_crate(&input) => return error.into_compile_error(),
         Err(_) => {
             let error = syn::Error::new_spanned(
                 input,
-                "`cachet::sql!` takes one string literal: `cachet::sql!(\"SELECT ...\")`",
+                "`larder::sql!` takes one string literal: `larder::sql!(\"SELECT ...\")`",
             );
             return error.into_compile_error();
         }
     };
-    match checked(&sql, &quote!(#sql)) {
+    match checked(&sql, &quote!(#sql), &krate) {
         Ok(tokens) => tokens,
-        Err(error) => unchecked(&quote!(#sql), error),
+        Err(error) => unchecked(&quote!(#sql), error, &krate),
     }
 }
 
-/// `#[cachet::sql_const] const NAME: &str = "...";`.
+fn starts_with_crate(input: &TokenStream) -> bool {
+    matches!(input.clone().into_iter().next(), Some(proc_macro2::TokenTree::Ident(i)) if i == "crate")
+}
+
+/// `#[larder::sql_const] const NAME: &str = "...";`, or `#[larder::sql_const(crate = "path")]`.
 pub(crate) fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    if !args.is_empty() {
-        errors.push(syn::Error::new_spanned(
-            args,
-            "`#[cachet::sql_const]` takes no arguments",
-        ));
-    }
+    let krate = match syn::parse2::<CrateArg>(args) {
+        Ok(CrateArg(krate)) => krate,
+        Err(error) => {
+            errors.push(syn::Error::new(
+                error.span(),
+                "`#[larder::sql_const]` takes no arguments but `crate = \"path\"`",
+            ));
+            Krate::default()
+        }
+    };
     let constant: ItemConst = match syn::parse2(item.clone()) {
         Ok(constant) => constant,
         Err(_) => {
             let error = syn::Error::new(
                 proc_macro2::Span::call_site(),
-                "`#[cachet::sql_const]` goes on a `const NAME: &str = \"SQL\";` item",
+                "`#[larder::sql_const]` goes on a `const NAME: &str = \"SQL\";` item",
             )
             .into_compile_error();
             return quote!(#item #error);
@@ -54,7 +105,7 @@ pub(crate) fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
     if !is_str_ref(&constant.ty) {
         errors.push(syn::Error::new_spanned(
             &constant.ty,
-            "`#[cachet::sql_const]` marks a `&str` constant holding SQL; give it the type `&str`",
+            "`#[larder::sql_const]` marks a `&str` constant holding SQL; give it the type `&str`",
         ));
     }
     let sql = match &*constant.expr {
@@ -67,7 +118,7 @@ pub(crate) fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
     let Some(sql) = sql else {
         errors.push(syn::Error::new_spanned(
             &constant.expr,
-            "the value of a `#[cachet::sql_const]` constant must be a string literal: the macro \
+            "the value of a `#[larder::sql_const]` constant must be a string literal: the macro \
              checks the text it sees, and sees no values of expressions",
         ));
         let error = errors.finish().err().map(syn::Error::into_compile_error);
@@ -82,15 +133,15 @@ pub(crate) fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
     // The companion's text is the constant itself: using one uses the other (no dead-code lint
     // on a constant read only through `#[prepared(NAME)]`).
     let name = &constant.ident;
-    let value = match checked(&sql, &quote!(#name)) {
+    let value = match checked(&sql, &quote!(#name), &krate) {
         Ok(tokens) => tokens,
-        Err(error) => unchecked(&quote!(#name), error),
+        Err(error) => unchecked(&quote!(#name), error, &krate),
     };
     let error = errors.finish().err().map(syn::Error::into_compile_error);
     quote! {
         #constant
         #[doc = #doc]
-        #vis const #companion: ::cachet::Sql = #value;
+        #vis const #companion: #krate::Sql = #value;
         #error
     }
 }
@@ -106,21 +157,23 @@ fn is_str_ref(ty: &Type) -> bool {
 }
 
 /// The error, and a placeholder value so that uses of the constant add no errors of their own.
-fn unchecked(text: &TokenStream, error: syn::Error) -> TokenStream {
+fn unchecked(text: &TokenStream, error: syn::Error, krate: &Krate) -> TokenStream {
     let error = error.into_compile_error();
+    let private = krate.private();
     quote! {{
         #error
-        ::cachet::Sql::__checked(
+        #private::Sql::__checked(
             #text, &[], &[], &[], "", &[], &[], false, false, ::core::option::Option::None, false,
             false,
         )
     }}
 }
 
-/// The checked `cachet::Sql` expression for `sql`, whose text is the expression `text` (the
+/// The checked `larder::Sql` expression for `sql`, whose text is the expression `text` (the
 /// literal, or the constant holding it), including the schema files (so that editing one rebuilds
 /// the crate).
-fn checked(sql: &LitStr, text: &TokenStream) -> syn::Result<TokenStream> {
+fn checked(sql: &LitStr, text: &TokenStream, krate: &Krate) -> syn::Result<TokenStream> {
+    let private = krate.private();
     let schema = check::schema::load(&SchemaChoice::Discover, sql.span())?;
     let analysis = check::analyze(sql, schema.as_deref());
     let mut errors = Errors::default();
@@ -176,7 +229,7 @@ fn checked(sql: &LitStr, text: &TokenStream) -> syn::Result<TokenStream> {
     let track = check::schema::track(&SchemaChoice::Discover, schema.as_deref());
     Ok(quote! {{
         #track
-        ::cachet::Sql::__checked(
+        #private::Sql::__checked(
             #text,
             &[#(#placeholders),*],
             &[#(#columns),*],

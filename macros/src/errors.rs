@@ -33,12 +33,12 @@ impl Errors {
     }
 }
 
-/// Whether `attr` is the cachet method attribute `name`, written `#[name]` or `#[cachet::name]`.
+/// Whether `attr` is the larder method attribute `name`, written `#[name]` or `#[larder::name]`.
 pub(crate) fn is_method_attr(attr: &syn::Attribute, name: &str) -> bool {
     let path = attr.path();
     path.is_ident(name)
         || (path.segments.len() == 2
-            && path.segments[0].ident == "cachet"
+            && path.segments[0].ident == "larder"
             && path.segments[1].ident == name)
 }
 

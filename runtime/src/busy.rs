@@ -3,7 +3,7 @@
 //! SQLite's own busy handler sleeps on the calling thread. Under an async runtime that thread is
 //! an executor worker: while it sleeps it runs no other task — possibly the very task whose
 //! transaction holds the lock, which then cannot finish. With a few workers and a few waiting
-//! writers that is a stall until the busy timeout, then a failure. So cachet sets SQLite's busy
+//! writers that is a stall until the busy timeout, then a failure. So larder sets SQLite's busy
 //! timeout to zero and retries `SQLITE_BUSY` itself, yielding to the runtime between attempts,
 //! until the configured busy timeout has passed. Retrying is safe where it is done: on `BEGIN` and
 //! on single statements in autocommit mode, which change nothing when they fail with `SQLITE_BUSY`.

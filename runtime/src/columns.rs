@@ -112,7 +112,7 @@ pub const fn check_columns(
                         returned,
                         "); add it to the SELECT list, alias a column with `AS ",
                         names[i],
-                        "`, or rename the field with `#[cachet(rename = \"...\")]`",
+                        "`, or rename the field with `#[larder(rename = \"...\")]`",
                     ]);
                 }
                 i += 1;
@@ -311,7 +311,7 @@ const fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// `a[skip..]` and `b` are equal ignoring ASCII case (`str::eq_ignore_ascii_case` is `const`
-/// only from Rust 1.89; cachet supports 1.85).
+/// only from Rust 1.89; larder supports 1.85).
 pub(crate) const fn same_name(a: &[u8], skip: usize, b: &[u8]) -> bool {
     if a.len() < skip || a.len() - skip != b.len() {
         return false;

@@ -16,10 +16,10 @@ use crate::statement::{StatementRegistry, StatementStats};
 /// two `Db`s opened separately share nothing (no global state).
 ///
 /// ```
-/// # async fn demo() -> cachet::Result<()> {
-/// let db = cachet::Db::memory().await?;
+/// # async fn demo() -> larder::Result<()> {
+/// let db = larder::Db::memory().await?;
 /// db.execute_batch("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)").await?;
-/// db.execute("INSERT INTO notes (body) VALUES (?1)", cachet::params!["hello"]).await?;
+/// db.execute("INSERT INTO notes (body) VALUES (?1)", larder::params!["hello"]).await?;
 /// let body: String = db.fetch_one("SELECT body FROM notes WHERE id = 1", &[]).await?;
 /// assert_eq!(body, "hello");
 /// # Ok(()) }
@@ -75,9 +75,9 @@ impl Db {
     /// [`Error::Connect`] when the file cannot be opened or created.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
+    /// # async fn demo() -> larder::Result<()> {
     /// let dir = tempfile::tempdir().unwrap();
-    /// let db = cachet::Db::open(dir.path().join("memory.db")).await?;
+    /// let db = larder::Db::open(dir.path().join("memory.db")).await?;
     /// assert_eq!(db.fetch_one::<i64>("SELECT 40 + 2", &[]).await?, 42);
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
@@ -93,9 +93,9 @@ impl Db {
     /// [`Error::Connect`] if SQLite cannot allocate it.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let a = cachet::Db::memory().await?;
-    /// let b = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let a = larder::Db::memory().await?;
+    /// let b = larder::Db::memory().await?;
     /// a.execute_batch("CREATE TABLE t (x)").await?;
     /// assert!(b.execute_batch("INSERT INTO t VALUES (1)").await.is_err());
     /// # Ok(()) }
@@ -108,9 +108,9 @@ impl Db {
     /// A builder for every option: target, pool size, timeouts, statement-cache capacity.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
+    /// # async fn demo() -> larder::Result<()> {
     /// use std::time::Duration;
-    /// let db = cachet::Db::builder()
+    /// let db = larder::Db::builder()
     ///     .memory()
     ///     .pool_size(4)
     ///     .acquire_timeout(Duration::from_secs(2))
@@ -128,8 +128,8 @@ impl Db {
     /// Statement-cache counters: hits, misses, evictions and one row per statement.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// assert_eq!(db.statement_stats().misses, 0);
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
@@ -141,8 +141,8 @@ impl Db {
     /// Pool counters: size, idle, in use, waits, timeouts.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// assert_eq!(db.pool_stats().timeouts, 0);
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
@@ -155,8 +155,8 @@ impl Db {
     /// misses, inserts, evictions, entries.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// println!("{}", db.cache_stats());
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
@@ -168,8 +168,8 @@ impl Db {
     /// Drops every cached entry of every method on this `Db`.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// db.clear_caches();
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
@@ -178,13 +178,13 @@ impl Db {
         self.inner.caches.clear();
     }
 
-    /// Makes every cached entry stale, as after a write cachet cannot see (another program wrote
+    /// Makes every cached entry stale, as after a write larder cannot see (another program wrote
     /// to the file, say). Cheaper than [`clear_caches`](Self::clear_caches): entries are replaced
     /// when next read.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// db.invalidate_all();
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
@@ -263,7 +263,7 @@ enum Target {
 /// How hard SQLite works to make each commit durable (`PRAGMA synchronous`).
 ///
 /// ```
-/// let b = cachet::Db::builder().synchronous(cachet::Synchronous::Full);
+/// let b = larder::Db::builder().synchronous(larder::Synchronous::Full);
 /// # let _ = b;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -299,9 +299,9 @@ impl Synchronous {
 /// | `synchronous` | [`Synchronous::Normal`] |
 ///
 /// ```
-/// # async fn demo() -> cachet::Result<()> {
+/// # async fn demo() -> larder::Result<()> {
 /// let dir = tempfile::tempdir().unwrap();
-/// let db = cachet::Db::builder().file(dir.path().join("a.db")).pool_size(3).open().await?;
+/// let db = larder::Db::builder().file(dir.path().join("a.db")).pool_size(3).open().await?;
 /// assert_eq!(db.pool_stats().max_size, 3);
 /// # Ok(()) }
 /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
@@ -334,7 +334,7 @@ impl DbBuilder {
     /// A database file (created if missing), in WAL mode.
     ///
     /// ```
-    /// let b = cachet::Db::builder().file("memory.db");
+    /// let b = larder::Db::builder().file("memory.db");
     /// # let _ = b;
     /// ```
     pub fn file(mut self, path: impl AsRef<Path>) -> Self {
@@ -345,7 +345,7 @@ impl DbBuilder {
     /// A new in-memory database private to the `Db` (see [`Db::memory`]).
     ///
     /// ```
-    /// let b = cachet::Db::builder().memory();
+    /// let b = larder::Db::builder().memory();
     /// # let _ = b;
     /// ```
     pub fn memory(mut self) -> Self {
@@ -358,7 +358,7 @@ impl DbBuilder {
     #[cfg(feature = "remote")]
     ///
     /// ```ignore
-    /// let b = cachet::Db::builder().remote("http://127.0.0.1:8080", "");
+    /// let b = larder::Db::builder().remote("http://127.0.0.1:8080", "");
     /// ```
     pub fn remote(mut self, url: impl Into<String>, token: impl Into<String>) -> Self {
         self.target = Some(Target::Remote {
@@ -376,8 +376,8 @@ impl DbBuilder {
     /// makes every cached entry stale before it returns. See `docs/remote.md`.
     ///
     /// ```no_run
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::builder()
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::builder()
     ///     .replica("replica.db", "http://127.0.0.1:8080", "")
     ///     .sync_interval(std::time::Duration::from_secs(1))
     ///     .open()
@@ -406,7 +406,7 @@ impl DbBuilder {
     ///
     /// ```
     /// # #[cfg(feature = "remote")]
-    /// let b = cachet::Db::builder()
+    /// let b = larder::Db::builder()
     ///     .replica("replica.db", "http://127.0.0.1:8080", "")
     ///     .sync_interval(std::time::Duration::from_millis(500));
     /// ```
@@ -422,7 +422,7 @@ impl DbBuilder {
     ///
     /// ```
     /// # #[cfg(feature = "remote")]
-    /// let b = cachet::Db::builder()
+    /// let b = larder::Db::builder()
     ///     .replica("replica.db", "http://127.0.0.1:8080", "")
     ///     .read_your_writes(false);
     /// ```
@@ -437,7 +437,7 @@ impl DbBuilder {
     /// request that timed out inside a transaction ends that transaction.
     ///
     /// ```
-    /// let b = cachet::Db::builder().memory().request_timeout(std::time::Duration::from_secs(5));
+    /// let b = larder::Db::builder().memory().request_timeout(std::time::Duration::from_secs(5));
     /// # let _ = b;
     /// ```
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
@@ -447,12 +447,12 @@ impl DbBuilder {
 
     /// Bounded staleness: no cached entry is returned once it is older than `max_staleness`,
     /// whatever its TTL (an adaptive TTL is cut to what is left of the bound). Use it where
-    /// cachet cannot see every write — a remote database other clients write to, a file other
+    /// larder cannot see every write — a remote database other clients write to, a file other
     /// processes write to — to bound how long such a write stays invisible to cached reads.
     /// Writes made through this `Db` invalidate at once regardless.
     ///
     /// ```
-    /// let b = cachet::Db::builder().memory().max_staleness(std::time::Duration::from_secs(2));
+    /// let b = larder::Db::builder().memory().max_staleness(std::time::Duration::from_secs(2));
     /// # let _ = b;
     /// ```
     pub fn max_staleness(mut self, max_staleness: Duration) -> Self {
@@ -463,7 +463,7 @@ impl DbBuilder {
     /// The most connections the pool opens (at least 1).
     ///
     /// ```
-    /// let b = cachet::Db::builder().memory().pool_size(8);
+    /// let b = larder::Db::builder().memory().pool_size(8);
     /// # let _ = b;
     /// ```
     pub fn pool_size(mut self, size: usize) -> Self {
@@ -474,7 +474,7 @@ impl DbBuilder {
     /// How long a call waits for a free connection before [`Error::PoolTimeout`].
     ///
     /// ```
-    /// let b = cachet::Db::builder().memory().acquire_timeout(std::time::Duration::from_millis(500));
+    /// let b = larder::Db::builder().memory().acquire_timeout(std::time::Duration::from_millis(500));
     /// # let _ = b;
     /// ```
     pub fn acquire_timeout(mut self, timeout: Duration) -> Self {
@@ -483,10 +483,10 @@ impl DbBuilder {
     }
 
     /// How long a write waits for the database's write lock before it fails with `SQLITE_BUSY`.
-    /// cachet waits asynchronously (the thread keeps running other tasks); see `docs/transactions.md`.
+    /// larder waits asynchronously (the thread keeps running other tasks); see `docs/transactions.md`.
     ///
     /// ```
-    /// let b = cachet::Db::builder().memory().busy_timeout(std::time::Duration::from_secs(10));
+    /// let b = larder::Db::builder().memory().busy_timeout(std::time::Duration::from_secs(10));
     /// # let _ = b;
     /// ```
     pub fn busy_timeout(mut self, timeout: Duration) -> Self {
@@ -498,7 +498,7 @@ impl DbBuilder {
     /// methods do not count against it: each has its own slot.
     ///
     /// ```
-    /// let b = cachet::Db::builder().memory().statement_cache_capacity(256);
+    /// let b = larder::Db::builder().memory().statement_cache_capacity(256);
     /// # let _ = b;
     /// ```
     pub fn statement_cache_capacity(mut self, capacity: usize) -> Self {
@@ -509,7 +509,7 @@ impl DbBuilder {
     /// Durability of commits on local databases (see [`Synchronous`]).
     ///
     /// ```
-    /// let b = cachet::Db::builder().file("memory.db").synchronous(cachet::Synchronous::Full);
+    /// let b = larder::Db::builder().file("memory.db").synchronous(larder::Synchronous::Full);
     /// # let _ = b;
     /// ```
     pub fn synchronous(mut self, synchronous: Synchronous) -> Self {
@@ -524,7 +524,7 @@ impl DbBuilder {
     /// heavy writing). Local databases only.
     ///
     /// ```
-    /// let b = cachet::Db::builder().file("memory.db").watch_external_writes(std::time::Duration::from_millis(100));
+    /// let b = larder::Db::builder().file("memory.db").watch_external_writes(std::time::Duration::from_millis(100));
     /// # let _ = b;
     /// ```
     pub fn watch_external_writes(mut self, interval: Duration) -> Self {
@@ -532,11 +532,11 @@ impl DbBuilder {
         self
     }
 
-    /// Feature `tracing`: wraps every timed call in a span named `cachet` with a `method` field,
+    /// Feature `tracing`: wraps every timed call in a span named `larder` with a `method` field,
     /// at `level` (`None`, the default, adds no spans).
     ///
     /// ```
-    /// let builder = cachet::Db::builder().memory().trace_level(Some(tracing::Level::DEBUG));
+    /// let builder = larder::Db::builder().memory().trace_level(Some(tracing::Level::DEBUG));
     /// # let _ = builder;
     /// ```
     #[cfg(feature = "tracing")]
@@ -549,7 +549,7 @@ impl DbBuilder {
     /// ("attempt to write a readonly database"). The file must exist.
     ///
     /// ```
-    /// let b = cachet::Db::builder().file("memory.db").read_only(true);
+    /// let b = larder::Db::builder().file("memory.db").read_only(true);
     /// # let _ = b;
     /// ```
     pub fn read_only(mut self, read_only: bool) -> Self {
@@ -564,8 +564,8 @@ impl DbBuilder {
     /// the database cannot be opened.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::builder().memory().pool_size(2).open().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::builder().memory().pool_size(2).open().await?;
     /// assert_eq!(db.pool_stats().max_size, 2);
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
@@ -628,7 +628,7 @@ impl DbBuilder {
                 let n = NEXT_MEMORY_DB.fetch_add(1, Relaxed);
                 // `:memory:` would give each connection its own database; the memdb VFS shares one
                 // by name, with normal locking (busy timeout applies, unlike shared-cache mode).
-                let name = format!("file:/cachet-{}-{n}?vfs=memdb", std::process::id());
+                let name = format!("file:/larder-{}-{n}?vfs=memdb", std::process::id());
                 (
                     local_database(name.as_ref(), &name, self.read_only).await?,
                     name,
@@ -649,7 +649,7 @@ impl DbBuilder {
             #[cfg(feature = "remote")]
             Target::Replica { path, url, token } => {
                 // libSQL's own `read_your_writes` and `sync_interval` stay off: they would change
-                // the local copy where cachet cannot see it (see `replica`).
+                // the local copy where larder cannot see it (see `replica`).
                 let database =
                     libsql::Builder::new_remote_replica(path.clone(), url.clone(), token.clone())
                         .read_your_writes(false)

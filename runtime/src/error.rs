@@ -1,22 +1,22 @@
-//! The one error type of cachet.
+//! The one error type of larder.
 
 use std::time::Duration;
 
-/// `Result<T, cachet::Error>`: what every generated method and runtime call returns.
+/// `Result<T, larder::Error>`: what every generated method and runtime call returns.
 ///
 /// ```
-/// fn parse_limit(s: &str) -> cachet::Result<u32> {
-///     s.parse().map_err(|_| cachet::Error::Config(format!("`{s}` is not a row limit")))
+/// fn parse_limit(s: &str) -> larder::Result<u32> {
+///     s.parse().map_err(|_| larder::Error::Config(format!("`{s}` is not a row limit")))
 /// }
 /// assert!(parse_limit("10").is_ok());
 /// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Everything that can go wrong in cachet, each variant with a message that says what happened
+/// Everything that can go wrong in larder, each variant with a message that says what happened
 /// and what to do about it.
 ///
 /// ```
-/// let err = cachet::Error::NotFound { statement: "Store::episode".into() };
+/// let err = larder::Error::NotFound { statement: "Store::episode".into() };
 /// assert!(err.to_string().contains("returned no row"));
 /// ```
 #[derive(Debug, thiserror::Error)]
@@ -87,7 +87,7 @@ pub enum Error {
     #[error(
         "statement `{statement}` returns no column named `{column}` (it returns: {available}); \
          add it to the SELECT list, alias it with `AS {column}`, or rename the field with \
-         `#[cachet(rename = \"...\")]`"
+         `#[larder(rename = \"...\")]`"
     )]
     ColumnNotFound {
         /// The statement's name.
@@ -162,15 +162,15 @@ pub enum Error {
         source: libsql::Error,
     },
 
-    /// A builder option has a value cachet cannot use.
+    /// A builder option has a value larder cannot use.
     #[error("invalid configuration: {0}")]
     Config(String),
 }
 
-/// What a `Decode` or `Encode` implementation reports; cachet adds the statement and column.
+/// What a `Decode` or `Encode` implementation reports; larder adds the statement and column.
 ///
 /// ```
-/// let e = cachet::ValueError::new("u64", "INTEGER -1 (negative)");
+/// let e = larder::ValueError::new("u64", "INTEGER -1 (negative)");
 /// assert_eq!(e.expected(), "u64");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,7 +191,7 @@ impl ValueError {
     /// The Rust type that could not hold the value.
     ///
     /// ```
-    /// assert_eq!(cachet::ValueError::new("u8", "INTEGER 300").expected(), "u8");
+    /// assert_eq!(larder::ValueError::new("u8", "INTEGER 300").expected(), "u8");
     /// ```
     pub fn expected(&self) -> &'static str {
         self.expected
@@ -200,7 +200,7 @@ impl ValueError {
     /// A description of the value.
     ///
     /// ```
-    /// assert_eq!(cachet::ValueError::new("u8", "INTEGER 300").found(), "INTEGER 300");
+    /// assert_eq!(larder::ValueError::new("u8", "INTEGER 300").found(), "INTEGER 300");
     /// ```
     pub fn found(&self) -> &str {
         &self.found

@@ -18,7 +18,7 @@ use crate::value::Encode;
 ///
 /// ```
 /// let id = 7_i64;
-/// let list: &[cachet::Param<'_>] = cachet::params![id, "text", None::<f64>];
+/// let list: &[larder::Param<'_>] = larder::params![id, "text", None::<f64>];
 /// assert_eq!(list.len(), 3);
 /// ```
 pub type Param<'a> = &'a (dyn Encode + Sync);
@@ -180,11 +180,11 @@ impl Db {
     /// [`Error::PoolTimeout`].
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// let squares: Vec<i64> = db
     ///     .fetch_all("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?1)
-    ///                 SELECT x * x FROM n", cachet::params![4])
+    ///                 SELECT x * x FROM n", larder::params![4])
     ///     .await?;
     /// assert_eq!(squares, [1, 4, 9, 16]);
     /// # Ok(()) }
@@ -201,8 +201,8 @@ impl Db {
     /// As [`fetch_all`](Self::fetch_all), plus [`Error::TooManyRows`] for a second row.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// let none: Option<i64> = db.fetch_optional("SELECT 1 WHERE 0", &[]).await?;
     /// assert_eq!(none, None);
     /// # Ok(()) }
@@ -224,9 +224,9 @@ impl Db {
     /// As [`fetch_optional`](Self::fetch_optional), plus [`Error::NotFound`] for no row.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
-    /// let n: i64 = db.fetch_one("SELECT ?1 * 2", cachet::params![21]).await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
+    /// let n: i64 = db.fetch_one("SELECT ?1 * 2", larder::params![21]).await?;
     /// assert_eq!(n, 42);
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
@@ -242,10 +242,10 @@ impl Db {
     /// [`Error::Sql`] from the database (including "Execute returned rows" for a SELECT).
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// db.execute_batch("CREATE TABLE t (x INTEGER)").await?;
-    /// assert_eq!(db.execute("INSERT INTO t VALUES (?1), (?2)", cachet::params![1, 2]).await?, 2);
+    /// assert_eq!(db.execute("INSERT INTO t VALUES (?1), (?2)", larder::params![1, 2]).await?, 2);
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
@@ -262,8 +262,8 @@ impl Db {
     /// text wraps them in `BEGIN; ... COMMIT;`.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// db.execute_batch("CREATE TABLE a (x); CREATE TABLE b (y);").await?;
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
@@ -279,7 +279,7 @@ impl Db {
         let result = conn.execute_batch(sql).await.map(drop).map_err(sql_error);
         conn.busy_timeout(std::time::Duration::ZERO)
             .map_err(sql_error)?;
-        // Raw SQL: cachet cannot tell what it wrote, so every cached entry becomes stale.
+        // Raw SQL: larder cannot tell what it wrote, so every cached entry becomes stale.
         let autocommit = !lease.in_transaction();
         let writes = &lease.get()?.writes;
         writes.all();
@@ -424,12 +424,12 @@ pub(crate) fn one<T>(row: Option<T>, statement: &str) -> Result<T> {
     })
 }
 
-/// Builds a parameter list for [`Db::fetch_all`] and friends: `cachet::params![a, b, "c"]`.
+/// Builds a parameter list for [`Db::fetch_all`] and friends: `larder::params![a, b, "c"]`.
 ///
 /// ```
-/// # async fn demo() -> cachet::Result<()> {
-/// let db = cachet::Db::memory().await?;
-/// let sum: i64 = db.fetch_one("SELECT ?1 + ?2", cachet::params![40, 2]).await?;
+/// # async fn demo() -> larder::Result<()> {
+/// let db = larder::Db::memory().await?;
+/// let sum: i64 = db.fetch_one("SELECT ?1 + ?2", larder::params![40, 2]).await?;
 /// assert_eq!(sum, 42);
 /// # Ok(()) }
 /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();

@@ -1,28 +1,28 @@
-//! # cachet
+//! # larder
 //!
-//! cachet turns plain storage methods into fast, observable database code for SQLite, libSQL and
+//! larder turns plain storage methods into fast, observable database code for SQLite, libSQL and
 //! Turso. Write the SQL in an attribute; the macros generate parameter binding, a per-connection
 //! statement cache lookup and row mapping, checked at compile time.
 //!
 //! ```
-//! use cachet::FromRow;
+//! use larder::FromRow;
 //!
 //! #[derive(FromRow, Debug, PartialEq)]
 //! struct Note { id: i64, body: String }
 //!
-//! struct Notes { db: cachet::Db }
+//! struct Notes { db: larder::Db }
 //!
-//! #[cachet::storage]
+//! #[larder::storage]
 //! impl Notes {
 //!     #[prepared("INSERT INTO notes (body) VALUES (:body)")]
-//!     async fn add(&self, body: &str) -> cachet::Result<u64>;
+//!     async fn add(&self, body: &str) -> larder::Result<u64>;
 //!
 //!     #[prepared("SELECT id, body FROM notes WHERE id = ?1")]
-//!     async fn get(&self, id: i64) -> cachet::Result<Option<Note>>;
+//!     async fn get(&self, id: i64) -> larder::Result<Option<Note>>;
 //! }
 //!
-//! # async fn demo() -> cachet::Result<()> {
-//! let db = cachet::Db::memory().await?;
+//! # async fn demo() -> larder::Result<()> {
+//! let db = larder::Db::memory().await?;
 //! db.execute_batch("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)").await?;
 //! let notes = Notes { db };
 //! notes.add("remember the milk").await?;
@@ -79,7 +79,7 @@ pub use tx::{Transaction, TxMode};
 pub use value::{Decode, Encode, StorageClasses};
 
 #[doc(inline)]
-pub use cachet_macros::{
+pub use larder_macros::{
     batch, cached_query, invalidates, prepared, sql, sql_const, storage, timed, transactional,
     FromRow,
 };

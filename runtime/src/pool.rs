@@ -1,7 +1,7 @@
 //! The connection pool: a semaphore bounds the connections in use, a mutex-guarded stack holds
 //! the idle ones, each carrying its own statement cache.
 //!
-//! Why not `deadpool` (a generic async pool, which cachet used first): measured side by side on
+//! Why not `deadpool` (a generic async pool, which larder used first): measured side by side on
 //! this machine, a deadpool checkout and return costs 123 ns and this pool 41 ns, on a path every
 //! query takes (a whole point query is ~2 µs). The pool needs nothing generic: one kind of
 //! connection, a cleanliness check, and counters.
@@ -117,11 +117,11 @@ impl Connector {
         }
     }
 
-    /// A new libSQL connection with cachet's settings applied.
+    /// A new libSQL connection with larder's settings applied.
     pub(crate) async fn connect(&self) -> Result<libsql::Connection> {
         let conn = self.database.connect().map_err(|e| self.connect_error(e))?;
         if let Some(local) = &self.setup.local {
-            // SQLite's busy handler would sleep on an executor thread; cachet retries itself.
+            // SQLite's busy handler would sleep on an executor thread; larder retries itself.
             conn.busy_timeout(Duration::ZERO)
                 .map_err(|e| self.connect_error(e))?;
             if local.wal {
@@ -338,8 +338,8 @@ impl Drop for Pooled {
 /// Connection-pool counters of one `Db`, from [`Db::pool_stats`](crate::Db::pool_stats).
 ///
 /// ```
-/// # async fn demo() -> cachet::Result<()> {
-/// let db = cachet::Db::builder().memory().pool_size(2).open().await?;
+/// # async fn demo() -> larder::Result<()> {
+/// let db = larder::Db::builder().memory().pool_size(2).open().await?;
 /// let stats = db.pool_stats();
 /// assert_eq!(stats.max_size, 2);
 /// assert_eq!(stats.in_use, 0);

@@ -5,7 +5,7 @@
 //! [`Db::sync`]**, and a sync that applied frames makes every cached entry stale before it
 //! returns. libSQL changes the local copy in three ways — an explicit sync, its background sync
 //! (`sync_interval`) and the sync it runs after each write when `read_your_writes` is on — and the
-//! last two happen where cachet cannot see them. So cachet asks libSQL for neither: its own
+//! last two happen where larder cannot see them. So larder asks libSQL for neither: its own
 //! background task calls `Db::sync` every `sync_interval`, and after each committed write
 //! (autocommit statement or `COMMIT`) it calls `Db::sync` itself when `read_your_writes` is on.
 //! That is also cheaper than libSQL's version, which syncs after every statement of a transaction.
@@ -98,8 +98,8 @@ impl Replica {
 /// Counters of an embedded replica, from [`Db::replica_stats`].
 ///
 /// ```
-/// # async fn demo() -> cachet::Result<()> {
-/// let db = cachet::Db::memory().await?;
+/// # async fn demo() -> larder::Result<()> {
+/// let db = larder::Db::memory().await?;
 /// assert!(db.replica_stats().is_none(), "not a replica");
 /// # Ok(()) }
 /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
@@ -132,9 +132,9 @@ impl Db {
     /// replica keeps serving its last synced state either way.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
-    /// assert!(matches!(db.sync().await, Err(cachet::Error::Config(_))));
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
+    /// assert!(matches!(db.sync().await, Err(larder::Error::Config(_))));
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
@@ -182,8 +182,8 @@ impl Db {
     /// Sync counters of an embedded replica; `None` for other databases.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// assert_eq!(db.replica_stats(), None);
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();

@@ -9,7 +9,7 @@ use crate::value::{Decode, StorageClasses};
 /// How a [`FromRow`] type reads a row.
 ///
 /// ```
-/// use cachet::{FromRow, RowShape};
+/// use larder::{FromRow, RowShape};
 /// assert!(matches!(<i64 as FromRow>::SHAPE, RowShape::Scalar));
 /// ```
 #[derive(Debug, Clone, Copy)]
@@ -23,21 +23,21 @@ pub enum RowShape {
     Positional(usize),
 }
 
-/// A type built from one result row. Derive it with `#[derive(cachet::FromRow)]` on a struct with
+/// A type built from one result row. Derive it with `#[derive(larder::FromRow)]` on a struct with
 /// named fields; it is implemented for every scalar that implements [`Decode`] (one column) and
 /// for tuples of up to 8 of them (columns by position).
 ///
 /// ```
-/// #[derive(cachet::FromRow)]
+/// #[derive(larder::FromRow)]
 /// struct Episode {
 ///     id: i64,
-///     #[cachet(rename = "task_name")]
+///     #[larder(rename = "task_name")]
 ///     task: String,
 ///     reward: Option<f64>,
 /// }
 ///
-/// # async fn demo() -> cachet::Result<()> {
-/// let db = cachet::Db::memory().await?;
+/// # async fn demo() -> larder::Result<()> {
+/// let db = larder::Db::memory().await?;
 /// db.execute_batch("CREATE TABLE episodes (id INTEGER PRIMARY KEY, task_name TEXT, reward REAL);
 ///                   INSERT INTO episodes VALUES (1, 'plan', NULL);").await?;
 /// let eps: Vec<Episode> = db.fetch_all("SELECT * FROM episodes", &[]).await?;
@@ -48,8 +48,8 @@ pub enum RowShape {
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be built from a result row",
-    label = "add `#[derive(cachet::FromRow)]` to this type, or return a single column's type",
-    note = "a row is read into a struct that derives `cachet::FromRow`, or into one column's value (i64, String, Uuid, ...)"
+    label = "add `#[derive(larder::FromRow)]` to this type, or return a single column's type",
+    note = "a row is read into a struct that derives `larder::FromRow`, or into one column's value (i64, String, Uuid, ...)"
 )]
 pub trait FromRow: Sized + 'static {
     /// Which columns the type reads.
@@ -69,9 +69,9 @@ pub trait FromRow: Sized + 'static {
 /// decodes (from [`Decode`]).
 ///
 /// ```
-/// use cachet::{FieldType, FromRow, StorageClasses};
+/// use larder::{FieldType, FromRow, StorageClasses};
 ///
-/// #[derive(cachet::FromRow)]
+/// #[derive(larder::FromRow)]
 /// struct Item { id: i64, name: Option<String> }
 ///
 /// let [id, name] = <Item as FromRow>::FIELDS else { panic!() };
@@ -101,18 +101,18 @@ impl FieldType {
 /// name in the type's [`RowShape`].
 ///
 /// ```
-/// use cachet::{FromRow, RowRef, RowShape};
+/// use larder::{FromRow, RowRef, RowShape};
 ///
 /// struct Pair { key: String, value: i64 }
 ///
 /// impl FromRow for Pair {
 ///     const SHAPE: RowShape = RowShape::Named(&["key", "value"]);
-///     fn from_row(row: &RowRef<'_>) -> cachet::Result<Self> {
+///     fn from_row(row: &RowRef<'_>) -> larder::Result<Self> {
 ///         Ok(Pair { key: row.get(0)?, value: row.get(1)? })
 ///     }
 /// }
-/// # async fn demo() -> cachet::Result<()> {
-/// let db = cachet::Db::memory().await?;
+/// # async fn demo() -> larder::Result<()> {
+/// let db = larder::Db::memory().await?;
 /// let p: Pair = db.fetch_one("SELECT 'a' AS key, 1 AS value", &[]).await?;
 /// assert_eq!((p.key.as_str(), p.value), ("a", 1));
 /// # Ok(()) }

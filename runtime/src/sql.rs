@@ -1,5 +1,5 @@
 //! [`Sql`]: a statement checked at compile time, from [`sql!`](crate::sql!) or
-//! [`#[cachet::sql]`](crate::sql), with what the engine learnt about it.
+//! [`#[larder::sql]`](crate::sql), with what the engine learnt about it.
 
 use std::fmt;
 use std::ops::Deref;
@@ -8,16 +8,16 @@ use crate::columns::{message, same_name, ConstCheck};
 
 /// A SQL statement checked at compile time — by libSQL's engine, against the crate's schema when
 /// there is one — with its parameter count and result columns. Made by [`sql!`](crate::sql!) or,
-/// for a `&str` constant marked [`#[cachet::sql]`](crate::sql), as its `NAME_SQL` companion.
+/// for a `&str` constant marked [`#[larder::sql]`](crate::sql), as its `NAME_SQL` companion.
 /// It dereferences to the SQL text, so it goes wherever a `&str` does.
 ///
 /// ```
-/// const ADD: cachet::Sql = cachet::sql!("SELECT ?1 + ?2 AS sum");
+/// const ADD: larder::Sql = larder::sql!("SELECT ?1 + ?2 AS sum");
 /// assert_eq!(ADD.param_count(), 2);
 /// assert_eq!(ADD.columns(), ["sum"]);
-/// # async fn demo() -> cachet::Result<()> {
-/// let db = cachet::Db::memory().await?;
-/// let sum: i64 = db.fetch_one(&ADD, cachet::params![40, 2]).await?;
+/// # async fn demo() -> larder::Result<()> {
+/// let db = larder::Db::memory().await?;
+/// let sum: i64 = db.fetch_one(&ADD, larder::params![40, 2]).await?;
 /// assert_eq!(sum, 42);
 /// # Ok(()) }
 /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
@@ -78,7 +78,7 @@ impl Sql {
     /// The SQL text.
     ///
     /// ```
-    /// assert_eq!(cachet::sql!("SELECT 1").as_str(), "SELECT 1");
+    /// assert_eq!(larder::sql!("SELECT 1").as_str(), "SELECT 1");
     /// ```
     pub const fn as_str(&self) -> &'static str {
         self.text
@@ -87,7 +87,7 @@ impl Sql {
     /// How many parameters the statement binds (SQLite's count: the largest index).
     ///
     /// ```
-    /// assert_eq!(cachet::sql!("SELECT :a, :b, :a").param_count(), 2);
+    /// assert_eq!(larder::sql!("SELECT :a, :b, :a").param_count(), 2);
     /// ```
     pub const fn param_count(&self) -> usize {
         self.placeholders.len()
@@ -97,7 +97,7 @@ impl Sql {
     /// the columns are not known: no schema, and the statement names a table).
     ///
     /// ```
-    /// assert_eq!(cachet::sql!("SELECT 1 AS one, 2 AS two").columns(), ["one", "two"]);
+    /// assert_eq!(larder::sql!("SELECT 1 AS one, 2 AS two").columns(), ["one", "two"]);
     /// ```
     pub const fn columns(&self) -> &'static [&'static str] {
         self.columns
@@ -106,7 +106,7 @@ impl Sql {
     /// Whether the statement changes nothing (SQLite's `sqlite3_stmt_readonly`).
     ///
     /// ```
-    /// assert!(cachet::sql!("SELECT 1").is_read_only());
+    /// assert!(larder::sql!("SELECT 1").is_read_only());
     /// ```
     pub const fn is_read_only(&self) -> bool {
         self.read_only
@@ -115,7 +115,7 @@ impl Sql {
     /// The tables it reads, as the engine reports them (through views; known only with a schema).
     ///
     /// ```
-    /// assert!(cachet::sql!("SELECT 1").tables_read().is_empty());
+    /// assert!(larder::sql!("SELECT 1").tables_read().is_empty());
     /// ```
     pub const fn tables_read(&self) -> &'static [&'static str] {
         self.reads
@@ -124,7 +124,7 @@ impl Sql {
     /// The tables it writes, triggers included (known only with a schema).
     ///
     /// ```
-    /// assert!(cachet::sql!("SELECT 1").tables_written().is_empty());
+    /// assert!(larder::sql!("SELECT 1").tables_written().is_empty());
     /// ```
     pub const fn tables_written(&self) -> &'static [&'static str] {
         self.writes

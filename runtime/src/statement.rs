@@ -320,8 +320,8 @@ impl Drop for ResetOnDrop<'_> {
 /// `Display` prints an aligned table.
 ///
 /// ```
-/// # async fn demo() -> cachet::Result<()> {
-/// let db = cachet::Db::memory().await?;
+/// # async fn demo() -> larder::Result<()> {
+/// let db = larder::Db::memory().await?;
 /// db.fetch_one::<i64>("SELECT 1", &[]).await?;
 /// db.fetch_one::<i64>("SELECT 1", &[]).await?;
 /// let stats = db.statement_stats();
@@ -350,8 +350,8 @@ pub struct StatementStats {
 #[non_exhaustive]
 ///
 /// ```
-/// # async fn demo() -> cachet::Result<()> {
-/// let db = cachet::Db::memory().await?;
+/// # async fn demo() -> larder::Result<()> {
+/// let db = larder::Db::memory().await?;
 /// db.fetch_one::<i64>("SELECT 1", &[]).await?;
 /// let row = &db.statement_stats().statements[0];
 /// assert_eq!((row.name.as_str(), row.misses), ("dynamic", 1));
@@ -384,8 +384,8 @@ impl StatementStats {
     /// Hits over all executions, in `[0, 1]` (0 when nothing ran).
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// assert_eq!(db.statement_stats().hit_rate(), 0.0);
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();

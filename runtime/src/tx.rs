@@ -19,7 +19,7 @@ use crate::tx_conn::{TxConn, TxGuard};
 /// How a transaction takes its locks (`BEGIN DEFERRED | IMMEDIATE | EXCLUSIVE`).
 ///
 /// ```
-/// assert_eq!(cachet::TxMode::default(), cachet::TxMode::Immediate);
+/// assert_eq!(larder::TxMode::default(), larder::TxMode::Immediate);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TxMode {
@@ -259,7 +259,7 @@ where
 {
     let name = {
         let mut pooled = conn.lock().await;
-        let name = format!("cachet_{}", pooled.get()?.savepoints);
+        let name = format!("larder_{}", pooled.get()?.savepoints);
         exec(&mut pooled, &format!("SAVEPOINT {name}")).await?;
         pooled.get()?.savepoints += 1;
         name
@@ -284,13 +284,13 @@ where
 /// closure's future runs.
 ///
 /// ```
-/// # async fn demo() -> cachet::Result<()> {
-/// let db = cachet::Db::memory().await?;
+/// # async fn demo() -> larder::Result<()> {
+/// let db = larder::Db::memory().await?;
 /// db.execute_batch("CREATE TABLE t (x INTEGER)").await?;
 /// db.transaction(|tx| async move {
 ///     tx.execute("INSERT INTO t VALUES (1)", &[]).await?;
 ///     tx.execute("INSERT INTO t VALUES (2)", &[]).await?;
-///     Ok::<_, cachet::Error>(())
+///     Ok::<_, larder::Error>(())
 /// })
 /// .await?;
 /// assert_eq!(db.fetch_one::<i64>("SELECT count(*) FROM t", &[]).await?, 2);
@@ -322,8 +322,8 @@ impl Db {
     /// back: nothing of the transaction stays), or [`Error::PoolTimeout`].
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// db.execute_batch("CREATE TABLE t (x INTEGER UNIQUE)").await?;
     /// let failed = db
     ///     .transaction(|tx| async move {
@@ -351,10 +351,10 @@ impl Db {
     /// As [`transaction`](Self::transaction).
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// let n = db
-    ///     .transaction_with(cachet::TxMode::Deferred, |tx| async move {
+    ///     .transaction_with(larder::TxMode::Deferred, |tx| async move {
     ///         tx.fetch_one::<i64>("SELECT 1", &[]).await
     ///     })
     ///     .await?;
@@ -378,10 +378,10 @@ impl Db {
     /// Whether this task is inside a transaction on this `Db`.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// assert!(!db.in_transaction());
-    /// let inside = db.transaction(|tx| async move { Ok::<_, cachet::Error>(tx.in_transaction()) }).await?;
+    /// let inside = db.transaction(|tx| async move { Ok::<_, larder::Error>(tx.in_transaction()) }).await?;
     /// assert!(inside);
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();

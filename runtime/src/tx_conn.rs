@@ -4,7 +4,7 @@
 //! contended; it exists for bodies that run calls concurrently (`join!`). An atomic flag plus a
 //! `Notify` costs two uncontended atomic operations per call, where `tokio::sync::Mutex` costs a
 //! semaphore acquire and a release that takes an internal lock (measured in the bulk-insert bench:
-//! it was a fifth of cachet's per-row overhead).
+//! it was a fifth of larder's per-row overhead).
 
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};

@@ -22,7 +22,7 @@ use libsql::Value;
 /// A Rust value that can be bound as a statement parameter.
 ///
 /// ```
-/// use cachet::{Encode, Value};
+/// use larder::{Encode, Value};
 /// assert_eq!(42_i64.encode().unwrap(), Value::Integer(42));
 /// assert_eq!("hi".encode().unwrap(), Value::Text("hi".into()));
 /// assert_eq!(None::<i64>.encode().unwrap(), Value::Null);
@@ -30,8 +30,8 @@ use libsql::Value;
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be bound as a SQL parameter",
-    label = "this parameter's type does not implement `cachet::Encode`",
-    note = "parameters can be integers, f64, bool, &str/String, &[u8]/Vec<u8>, Uuid, DateTime<Utc>, serde_json::Value, or an Option of one; implement `cachet::Encode` for your own types"
+    label = "this parameter's type does not implement `larder::Encode`",
+    note = "parameters can be integers, f64, bool, &str/String, &[u8]/Vec<u8>, Uuid, DateTime<Utc>, serde_json::Value, or an Option of one; implement `larder::Encode` for your own types"
 )]
 pub trait Encode {
     /// The SQLite value for `self`, or why it has none.
@@ -41,15 +41,15 @@ pub trait Encode {
 /// A Rust value that can be read from one column.
 ///
 /// ```
-/// use cachet::{Decode, Value};
+/// use larder::{Decode, Value};
 /// assert_eq!(i32::decode(Value::Integer(7)).unwrap(), 7);
 /// assert_eq!(Option::<String>::decode(Value::Null).unwrap(), None);
 /// assert!(u32::decode(Value::Integer(-1)).is_err());
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be read from a SQL column",
-    label = "this type does not implement `cachet::Decode`",
-    note = "columns can be read as integers, f64, bool, String, Vec<u8>, Uuid, DateTime<Utc>, serde_json::Value, or an Option of one; implement `cachet::Decode` for your own types"
+    label = "this type does not implement `larder::Decode`",
+    note = "columns can be read as integers, f64, bool, String, Vec<u8>, Uuid, DateTime<Utc>, serde_json::Value, or an Option of one; implement `larder::Decode` for your own types"
 )]
 pub trait Decode: Sized {
     /// The name used in error messages ("i64", "uuid::Uuid", ...).
@@ -61,7 +61,7 @@ pub trait Decode: Sized {
     /// your own types unchecked; narrow it to have them checked too:
     ///
     /// ```
-    /// use cachet::{Decode, StorageClasses, Value, ValueError};
+    /// use larder::{Decode, StorageClasses, Value, ValueError};
     ///
     /// /// Cents, stored as an INTEGER.
     /// struct Cents(i64);
@@ -85,7 +85,7 @@ pub trait Decode: Sized {
 /// A set of SQLite storage classes (INTEGER, REAL, TEXT, BLOB): what a [`Decode`] type reads.
 ///
 /// ```
-/// use cachet::{Decode, StorageClasses};
+/// use larder::{Decode, StorageClasses};
 /// assert!(f64::READS.contains(StorageClasses::INTEGER));
 /// assert!(!String::READS.contains(StorageClasses::INTEGER));
 /// assert_eq!(
@@ -172,7 +172,7 @@ impl Encode for Value {
 }
 
 impl Decode for Value {
-    const TYPE_NAME: &'static str = "cachet::Value";
+    const TYPE_NAME: &'static str = "larder::Value";
 
     fn decode(value: Value) -> Result<Self, ValueError> {
         Ok(value)

@@ -59,7 +59,7 @@ impl WriteLog {
         }
     }
 
-    /// Records a write cachet cannot describe.
+    /// Records a write larder cannot describe.
     pub(crate) fn all(&self) {
         self.lock().all = true;
     }

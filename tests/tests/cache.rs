@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use cachet::{Error, FromRow};
+use larder::{Error, FromRow};
 
 #[derive(FromRow, Debug, Clone, PartialEq)]
 pub struct Pattern {
@@ -24,53 +24,53 @@ pub const SCHEMA: &str = "
     CREATE TABLE episodes (id INTEGER PRIMARY KEY, pattern INTEGER REFERENCES patterns(id) ON DELETE CASCADE);";
 
 pub struct Store {
-    pub db: cachet::Db,
+    pub db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("INSERT INTO patterns (id, kind, hits) VALUES (?1, ?2, ?3)")]
-    pub async fn insert(&self, id: i64, kind: &str, hits: i64) -> cachet::Result<()>;
+    pub async fn insert(&self, id: i64, kind: &str, hits: i64) -> larder::Result<()>;
 
     #[prepared("UPDATE patterns SET hits = ?2 WHERE id = ?1")]
-    pub async fn set_hits(&self, id: i64, hits: i64) -> cachet::Result<u64>;
+    pub async fn set_hits(&self, id: i64, hits: i64) -> larder::Result<u64>;
 
     #[prepared("DELETE FROM patterns WHERE id = ?1")]
-    pub async fn delete(&self, id: i64) -> cachet::Result<u64>;
+    pub async fn delete(&self, id: i64) -> larder::Result<u64>;
 
     #[prepared("INSERT INTO episodes (id, pattern) VALUES (?1, ?2)")]
-    pub async fn add_episode(&self, id: i64, pattern: i64) -> cachet::Result<()>;
+    pub async fn add_episode(&self, id: i64, pattern: i64) -> larder::Result<()>;
 
     #[prepared("SELECT id, kind, hits FROM patterns WHERE id = ?1")]
     #[cached_query]
-    pub async fn pattern(&self, id: i64) -> cachet::Result<Option<Pattern>>;
+    pub async fn pattern(&self, id: i64) -> larder::Result<Option<Pattern>>;
 
     #[prepared("SELECT id, kind, hits FROM patterns WHERE id = ?1")]
-    pub async fn pattern_uncached(&self, id: i64) -> cachet::Result<Option<Pattern>>;
+    pub async fn pattern_uncached(&self, id: i64) -> larder::Result<Option<Pattern>>;
 
     #[prepared("SELECT id, kind, hits FROM patterns WHERE kind = :kind ORDER BY id")]
     #[cached_query(ttl = "30s", max_entries = 1000)]
-    pub async fn by_kind(&self, kind: &str) -> cachet::Result<Vec<Pattern>>;
+    pub async fn by_kind(&self, kind: &str) -> larder::Result<Vec<Pattern>>;
 
     #[prepared("SELECT hits FROM totals WHERE kind = ?1")]
     #[cached_query(cache_none = false)]
-    pub async fn total(&self, kind: &str) -> cachet::Result<Option<i64>>;
+    pub async fn total(&self, kind: &str) -> larder::Result<Option<i64>>;
 
     #[prepared("SELECT count(*) FROM episodes")]
     #[cached_query]
-    pub async fn episode_count(&self) -> cachet::Result<i64>;
+    pub async fn episode_count(&self) -> larder::Result<i64>;
 
     #[prepared("SELECT id, kind, hits FROM patterns WHERE id = ?1 AND kind = ?2")]
     #[cached_query(key = (id))]
-    pub async fn keyed_by_id_only(&self, id: i64, kind: &str) -> cachet::Result<Option<Pattern>>;
+    pub async fn keyed_by_id_only(&self, id: i64, kind: &str) -> larder::Result<Option<Pattern>>;
 
     #[prepared("SELECT id FROM patterns WHERE id >= ?1")]
     #[cached_query(max_entries = 100)]
-    pub async fn small(&self, from: i64) -> cachet::Result<Vec<i64>>;
+    pub async fn small(&self, from: i64) -> larder::Result<Vec<i64>>;
 
     /// A cached method with a body: the tables are unknown, so any write invalidates it.
     #[cached_query(ttl = "1h")]
-    pub async fn summary(&self) -> cachet::Result<String> {
+    pub async fn summary(&self) -> larder::Result<String> {
         let n: i64 = self
             .db
             .fetch_one("SELECT count(*) FROM patterns", &[])
@@ -80,8 +80,8 @@ impl Store {
 
     /// Raw SQL the macros cannot see; `#[invalidates]` adds what it misses.
     #[invalidates(by_kind, pattern(id))]
-    pub async fn rename_raw(&self, id: i64, kind: &str) -> cachet::Result<()> {
-        // Deliberately sneaky: through a connection outside cachet, so only #[invalidates] helps.
+    pub async fn rename_raw(&self, id: i64, kind: &str) -> larder::Result<()> {
+        // Deliberately sneaky: through a connection outside larder, so only #[invalidates] helps.
         let _ = (id, kind);
         Ok(())
     }
@@ -89,12 +89,12 @@ impl Store {
 
 async fn store() -> (Store, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let db = cachet::Db::open(dir.path().join("cache.db")).await.unwrap();
+    let db = larder::Db::open(dir.path().join("cache.db")).await.unwrap();
     db.execute_batch(SCHEMA).await.unwrap();
     (Store { db }, dir)
 }
 
-fn stats(store: &Store, name: &str) -> cachet::MethodCacheStats {
+fn stats(store: &Store, name: &str) -> larder::MethodCacheStats {
     store
         .db
         .cache_stats()
@@ -181,7 +181,7 @@ async fn transactions_publish_at_commit_and_never_fill_the_cache() {
 
     // Rolled back: nothing published, the entry stays valid.
     let before = stats(&store, "Store::pattern");
-    let failed: cachet::Result<()> = store
+    let failed: larder::Result<()> = store
         .db
         .transaction(|_| async {
             store.set_hits(1, 99).await?;
@@ -218,7 +218,7 @@ async fn invalidates_drops_the_named_entries() {
     store.insert(1, "plan", 1).await.unwrap();
     assert_eq!(store.by_kind("plan").await.unwrap().len(), 1);
     assert_eq!(store.pattern(1).await.unwrap().unwrap().kind, "plan");
-    // A write cachet cannot see: another program on the same file.
+    // A write larder cannot see: another program on the same file.
     let raw = libsql::Builder::new_local(dir.path().join("cache.db"))
         .build()
         .await
@@ -242,7 +242,7 @@ async fn invalidates_drops_the_named_entries() {
 async fn writes_by_another_process_are_seen_within_the_watch_interval() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("watched.db");
-    let db = cachet::Db::builder()
+    let db = larder::Db::builder()
         .file(&path)
         .watch_external_writes(Duration::from_millis(20))
         .open()
@@ -255,7 +255,7 @@ async fn writes_by_another_process_are_seen_within_the_watch_interval() {
 
     // A second Db on the same file stands for another process.
     let other = Store {
-        db: cachet::Db::open(&path).await.unwrap(),
+        db: larder::Db::open(&path).await.unwrap(),
     };
     other.set_hits(1, 2).await.unwrap();
     tokio::time::sleep(Duration::from_millis(30)).await;
@@ -311,7 +311,7 @@ async fn clear_caches_empties_every_method() {
 
 #[tokio::test]
 async fn entries_stay_bounded_under_many_keys() {
-    let db = cachet::Db::memory().await.unwrap();
+    let db = larder::Db::memory().await.unwrap();
     db.execute_batch(SCHEMA).await.unwrap();
     let store = Store { db };
     for from in 0..100_000 {
@@ -329,7 +329,7 @@ async fn concurrent_misses_on_one_key_run_the_query_once() {
     store.insert(1, "plan", 1).await.unwrap();
     let store = Arc::new(store);
     let before = store.db.statement_stats();
-    let runs = |s: &cachet::StatementStats| {
+    let runs = |s: &larder::StatementStats| {
         s.statements
             .iter()
             .find(|r| r.name == "Store::pattern")
@@ -427,25 +427,25 @@ async fn inserts_keep_found_point_lookups_and_refresh_missing_ones() {
 /// A store checked against a schema with a view: the engine names the tables a read through the
 /// view depends on, so only writes to those make it stale.
 struct Shop {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage(schema = "schemas/views.sql")]
+#[larder::storage(schema = "schemas/views.sql")]
 impl Shop {
     #[prepared("INSERT INTO items (id, name, qty) VALUES (?1, ?2, ?3)")]
-    async fn stock(&self, id: i64, name: &str, qty: i64) -> cachet::Result<()>;
+    async fn stock(&self, id: i64, name: &str, qty: i64) -> larder::Result<()>;
 
     #[prepared("INSERT INTO audit (what) VALUES (?1)")]
-    async fn audit(&self, what: &str) -> cachet::Result<()>;
+    async fn audit(&self, what: &str) -> larder::Result<()>;
 
     #[prepared("SELECT name FROM in_stock ORDER BY id")]
     #[cached_query]
-    async fn in_stock(&self) -> cachet::Result<Vec<String>>;
+    async fn in_stock(&self) -> larder::Result<Vec<String>>;
 }
 
 #[tokio::test]
 async fn a_read_through_a_view_depends_on_the_tables_behind_it_only() {
-    let db = cachet::Db::memory().await.unwrap();
+    let db = larder::Db::memory().await.unwrap();
     db.execute_batch(include_str!("../schemas/views.sql"))
         .await
         .unwrap();
@@ -471,36 +471,36 @@ async fn a_read_through_a_view_depends_on_the_tables_behind_it_only() {
 /// A table whose schema resolves key conflicts by REPLACE: a plain INSERT can replace an
 /// existing row, and SQLite's update hook does not report the replaced row.
 struct Upserts {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Upserts {
     #[prepared("INSERT INTO kv (k, v) VALUES (?1, ?2)")]
-    async fn put(&self, k: i64, v: &str) -> cachet::Result<()>;
+    async fn put(&self, k: i64, v: &str) -> larder::Result<()>;
 
     #[prepared("INSERT INTO named (name, v) VALUES (?1, ?2)")]
-    async fn put_named(&self, name: &str, v: &str) -> cachet::Result<()>;
+    async fn put_named(&self, name: &str, v: &str) -> larder::Result<()>;
 
     #[prepared("INSERT INTO feed (k, v) VALUES (?1, ?2)")]
-    async fn feed(&self, k: i64, v: &str) -> cachet::Result<()>;
+    async fn feed(&self, k: i64, v: &str) -> larder::Result<()>;
 
     #[prepared("SELECT v FROM latest WHERE k = ?1")]
     #[cached_query]
-    async fn latest(&self, k: i64) -> cachet::Result<Option<String>>;
+    async fn latest(&self, k: i64) -> larder::Result<Option<String>>;
 
     #[prepared("SELECT v FROM kv WHERE k = ?1")]
     #[cached_query]
-    async fn get(&self, k: i64) -> cachet::Result<Option<String>>;
+    async fn get(&self, k: i64) -> larder::Result<Option<String>>;
 
     #[prepared("SELECT v FROM named WHERE name = ?1")]
     #[cached_query]
-    async fn get_named(&self, name: &str) -> cachet::Result<Option<String>>;
+    async fn get_named(&self, name: &str) -> larder::Result<Option<String>>;
 }
 
 #[tokio::test]
 async fn a_plain_insert_that_replaces_through_the_schema_invalidates() {
-    let db = cachet::Db::memory().await.unwrap();
+    let db = larder::Db::memory().await.unwrap();
     db.execute_batch(
         "CREATE TABLE kv (k INTEGER PRIMARY KEY ON CONFLICT REPLACE, v TEXT NOT NULL);
          CREATE TABLE named (name TEXT NOT NULL, v TEXT NOT NULL, UNIQUE (name) ON CONFLICT REPLACE);

@@ -2,7 +2,7 @@
 //! valid), upserts, updates, batch writes (committed or rolled back), deletes and raw SQL. After every step each cached method must return exactly what the
 //! same query returns uncached. 40 cases × 250 steps = 10 000 steps in the normal test run.
 
-use cachet::{Error, FromRow};
+use larder::{Error, FromRow};
 use proptest::prelude::*;
 
 #[derive(FromRow, Debug, Clone, PartialEq)]
@@ -13,38 +13,38 @@ struct Row {
 }
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("INSERT OR REPLACE INTO rows (id, kind, hits) VALUES (?1, ?2, ?3)")]
-    async fn upsert(&self, id: i64, kind: &str, hits: i64) -> cachet::Result<()>;
+    async fn upsert(&self, id: i64, kind: &str, hits: i64) -> larder::Result<()>;
 
     /// A plain insert: it cannot change a row a point lookup found, only a missing one.
     #[prepared("INSERT OR IGNORE INTO rows (id, kind, hits) VALUES (?1, ?2, ?3)")]
-    async fn insert(&self, id: i64, kind: &str, hits: i64) -> cachet::Result<u64>;
+    async fn insert(&self, id: i64, kind: &str, hits: i64) -> larder::Result<u64>;
 
     #[prepared("UPDATE rows SET hits = hits + ?2 WHERE id = ?1")]
-    async fn add(&self, id: i64, delta: i64) -> cachet::Result<u64>;
+    async fn add(&self, id: i64, delta: i64) -> larder::Result<u64>;
 
     #[prepared("DELETE FROM rows WHERE id = ?1")]
-    async fn delete(&self, id: i64) -> cachet::Result<u64>;
+    async fn delete(&self, id: i64) -> larder::Result<u64>;
 
     #[prepared("SELECT id, kind, hits FROM rows WHERE id = ?1")]
     #[cached_query]
-    async fn row(&self, id: i64) -> cachet::Result<Option<Row>>;
+    async fn row(&self, id: i64) -> larder::Result<Option<Row>>;
 
     #[prepared("SELECT id, kind, hits FROM rows WHERE kind = ?1 ORDER BY id")]
     #[cached_query(ttl = "1h")]
-    async fn by_kind(&self, kind: &str) -> cachet::Result<Vec<Row>>;
+    async fn by_kind(&self, kind: &str) -> larder::Result<Vec<Row>>;
 
     #[prepared("SELECT coalesce(sum(hits), 0) FROM rows")]
     #[cached_query]
-    async fn total(&self) -> cachet::Result<i64>;
+    async fn total(&self) -> larder::Result<i64>;
 
     #[batch]
-    async fn batch(&self, ops: &[Op], commit: bool) -> cachet::Result<()> {
+    async fn batch(&self, ops: &[Op], commit: bool) -> larder::Result<()> {
         for op in ops {
             self.apply(op).await?;
         }
@@ -69,7 +69,7 @@ enum Op {
 const KINDS: [&str; 3] = ["plan", "act", "reflect"];
 
 impl Store {
-    async fn apply(&self, op: &Op) -> cachet::Result<()> {
+    async fn apply(&self, op: &Op) -> larder::Result<()> {
         match *op {
             Op::Upsert(id, kind, hits) => self.upsert(id, kind, hits).await,
             Op::Insert(id, kind, hits) => self.insert(id, kind, hits).await.map(drop),
@@ -79,7 +79,7 @@ impl Store {
                 .db
                 .execute(
                     "UPDATE rows SET hits = hits * 2 + ?1",
-                    cachet::params![delta],
+                    larder::params![delta],
                 )
                 .await
                 .map(drop),
@@ -94,7 +94,7 @@ impl Store {
                 .db
                 .fetch_optional(
                     "SELECT id, kind, hits FROM rows WHERE id = ?1",
-                    cachet::params![id],
+                    larder::params![id],
                 )
                 .await
                 .unwrap();
@@ -105,7 +105,7 @@ impl Store {
                 .db
                 .fetch_all(
                     "SELECT id, kind, hits FROM rows WHERE kind = ?1 ORDER BY id",
-                    cachet::params![kind],
+                    larder::params![kind],
                 )
                 .await
                 .unwrap();
@@ -151,7 +151,7 @@ proptest! {
     fn cached_methods_always_agree_with_the_database(steps in prop::collection::vec(step(), 250)) {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
-            let db = cachet::Db::memory().await.unwrap();
+            let db = larder::Db::memory().await.unwrap();
             db.execute_batch("CREATE TABLE rows (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, hits INTEGER NOT NULL)")
                 .await
                 .unwrap();

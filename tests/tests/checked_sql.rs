@@ -2,7 +2,7 @@
 //! constants naming tables are checked for syntax and placeholders only (the ui tests cover the
 //! schema checks); what depends on the columns is then checked at run time, as without constants.
 
-use cachet::FromRow;
+use larder::FromRow;
 
 #[derive(FromRow, Debug, Clone, PartialEq)]
 struct Note {
@@ -10,44 +10,44 @@ struct Note {
     body: String,
 }
 
-#[cachet::sql_const]
+#[larder::sql_const]
 const NOTE: &str = "SELECT id, body FROM notes WHERE id = :id";
 
 mod queries {
-    #[cachet::sql_const]
+    #[larder::sql_const]
     pub const ADD: &str = "INSERT INTO notes (body) VALUES (?1)";
 
-    #[cachet::sql_const]
+    #[larder::sql_const]
     pub const EDIT: &str = "UPDATE notes SET body = ?2 WHERE id = ?1";
 
-    #[cachet::sql_const]
+    #[larder::sql_const]
     pub const COUNT: &str = "SELECT count(*) FROM notes";
 }
 
-const SUM: cachet::Sql = cachet::sql!("SELECT ?1 + ?2 AS total");
+const SUM: larder::Sql = larder::sql!("SELECT ?1 + ?2 AS total");
 
 struct Notes {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Notes {
     #[prepared(queries::ADD)]
-    async fn add(&self, body: &str) -> cachet::Result<u64>;
+    async fn add(&self, body: &str) -> larder::Result<u64>;
 
     #[prepared(queries::EDIT)]
-    async fn edit(&self, id: i64, body: &str) -> cachet::Result<u64>;
+    async fn edit(&self, id: i64, body: &str) -> larder::Result<u64>;
 
     #[prepared(queries::COUNT)]
-    async fn count(&self) -> cachet::Result<u64>;
+    async fn count(&self) -> larder::Result<u64>;
 
     #[prepared(NOTE)]
     #[cached_query]
-    async fn note(&self, id: i64) -> cachet::Result<Option<Note>>;
+    async fn note(&self, id: i64) -> larder::Result<Option<Note>>;
 }
 
 async fn notes() -> Notes {
-    let db = cachet::Db::memory().await.unwrap();
+    let db = larder::Db::memory().await.unwrap();
     db.execute_batch("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
         .await
         .unwrap();
@@ -84,7 +84,7 @@ async fn sql_values_know_their_shape_and_run_as_text() {
     let notes = notes().await;
     let total: i64 = notes
         .db
-        .fetch_one(&SUM, cachet::params![40, 2])
+        .fetch_one(&SUM, larder::params![40, 2])
         .await
         .unwrap();
     assert_eq!(total, 42);

@@ -3,23 +3,23 @@
 
 use std::time::Duration;
 
-use cachet::Error;
+use larder::Error;
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("INSERT INTO t (id) VALUES (?1)")]
-    async fn insert(&self, id: i64) -> cachet::Result<()>;
+    async fn insert(&self, id: i64) -> larder::Result<()>;
 
     #[prepared("SELECT id FROM t WHERE id = ?1")]
     #[cached_query]
-    async fn get(&self, id: i64) -> cachet::Result<Option<i64>>;
+    async fn get(&self, id: i64) -> larder::Result<Option<i64>>;
 
     #[batch]
-    async fn insert_many(&self, n: i64) -> cachet::Result<()> {
+    async fn insert_many(&self, n: i64) -> larder::Result<()> {
         for i in 100..100 + n {
             self.insert(i).await?;
         }
@@ -27,7 +27,7 @@ impl Store {
     }
 
     #[timed(name = "store.sleepy")]
-    async fn sleepy(&self, fail: bool) -> cachet::Result<()> {
+    async fn sleepy(&self, fail: bool) -> larder::Result<()> {
         tokio::time::sleep(Duration::from_millis(2)).await;
         if fail {
             Err(Error::Config("failed on purpose".into()))
@@ -37,23 +37,23 @@ impl Store {
     }
 
     /// Not generated, not `#[timed]`: not measured.
-    async fn plain(&self) -> cachet::Result<i64> {
+    async fn plain(&self) -> larder::Result<i64> {
         self.db.fetch_one("SELECT 1", &[]).await
     }
 }
 
 struct Quiet {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage(timed = false)]
+#[larder::storage(timed = false)]
 impl Quiet {
     #[prepared("SELECT 1")]
-    async fn one(&self) -> cachet::Result<i64>;
+    async fn one(&self) -> larder::Result<i64>;
 }
 
 async fn store() -> Store {
-    let db = cachet::Db::memory().await.unwrap();
+    let db = larder::Db::memory().await.unwrap();
     db.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY)")
         .await
         .unwrap();
@@ -126,7 +126,7 @@ async fn deltas_and_reset() {
 
 #[tokio::test]
 async fn timed_false_turns_the_default_off() {
-    let db = cachet::Db::memory().await.unwrap();
+    let db = larder::Db::memory().await.unwrap();
     let quiet = Quiet { db: db.clone() };
     assert_eq!(quiet.one().await.unwrap(), 1);
     assert!(db.metrics().snapshot().methods.is_empty());

@@ -5,8 +5,8 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cachet::Error;
 use common::*;
+use larder::Error;
 
 trait InUse {
     fn pool_in_use(&self) -> usize;
@@ -22,7 +22,7 @@ impl InUse for Items {
 async fn two_hundred_tasks_on_a_pool_of_four_all_succeed() {
     let dir = tempfile::tempdir().unwrap();
     let db = with_schema(
-        cachet::Db::builder()
+        larder::Db::builder()
             .file(dir.path().join("busy.db"))
             .pool_size(4),
     )
@@ -56,7 +56,7 @@ async fn an_exhausted_pool_times_out_instead_of_hanging() {
     let dir = tempfile::tempdir().unwrap();
     let timeout = Duration::from_millis(100);
     let db = with_schema(
-        cachet::Db::builder()
+        larder::Db::builder()
             .file(dir.path().join("held.db"))
             .pool_size(1)
             .acquire_timeout(timeout),
@@ -120,7 +120,7 @@ async fn a_writer_waits_for_the_lock_without_blocking_its_thread() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("locked.db");
     let db = with_schema(
-        cachet::Db::builder()
+        larder::Db::builder()
             .file(&path)
             .busy_timeout(Duration::from_secs(10)),
     )
@@ -159,7 +159,7 @@ async fn a_writer_gives_up_after_the_busy_timeout_with_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("locked.db");
     let busy = Duration::from_millis(50);
-    let db = with_schema(cachet::Db::builder().file(&path).busy_timeout(busy)).await;
+    let db = with_schema(larder::Db::builder().file(&path).busy_timeout(busy)).await;
     let items = Items { db };
     let raw = libsql::Builder::new_local(&path).build().await.unwrap();
     let locker = raw.connect().unwrap();
@@ -178,16 +178,16 @@ async fn a_writer_gives_up_after_the_busy_timeout_with_a_clear_error() {
 
 #[tokio::test]
 async fn opening_an_impossible_path_is_a_connect_error_naming_it() {
-    let err = cachet::Db::open("/nonexistent-dir/sub/x.db")
+    let err = larder::Db::open("/nonexistent-dir/sub/x.db")
         .await
         .unwrap_err();
     match &err {
         Error::Connect { target, .. } => assert_eq!(target, "/nonexistent-dir/sub/x.db"),
         other => panic!("expected Connect, got {other:?}"),
     }
-    let err = cachet::Db::builder().open().await.unwrap_err();
+    let err = larder::Db::builder().open().await.unwrap_err();
     assert!(err.to_string().contains(".memory()"), "{err}");
-    let err = cachet::Db::builder()
+    let err = larder::Db::builder()
         .memory()
         .pool_size(0)
         .open()
@@ -198,7 +198,7 @@ async fn opening_an_impossible_path_is_a_connect_error_naming_it() {
 
 #[tokio::test]
 async fn a_connection_returned_inside_a_transaction_is_rolled_back_before_reuse() {
-    let db = with_schema(cachet::Db::builder().memory().pool_size(1)).await;
+    let db = with_schema(larder::Db::builder().memory().pool_size(1)).await;
     // Raw SQL that opens a transaction and never ends it: the connection goes back dirty.
     db.execute_batch("BEGIN; INSERT INTO items (id, name) VALUES (1, 'uncommitted');")
         .await

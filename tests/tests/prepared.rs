@@ -3,8 +3,8 @@
 
 mod common;
 
-use cachet::Error;
 use common::*;
+use larder::Error;
 
 async fn both() -> Vec<(Items, Option<tempfile::TempDir>)> {
     let (file, dir) = file_items().await;
@@ -90,37 +90,37 @@ async fn constraint_violation_is_a_sql_error_naming_the_statement() {
 }
 
 struct Quoting {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Quoting {
     /// `?` and `:x` inside literals, identifiers and comments are text, not placeholders.
     #[prepared(
         "SELECT 'why?' || ' :x @y $z' AS \"odd?name\" -- ?2 :w
          WHERE /* ?3 */ ?1 = 1"
     )]
-    async fn quoted(&self, flag: i64) -> cachet::Result<Option<String>>;
+    async fn quoted(&self, flag: i64) -> larder::Result<Option<String>>;
 
     /// Named placeholders of every prefix, one used twice.
     #[prepared("SELECT :a + @b + $c + :a")]
-    async fn named(&self, c: i64, b: i64, a: i64) -> cachet::Result<i64>;
+    async fn named(&self, c: i64, b: i64, a: i64) -> larder::Result<i64>;
 
     /// Numbered placeholders out of order and anonymous ones.
     #[prepared("SELECT ?2 || '-' || ?1")]
-    async fn reversed(&self, first: &str, second: &str) -> cachet::Result<String>;
+    async fn reversed(&self, first: &str, second: &str) -> larder::Result<String>;
 
     #[prepared("SELECT ? * 10 + ?")]
-    async fn anonymous(&self, tens: i64, ones: i64) -> cachet::Result<i64>;
+    async fn anonymous(&self, tens: i64, ones: i64) -> larder::Result<i64>;
 
     #[prepared("SELECT 42")]
-    async fn no_params(&self) -> cachet::Result<i64>;
+    async fn no_params(&self) -> larder::Result<i64>;
 }
 
 #[tokio::test]
 async fn placeholders_bind_by_name_and_position() {
     let q = Quoting {
-        db: cachet::Db::memory().await.unwrap(),
+        db: larder::Db::memory().await.unwrap(),
     };
     assert_eq!(q.quoted(1).await.unwrap().as_deref(), Some("why? :x @y $z"));
     assert_eq!(q.quoted(0).await.unwrap(), None);
@@ -130,7 +130,7 @@ async fn placeholders_bind_by_name_and_position() {
     assert_eq!(q.no_params().await.unwrap(), 42);
 }
 
-/// A user error type: generated methods convert `cachet::Error` into it with `From`.
+/// A user error type: generated methods convert `larder::Error` into it with `From`.
 #[derive(Debug)]
 enum AppError {
     Db(Error),
@@ -147,10 +147,10 @@ struct Nested {
 }
 
 struct Inner {
-    database: std::sync::Arc<cachet::Db>,
+    database: std::sync::Arc<larder::Db>,
 }
 
-#[cachet::storage(db = inner.database)]
+#[larder::storage(db = inner.database)]
 impl Nested {
     #[prepared("SELECT ?1 + 1")]
     async fn plus_one(&self, x: i64) -> Result<i64, AppError>;
@@ -166,7 +166,7 @@ impl Nested {
 
 #[tokio::test]
 async fn db_path_argument_and_custom_error_types() {
-    let db = cachet::Db::memory().await.unwrap();
+    let db = larder::Db::memory().await.unwrap();
     let n = Nested {
         inner: Inner {
             database: std::sync::Arc::new(db),
@@ -200,7 +200,7 @@ async fn two_memory_databases_are_separate() {
 
 #[tokio::test]
 async fn memory_database_is_shared_by_every_pooled_connection() {
-    let db = with_schema(cachet::Db::builder().memory().pool_size(4)).await;
+    let db = with_schema(larder::Db::builder().memory().pool_size(4)).await;
     let items = std::sync::Arc::new(Items { db });
     let tasks: Vec<_> = (1..=40)
         .map(|i| {
@@ -217,12 +217,12 @@ async fn memory_database_is_shared_by_every_pooled_connection() {
 #[tokio::test]
 async fn a_method_on_a_missing_column_names_it() {
     struct Wrong {
-        db: cachet::Db,
+        db: larder::Db,
     }
-    #[cachet::storage]
+    #[larder::storage]
     impl Wrong {
         #[prepared("SELECT id, name FROM items")]
-        async fn partial(&self) -> cachet::Result<Vec<Item>>;
+        async fn partial(&self) -> larder::Result<Vec<Item>>;
     }
     let items = memory_items().await;
     fill(&items, 1).await;
@@ -247,21 +247,21 @@ async fn a_method_on_a_missing_column_names_it() {
 }
 
 struct Tuples {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Tuples {
     #[prepared("SELECT id, name FROM items ORDER BY id")]
-    async fn pairs(&self) -> cachet::Result<Vec<(i64, String)>>;
+    async fn pairs(&self) -> larder::Result<Vec<(i64, String)>>;
 
     #[prepared("SELECT min(id), max(id), count(*) FROM items")]
-    async fn stats(&self) -> cachet::Result<(Option<i64>, Option<i64>, i64)>;
+    async fn stats(&self) -> larder::Result<(Option<i64>, Option<i64>, i64)>;
 
     // `SELECT id` would be refused at compile time (the lexer counts one column); through a
     // subquery's `*` only the run-time check can see the mismatch.
     #[prepared("SELECT * FROM (SELECT id FROM items)")]
-    async fn wrong_arity(&self) -> cachet::Result<Vec<(i64, String)>>;
+    async fn wrong_arity(&self) -> larder::Result<Vec<(i64, String)>>;
 }
 
 #[tokio::test]

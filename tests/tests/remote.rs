@@ -1,41 +1,41 @@
 //! Remote mode against a real libSQL server (`sqld`), started on a free 127.0.0.1 port for each
-//! test and killed on drop. The server is found through `CACHET_SQLD` or `sqld` on `PATH`; without
-//! it these tests print why and pass without running (`.ci/run` sets `CACHET_SQLD`).
+//! test and killed on drop. The server is found through `LARDER_SQLD` or `sqld` on `PATH`; without
+//! it these tests print why and pass without running (`.ci/run` sets `LARDER_SQLD`).
 
 use std::net::TcpListener;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use cachet::Error;
+use larder::Error;
 
 mod sqld;
 use sqld::{server, Server};
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("INSERT INTO t (id, name) VALUES (?1, ?2)")]
-    async fn insert(&self, id: i64, name: &str) -> cachet::Result<()>;
+    async fn insert(&self, id: i64, name: &str) -> larder::Result<()>;
 
     #[prepared("SELECT name FROM t WHERE id = ?1")]
     #[cached_query]
-    async fn name(&self, id: i64) -> cachet::Result<Option<String>>;
+    async fn name(&self, id: i64) -> larder::Result<Option<String>>;
 
     #[prepared("UPDATE t SET name = ?2 WHERE id = ?1")]
-    async fn rename(&self, id: i64, name: &str) -> cachet::Result<u64>;
+    async fn rename(&self, id: i64, name: &str) -> larder::Result<u64>;
 
     /// A rename that keeps the server busy for a while first.
     #[prepared(
         "UPDATE t SET name = ?2 WHERE id = ?1 AND (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL
          SELECT x + 1 FROM c WHERE x < 1000000) SELECT count(*) FROM c) > 0"
     )]
-    async fn slow_rename(&self, id: i64, name: &str) -> cachet::Result<u64>;
+    async fn slow_rename(&self, id: i64, name: &str) -> larder::Result<u64>;
 
     #[prepared("SELECT count(*) FROM t")]
-    async fn count(&self) -> cachet::Result<i64>;
+    async fn count(&self) -> larder::Result<i64>;
 
     /// Inserts `ids` one by one, calling `before` ahead of each insert (the test kills the
     /// server from there).
@@ -44,7 +44,7 @@ impl Store {
         &self,
         ids: Vec<i64>,
         before: &(dyn Fn(i64) + Sync),
-    ) -> cachet::Result<()> {
+    ) -> larder::Result<()> {
         for id in ids {
             before(id);
             self.insert(id, "batch").await?;
@@ -59,14 +59,14 @@ impl Store {
         id: i64,
         name: &str,
         before_commit: &(dyn Fn() + Sync),
-    ) -> cachet::Result<()> {
+    ) -> larder::Result<()> {
         self.rename(id, name).await?;
         before_commit();
         Ok(())
     }
 
     #[batch]
-    async fn insert_many(&self, from: i64, n: i64, fail: bool) -> cachet::Result<()> {
+    async fn insert_many(&self, from: i64, n: i64, fail: bool) -> larder::Result<()> {
         for id in from..from + n {
             self.insert(id, "batch").await?;
         }
@@ -82,7 +82,7 @@ async fn store(server: &Server) -> Store {
 }
 
 async fn store_at(url: &str) -> Store {
-    let db = cachet::Db::builder().remote(url, "").open().await.unwrap();
+    let db = larder::Db::builder().remote(url, "").open().await.unwrap();
     db.execute_batch("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
         .await
         .unwrap();
@@ -132,7 +132,7 @@ async fn an_unreachable_server_is_a_connect_error_naming_it() {
         .unwrap()
         .port();
     let url = format!("http://127.0.0.1:{port}");
-    let err = cachet::Db::builder()
+    let err = larder::Db::builder()
         .remote(url.clone(), "")
         .open()
         .await
@@ -175,7 +175,7 @@ async fn a_server_killed_mid_batch_keeps_none_of_its_rows() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_that_stops_answering_is_a_timeout_not_a_hang() {
     let Some(server) = server() else { return };
-    let db = cachet::Db::builder()
+    let db = larder::Db::builder()
         .remote(server.url.clone(), "")
         .request_timeout(Duration::from_millis(300))
         .open()
@@ -192,7 +192,7 @@ async fn a_server_that_stops_answering_is_a_timeout_not_a_hang() {
     let outcome = tokio::time::timeout(Duration::from_secs(20), store.count()).await;
     let opening = tokio::time::timeout(
         Duration::from_secs(20),
-        cachet::Db::builder()
+        larder::Db::builder()
             .remote(server.url.clone(), "")
             .request_timeout(Duration::from_millis(300))
             .open(),
@@ -281,7 +281,7 @@ async fn a_write_cancelled_after_the_server_ran_it_still_invalidates() {
 async fn a_cancelled_write_is_published_again_once_the_server_must_have_answered() {
     let Some(server) = server() else { return };
     let timeout = Duration::from_secs(2);
-    let db = cachet::Db::builder()
+    let db = larder::Db::builder()
         .remote(&server.url, "")
         .request_timeout(timeout)
         .open()
@@ -371,7 +371,7 @@ async fn max_staleness_bounds_how_long_another_clients_write_stays_invisible() {
     let Some(server) = server() else { return };
     let writer = store(&server).await;
     let reader = Store {
-        db: cachet::Db::builder()
+        db: larder::Db::builder()
             .remote(server.url.clone(), "")
             .max_staleness(Duration::from_millis(200))
             .open()
@@ -399,47 +399,47 @@ async fn max_staleness_bounds_how_long_another_clients_write_stays_invisible() {
 /// A store checked against a schema: its writers' table sets come from the engine, and so include
 /// what triggers and foreign-key actions write.
 struct Family {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage(schema = "schemas/cascade.sql")]
+#[larder::storage(schema = "schemas/cascade.sql")]
 impl Family {
     #[prepared("INSERT INTO parents (id, name) VALUES (?1, ?2)")]
-    async fn add_parent(&self, id: i64, name: &str) -> cachet::Result<()>;
+    async fn add_parent(&self, id: i64, name: &str) -> larder::Result<()>;
 
     #[prepared("INSERT INTO children (id, parent) VALUES (?1, ?2)")]
-    async fn add_child(&self, id: i64, parent: i64) -> cachet::Result<()>;
+    async fn add_child(&self, id: i64, parent: i64) -> larder::Result<()>;
 
     #[prepared("DELETE FROM parents WHERE id = ?1")]
-    async fn remove_parent(&self, id: i64) -> cachet::Result<u64>;
+    async fn remove_parent(&self, id: i64) -> larder::Result<u64>;
 
     #[prepared("UPDATE parents SET name = ?2 WHERE id = ?1")]
-    async fn rename(&self, id: i64, name: &str) -> cachet::Result<u64>;
+    async fn rename(&self, id: i64, name: &str) -> larder::Result<u64>;
 
     #[prepared("SELECT count(*) FROM children")]
     #[cached_query]
-    async fn child_count(&self) -> cachet::Result<i64>;
+    async fn child_count(&self) -> larder::Result<i64>;
 
     #[prepared("SELECT count(*) FROM renames")]
     #[cached_query]
-    async fn rename_count(&self) -> cachet::Result<i64>;
+    async fn rename_count(&self) -> larder::Result<i64>;
 
     #[prepared("SELECT kids FROM parents WHERE id = ?1")]
     #[cached_query]
-    async fn kids(&self, id: i64) -> cachet::Result<Option<i64>>;
+    async fn kids(&self, id: i64) -> larder::Result<Option<i64>>;
 
     #[prepared("INSERT INTO recent (id) VALUES (?1)")]
-    async fn push(&self, id: i64) -> cachet::Result<()>;
+    async fn push(&self, id: i64) -> larder::Result<()>;
 
     #[prepared("SELECT id FROM recent WHERE id = ?1")]
     #[cached_query]
-    async fn recent(&self, id: i64) -> cachet::Result<Option<i64>>;
+    async fn recent(&self, id: i64) -> larder::Result<Option<i64>>;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remote_writes_through_cascades_and_triggers_invalidate_with_a_schema() {
     let Some(server) = server() else { return };
-    let db = cachet::Db::builder()
+    let db = larder::Db::builder()
         .remote(&server.url, "")
         .open()
         .await

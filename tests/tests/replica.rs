@@ -11,26 +11,26 @@ mod sqld;
 use sqld::{server, Server};
 
 struct Kv {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Kv {
     #[prepared(
         "INSERT INTO kv (k, v) VALUES (?1, ?2) ON CONFLICT (k) DO UPDATE SET v = excluded.v"
     )]
-    async fn put(&self, k: i64, v: i64) -> cachet::Result<()>;
+    async fn put(&self, k: i64, v: i64) -> larder::Result<()>;
 
     #[prepared("SELECT v FROM kv WHERE k = ?1")]
     #[cached_query]
-    async fn get(&self, k: i64) -> cachet::Result<Option<i64>>;
+    async fn get(&self, k: i64) -> larder::Result<Option<i64>>;
 
     #[prepared("SELECT count(*) FROM kv")]
     #[cached_query]
-    async fn count(&self) -> cachet::Result<i64>;
+    async fn count(&self) -> larder::Result<i64>;
 
     #[batch]
-    async fn put_many(&self, pairs: Vec<(i64, i64)>) -> cachet::Result<()> {
+    async fn put_many(&self, pairs: Vec<(i64, i64)>) -> larder::Result<()> {
         for (k, v) in pairs {
             self.put(k, v).await?;
         }
@@ -40,7 +40,7 @@ impl Kv {
 
 /// Creates the schema on the primary (through a plain remote connection).
 async fn primary_schema(server: &Server) {
-    let db = cachet::Db::builder()
+    let db = larder::Db::builder()
         .remote(server.url.clone(), "")
         .open()
         .await
@@ -56,7 +56,7 @@ async fn instance(
     name: &str,
     read_your_writes: bool,
 ) -> Kv {
-    let db = cachet::Db::builder()
+    let db = larder::Db::builder()
         .replica(dir.path().join(name), server.url.clone(), "")
         .read_your_writes(read_your_writes)
         .open()
@@ -118,7 +118,7 @@ async fn a_background_sync_brings_other_instances_writes_into_the_cache() {
     let dir = tempfile::tempdir().unwrap();
     let a = instance(&server, &dir, "a.db", true).await;
     let b = Kv {
-        db: cachet::Db::builder()
+        db: larder::Db::builder()
             .replica(dir.path().join("b.db"), server.url.clone(), "")
             .sync_interval(Duration::from_millis(20))
             .open()
@@ -173,7 +173,7 @@ async fn a_replica_batch_commits_on_the_primary_or_leaves_nothing() {
                 .await?;
             tx.execute("INSERT INTO kv (k, v) VALUES (1, 1)", &[])
                 .await?;
-            Ok::<_, cachet::Error>(())
+            Ok::<_, larder::Error>(())
         })
         .await
         .unwrap_err();
@@ -196,26 +196,26 @@ async fn a_replica_of_an_unreachable_primary_is_a_connect_error_naming_it() {
         .port();
     let url = format!("http://127.0.0.1:{port}");
     let dir = tempfile::tempdir().unwrap();
-    let err = cachet::Db::builder()
+    let err = larder::Db::builder()
         .replica(dir.path().join("r.db"), url.clone(), "")
         .open()
         .await
         .unwrap_err();
-    assert!(matches!(err, cachet::Error::Connect { .. }), "{err}");
+    assert!(matches!(err, larder::Error::Connect { .. }), "{err}");
     assert!(err.to_string().contains(&url), "{err}");
 }
 
 #[tokio::test]
 async fn replica_settings_are_checked_before_connecting() {
     let dir = tempfile::tempdir().unwrap();
-    let zero = cachet::Db::builder()
+    let zero = larder::Db::builder()
         .replica(dir.path().join("r.db"), "http://127.0.0.1:9", "")
         .sync_interval(Duration::ZERO)
         .open()
         .await
         .unwrap_err();
-    assert!(matches!(zero, cachet::Error::Config(_)), "{zero}");
-    let not_a_replica = cachet::Db::builder()
+    assert!(matches!(zero, larder::Error::Config(_)), "{zero}");
+    let not_a_replica = larder::Db::builder()
         .memory()
         .read_your_writes(false)
         .open()
@@ -225,13 +225,13 @@ async fn replica_settings_are_checked_before_connecting() {
         not_a_replica.to_string().contains("embedded replicas only"),
         "{not_a_replica}"
     );
-    let no_time = cachet::Db::builder()
+    let no_time = larder::Db::builder()
         .memory()
         .request_timeout(Duration::ZERO)
         .open()
         .await
         .unwrap_err();
-    assert!(matches!(no_time, cachet::Error::Config(_)), "{no_time}");
+    assert!(matches!(no_time, larder::Error::Config(_)), "{no_time}");
 }
 
 /// One step of the interleaving model.

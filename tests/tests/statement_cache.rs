@@ -3,13 +3,13 @@
 
 mod common;
 
-use cachet::FromRow;
 use common::*;
+use larder::FromRow;
 
 async fn single_connection_items() -> (Items, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let db = with_schema(
-        cachet::Db::builder()
+        larder::Db::builder()
             .file(dir.path().join("one.db"))
             .pool_size(1),
     )
@@ -17,7 +17,7 @@ async fn single_connection_items() -> (Items, tempfile::TempDir) {
     (Items { db }, dir)
 }
 
-fn row(items: &Items, name: &str) -> cachet::StatementRow {
+fn row(items: &Items, name: &str) -> larder::StatementRow {
     items
         .db
         .statement_stats()
@@ -40,7 +40,7 @@ async fn hits_are_calls_minus_one_per_connection() {
     assert_eq!((insert.hits, insert.misses), (9, 1));
 
     // On a pool of 4 each connection prepares the statement at most once.
-    let db = with_schema(cachet::Db::builder().memory().pool_size(4)).await;
+    let db = with_schema(larder::Db::builder().memory().pool_size(4)).await;
     let items = std::sync::Arc::new(Items { db });
     fill(&items, 10).await;
     let tasks: Vec<_> = (0..200)
@@ -110,7 +110,7 @@ async fn a_statement_that_stopped_early_holds_no_read_transaction() {
 
 #[tokio::test]
 async fn dynamic_sql_goes_through_a_bounded_lru() {
-    let db = cachet::Db::builder()
+    let db = larder::Db::builder()
         .memory()
         .pool_size(1)
         .statement_cache_capacity(2)
@@ -134,18 +134,18 @@ struct OnlyC {
 }
 
 struct Wide {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Wide {
     #[prepared("SELECT * FROM wide")]
-    async fn all(&self) -> cachet::Result<Vec<OnlyC>>;
+    async fn all(&self) -> larder::Result<Vec<OnlyC>>;
 }
 
 #[tokio::test]
 async fn a_schema_change_never_serves_a_stale_column_map() {
-    let db = cachet::Db::builder()
+    let db = larder::Db::builder()
         .memory()
         .pool_size(1)
         .open()
@@ -167,5 +167,5 @@ async fn a_schema_change_never_serves_a_stale_column_map() {
         .await
         .unwrap();
     let err = wide.all().await.unwrap_err();
-    assert!(matches!(err, cachet::Error::ColumnNotFound { .. }), "{err}");
+    assert!(matches!(err, larder::Error::ColumnNotFound { .. }), "{err}");
 }

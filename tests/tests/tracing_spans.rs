@@ -1,4 +1,4 @@
-//! Feature `tracing`: a span named `cachet` with the method's name around every timed call, at the
+//! Feature `tracing`: a span named `larder` with the method's name around every timed call, at the
 //! level chosen with `DbBuilder::trace_level`.
 
 use std::sync::{Arc, Mutex};
@@ -52,13 +52,13 @@ impl Subscriber for Spans {
 }
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT ?1 + 1")]
-    async fn plus_one(&self, x: i64) -> cachet::Result<i64>;
+    async fn plus_one(&self, x: i64) -> larder::Result<i64>;
 }
 
 #[tokio::test]
@@ -66,7 +66,7 @@ async fn timed_calls_get_a_span_at_the_chosen_level() {
     let spans = Spans::default();
     let _guard = tracing::subscriber::set_default(spans.clone());
 
-    let info = cachet::Db::builder()
+    let info = larder::Db::builder()
         .memory()
         .trace_level(Some(Level::INFO))
         .open()
@@ -74,7 +74,7 @@ async fn timed_calls_get_a_span_at_the_chosen_level() {
         .unwrap();
     assert_eq!(Store { db: info }.plus_one(1).await.unwrap(), 2);
     // DEBUG is below what the subscriber enables: no span, no cost beyond the check.
-    let debug = cachet::Db::builder()
+    let debug = larder::Db::builder()
         .memory()
         .trace_level(Some(Level::DEBUG))
         .open()
@@ -84,7 +84,7 @@ async fn timed_calls_get_a_span_at_the_chosen_level() {
     // The default: no spans at all.
     assert_eq!(
         Store {
-            db: cachet::Db::memory().await.unwrap()
+            db: larder::Db::memory().await.unwrap()
         }
         .plus_one(1)
         .await
@@ -96,7 +96,7 @@ async fn timed_calls_get_a_span_at_the_chosen_level() {
     assert_eq!(
         seen,
         [(
-            "cachet".to_owned(),
+            "larder".to_owned(),
             Level::INFO,
             "Store::plus_one".to_owned()
         )]

@@ -8,19 +8,19 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use cachet::{Error, TxMode};
 use common::{with_schema, Items};
+use larder::{Error, TxMode};
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
     items: Items,
 }
 
-#[cachet::storage(db = items.db)]
+#[larder::storage(db = items.db)]
 impl Store {
     /// Inserts `n` rows; the row numbered `fail_at` reuses a name and violates UNIQUE.
     #[batch]
-    async fn insert_many(&self, n: i64, fail_at: Option<i64>) -> cachet::Result<()> {
+    async fn insert_many(&self, n: i64, fail_at: Option<i64>) -> larder::Result<()> {
         for i in 1..=n {
             let name = if Some(i) == fail_at {
                 "item 1".to_owned()
@@ -34,7 +34,7 @@ impl Store {
 
     /// Inserts rows, yielding to the scheduler after each one (so a test can stop it anywhere).
     #[transactional(mode = "immediate")]
-    async fn insert_slowly(&self, n: i64) -> cachet::Result<u64> {
+    async fn insert_slowly(&self, n: i64) -> larder::Result<u64> {
         let mut done = 0;
         for i in 1..=n {
             done += self.items.insert(i, &format!("slow {i}"), i, None).await?;
@@ -44,14 +44,14 @@ impl Store {
     }
 
     #[transactional]
-    async fn insert_then_panic(&self) -> cachet::Result<()> {
+    async fn insert_then_panic(&self) -> larder::Result<()> {
         self.items.insert(1, "doomed", 1, None).await?;
         panic!("boom");
     }
 
     /// An inner transaction whose failure the outer one handles: only the inner part is undone.
     #[transactional(mode = "deferred")]
-    async fn outer_handles_inner_failure(&self) -> cachet::Result<bool> {
+    async fn outer_handles_inner_failure(&self) -> larder::Result<bool> {
         self.items.insert(1, "outer", 1, None).await?;
         let inner = self.inner(2, true).await;
         self.items.insert(3, "after", 3, None).await?;
@@ -59,14 +59,14 @@ impl Store {
     }
 
     #[transactional]
-    async fn outer_propagates_inner_failure(&self) -> cachet::Result<()> {
+    async fn outer_propagates_inner_failure(&self) -> larder::Result<()> {
         self.items.insert(1, "outer", 1, None).await?;
         self.inner(2, true).await?;
         Ok(())
     }
 
     #[transactional]
-    async fn inner(&self, id: i64, fail: bool) -> cachet::Result<()> {
+    async fn inner(&self, id: i64, fail: bool) -> larder::Result<()> {
         self.items
             .insert(id, &format!("inner {id}"), id, None)
             .await?;
@@ -83,7 +83,7 @@ impl Store {
 async fn store() -> (Store, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let db = with_schema(
-        cachet::Db::builder()
+        larder::Db::builder()
             .file(dir.path().join("tx.db"))
             .pool_size(3),
     )
@@ -223,7 +223,7 @@ async fn nested_transactions_are_savepoints() {
 #[tokio::test]
 async fn calls_inside_a_transaction_see_its_uncommitted_rows_and_others_do_not() {
     let (store, dir) = store().await;
-    let outside = cachet::Db::open(dir.path().join("tx.db")).await.unwrap();
+    let outside = larder::Db::open(dir.path().join("tx.db")).await.unwrap();
     let other_items = Items {
         db: outside.clone(),
     };
@@ -250,7 +250,7 @@ async fn calls_inside_a_transaction_see_its_uncommitted_rows_and_others_do_not()
 async fn a_call_on_another_db_is_not_part_of_the_transaction() {
     let (store, _dir) = store().await;
     let other = common::memory_items().await;
-    let result: cachet::Result<()> = store
+    let result: larder::Result<()> = store
         .db
         .transaction(|_| async {
             other.insert(1, "elsewhere", 1, None).await?;
@@ -270,7 +270,7 @@ async fn a_call_on_another_db_is_not_part_of_the_transaction() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_concurrent_batches_on_one_file_both_commit_or_one_is_busy() {
     let (store, dir) = store().await;
-    let second = cachet::Db::open(dir.path().join("tx.db")).await.unwrap();
+    let second = larder::Db::open(dir.path().join("tx.db")).await.unwrap();
     let second = Arc::new(Store {
         db: second.clone(),
         items: Items { db: second },
@@ -319,7 +319,7 @@ async fn two_concurrent_batches_on_one_file_both_commit_or_one_is_busy() {
 async fn a_batch_on_a_read_only_database_is_a_clear_error() {
     let (store, dir) = store().await;
     store.items.insert(1, "kept", 1, None).await.unwrap();
-    let ro = cachet::Db::builder()
+    let ro = larder::Db::builder()
         .file(dir.path().join("tx.db"))
         .read_only(true)
         .open()

@@ -1,8 +1,8 @@
 //! Every supported type round-trips through a `#[prepared]` insert and select, NULLs and
 //! extremes included; values that do not fit give errors naming the column or parameter.
 
-use cachet::{Error, FromRow};
 use chrono::{DateTime, TimeZone, Utc};
+use larder::{Error, FromRow};
 use uuid::Uuid;
 
 #[derive(FromRow, Debug, Clone, PartialEq)]
@@ -31,10 +31,10 @@ const SCHEMA: &str = "CREATE TABLE everything (
     maybe_int INTEGER, maybe_text TEXT, maybe_uuid TEXT, maybe_at TEXT)";
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared(
         "INSERT INTO everything VALUES (:id, :big, :small, :unsigned, :huge, :real, :flag, :text,
@@ -59,38 +59,38 @@ impl Store {
         maybe_text: Option<String>,
         maybe_uuid: Option<&Uuid>,
         maybe_at: Option<DateTime<Utc>>,
-    ) -> cachet::Result<()>;
+    ) -> larder::Result<()>;
 
     #[prepared("SELECT * FROM everything WHERE id = ?1")]
-    async fn get(&self, id: i64) -> cachet::Result<Everything>;
+    async fn get(&self, id: i64) -> larder::Result<Everything>;
 
     #[prepared("SELECT small FROM everything WHERE id = ?1")]
-    async fn small_as_u8(&self, id: i64) -> cachet::Result<u8>;
+    async fn small_as_u8(&self, id: i64) -> larder::Result<u8>;
 
     #[prepared("SELECT text FROM everything WHERE id = ?1")]
-    async fn text_as_int(&self, id: i64) -> cachet::Result<i64>;
+    async fn text_as_int(&self, id: i64) -> larder::Result<i64>;
 
     #[prepared("SELECT maybe_int FROM everything WHERE id = ?1")]
-    async fn maybe_int_required(&self, id: i64) -> cachet::Result<i64>;
+    async fn maybe_int_required(&self, id: i64) -> larder::Result<i64>;
 
     #[prepared("SELECT big FROM everything WHERE id = ?1")]
-    async fn big_as_u64(&self, id: i64) -> cachet::Result<u64>;
+    async fn big_as_u64(&self, id: i64) -> larder::Result<u64>;
 
     #[prepared("SELECT at FROM everything WHERE at >= ?1 ORDER BY at")]
-    async fn since(&self, at: DateTime<Utc>) -> cachet::Result<Vec<DateTime<Utc>>>;
+    async fn since(&self, at: DateTime<Utc>) -> larder::Result<Vec<DateTime<Utc>>>;
 
     #[prepared("SELECT ?1")]
-    async fn echo_u64(&self, value: u64) -> cachet::Result<i64>;
+    async fn echo_u64(&self, value: u64) -> larder::Result<i64>;
 
     #[prepared("SELECT text FROM everything WHERE id = ?1")]
-    async fn text(&self, id: i64) -> cachet::Result<Option<String>>;
+    async fn text(&self, id: i64) -> larder::Result<Option<String>>;
 
     #[prepared("SELECT CAST(text AS BLOB) FROM everything WHERE id = ?1")]
-    async fn text_bytes(&self, id: i64) -> cachet::Result<Option<Vec<u8>>>;
+    async fn text_bytes(&self, id: i64) -> larder::Result<Option<Vec<u8>>>;
 }
 
 async fn store() -> Store {
-    let db = cachet::Db::memory().await.unwrap();
+    let db = larder::Db::memory().await.unwrap();
     db.execute_batch(SCHEMA).await.unwrap();
     Store { db }
 }
@@ -285,7 +285,7 @@ async fn parameters_that_do_not_fit_name_the_parameter() {
         .db
         .execute(
             "INSERT INTO everything (id, text) VALUES (9, ?1)",
-            cachet::params!["a\0b"],
+            larder::params!["a\0b"],
         )
         .await
         .unwrap_err();
@@ -300,10 +300,10 @@ async fn parameters_that_do_not_fit_name_the_parameter() {
 
 #[tokio::test]
 async fn uuid_reads_from_blob_and_sqlite_timestamps_read_as_utc() {
-    let db = cachet::Db::memory().await.unwrap();
+    let db = larder::Db::memory().await.unwrap();
     let id = Uuid::from_u128(0x1234);
     let from_blob: Uuid = db
-        .fetch_one("SELECT ?1", cachet::params![id.as_bytes().as_slice()])
+        .fetch_one("SELECT ?1", larder::params![id.as_bytes().as_slice()])
         .await
         .unwrap();
     assert_eq!(from_blob, id);

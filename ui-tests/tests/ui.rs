@@ -1,6 +1,6 @@
-//! Compile-fail and compile-pass cases for the cachet macros. Each `.stderr` snapshot was read
+//! Compile-fail and compile-pass cases for the larder macros. Each `.stderr` snapshot was read
 //! and judged: the message says what is wrong and what to do, under the offending token.
-//! Regenerate after a deliberate change with `TRYBUILD=overwrite cargo test -p cachet-ui-tests`,
+//! Regenerate after a deliberate change with `TRYBUILD=overwrite cargo test -p larder-ui-tests`,
 //! then review the diff.
 
 #[test]
@@ -9,7 +9,7 @@ fn ui() {
     // no schema: point them at this crate's. (One test in this binary: nothing reads the
     // environment concurrently.)
     std::env::set_var(
-        "CACHET_SCHEMA",
+        "LARDER_SCHEMA",
         concat!(env!("CARGO_MANIFEST_DIR"), "/schema.sql"),
     );
     let t = trybuild::TestCases::new();

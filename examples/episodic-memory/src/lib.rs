@@ -1,11 +1,11 @@
-//! An AI agent's episodic memory, written only with cachet attributes: the store the seed plan's
+//! An AI agent's episodic memory, written only with larder attributes: the store the seed plan's
 //! `CachedTursoStorage` hand-wrote, as a dozen annotated methods.
 
 pub mod plain;
 pub mod workload;
 
-use cachet::FromRow;
 use chrono::{DateTime, Utc};
+use larder::FromRow;
 use uuid::Uuid;
 
 /// One task attempt.
@@ -27,7 +27,7 @@ pub struct Episode {
     pub reward: Option<f64>,
 }
 
-impl cachet::Weigh for Episode {
+impl larder::Weigh for Episode {
     fn heap_bytes(&self) -> usize {
         self.task.heap_bytes() + self.context.heap_bytes() + self.outcome.heap_bytes()
     }
@@ -60,7 +60,7 @@ pub const MIGRATIONS: [&str; 2] = [
 ///
 /// # Errors
 /// The SQL error of the first migration that fails.
-pub async fn migrate(db: &cachet::Db) -> cachet::Result<()> {
+pub async fn migrate(db: &larder::Db) -> larder::Result<()> {
     for migration in MIGRATIONS {
         db.execute_batch(migration).await?;
     }
@@ -70,17 +70,17 @@ pub async fn migrate(db: &cachet::Db) -> cachet::Result<()> {
 /// The memory store.
 pub struct Memory {
     /// Its database.
-    pub db: cachet::Db,
+    pub db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Memory {
     /// One episode by id: the hottest read, cached with the adaptive TTL.
     #[prepared(
         "SELECT id, task, context, started_at, completed_at, outcome, reward FROM episodes WHERE id = ?1"
     )]
     #[cached_query(ttl_adaptive, max_bytes = 67108864)]
-    pub async fn episode(&self, id: Uuid) -> cachet::Result<Option<Episode>>;
+    pub async fn episode(&self, id: Uuid) -> larder::Result<Option<Episode>>;
 
     /// Episodes started at or after `since`, oldest first.
     #[prepared(
@@ -88,7 +88,7 @@ impl Memory {
          WHERE started_at >= :since ORDER BY started_at LIMIT 100"
     )]
     #[cached_query(ttl = "30s", max_entries = 1000)]
-    pub async fn episodes_since(&self, since: DateTime<Utc>) -> cachet::Result<Vec<Episode>>;
+    pub async fn episodes_since(&self, since: DateTime<Utc>) -> larder::Result<Vec<Episode>>;
 
     /// Episodes whose context has `key` = `value` (JSON).
     #[prepared(
@@ -100,7 +100,7 @@ impl Memory {
         &self,
         key: &str,
         value: &str,
-    ) -> cachet::Result<Vec<Episode>>;
+    ) -> larder::Result<Vec<Episode>>;
 
     /// Patterns of one type, most successful first.
     #[prepared(
@@ -108,7 +108,7 @@ impl Memory {
          WHERE pattern_type = ?1 ORDER BY success_rate DESC, id"
     )]
     #[cached_query]
-    pub async fn patterns_by_type(&self, pattern_type: &str) -> cachet::Result<Vec<Pattern>>;
+    pub async fn patterns_by_type(&self, pattern_type: &str) -> larder::Result<Vec<Pattern>>;
 
     /// Stores one episode.
     #[prepared(
@@ -125,10 +125,10 @@ impl Memory {
         completed_at: Option<DateTime<Utc>>,
         outcome: Option<&str>,
         reward: Option<f64>,
-    ) -> cachet::Result<()>;
+    ) -> larder::Result<()>;
 
     /// Stores one episode.
-    pub async fn store_episode(&self, e: &Episode) -> cachet::Result<()> {
+    pub async fn store_episode(&self, e: &Episode) -> larder::Result<()> {
         self.insert_episode(
             e.id,
             &e.task,
@@ -143,7 +143,7 @@ impl Memory {
 
     /// Stores many episodes in one transaction: all or none.
     #[batch]
-    pub async fn store_episodes(&self, episodes: &[Episode]) -> cachet::Result<()> {
+    pub async fn store_episodes(&self, episodes: &[Episode]) -> larder::Result<()> {
         for e in episodes {
             self.store_episode(e).await?;
         }
@@ -160,7 +160,7 @@ impl Memory {
         pattern_type: &str,
         description: &str,
         at: DateTime<Utc>,
-    ) -> cachet::Result<()>;
+    ) -> larder::Result<()>;
 
     /// Counts one use of a pattern and updates its success rate. Every cached pattern query is
     /// invalidated by this write, derived from its SQL: nothing to declare.
@@ -176,7 +176,7 @@ impl Memory {
         id: i64,
         success: f64,
         at: DateTime<Utc>,
-    ) -> cachet::Result<u64>;
+    ) -> larder::Result<u64>;
 }
 
 /// A reproducible episode for the workload: `n` decides everything.

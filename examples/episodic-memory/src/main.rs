@@ -1,5 +1,5 @@
 //! Workload driver: bulk-load an agent's episodes, run a concurrent mixed workload against
-//! hand-written libSQL and against cachet, print the seed plan's table for both.
+//! hand-written libSQL and against larder, print the seed plan's table for both.
 //!
 //! Run: `cargo run --release -p episodic-memory` (about 30 s), `-- --help` for the flags.
 
@@ -9,7 +9,7 @@ use clap::Parser;
 use episodic_memory::workload::{self, Config};
 use indicatif::{ProgressBar, ProgressStyle};
 
-/// Measure an episodic-memory store on cachet against the same store hand-written on libSQL.
+/// Measure an episodic-memory store on larder against the same store hand-written on libSQL.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {

@@ -51,7 +51,7 @@ fn episode_from(row: &libsql::Row) -> libsql::Result<Episode> {
 const FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.9fZ";
 
 impl Plain {
-    /// Opens `path` (WAL, like cachet) and applies the migrations.
+    /// Opens `path` (WAL, like larder) and applies the migrations.
     ///
     /// # Errors
     /// What libSQL reports.

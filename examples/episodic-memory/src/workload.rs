@@ -6,8 +6,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cachet::LatencyHistogram;
 use chrono::{DateTime, Utc};
+use larder::LatencyHistogram;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -42,7 +42,7 @@ pub struct Measured {
     pub read_p99_us: f64,
     /// Rows per second of the bulk load.
     pub bulk_insert_rows_per_s: f64,
-    /// Time spent preparing statements, per call, µs (cachet: statements prepared per call × the
+    /// Time spent preparing statements, per call, µs (larder: statements prepared per call × the
     /// cost of one prepare measured on the plain side).
     pub statement_prep_us_per_call: f64,
     /// 99th percentile over every operation of the mixed workload, µs.
@@ -66,8 +66,8 @@ pub struct Report {
     pub seconds: f64,
     /// Hand-written libSQL.
     pub plain: Measured,
-    /// cachet.
-    pub cachet: Measured,
+    /// larder.
+    pub larder: Measured,
 }
 
 /// The operations the workload needs from a backend.
@@ -315,14 +315,14 @@ pub async fn run(config: &Config, dir: &Path, tick: &dyn Fn(&str, u64)) -> Resul
         .checked_div(u32::try_from(prepares.max(1)).unwrap_or(u32::MAX))
         .unwrap_or_default();
 
-    let db = cachet::Db::open(dir.join("cachet.db"))
+    let db = larder::Db::open(dir.join("larder.db"))
         .await
         .map_err(|e| e.to_string())?;
     crate::migrate(&db).await.map_err(|e| e.to_string())?;
     let memory = Arc::new(Memory { db: db.clone() });
-    let cachet_bulk = bulk(&*memory, config, base, &|n| tick("cachet", n)).await?;
+    let larder_bulk = bulk(&*memory, config, base, &|n| tick("larder", n)).await?;
     let before = db.cache_stats();
-    let cachet_mixed = mixed(Arc::clone(&memory), config, base).await;
+    let larder_mixed = mixed(Arc::clone(&memory), config, base).await;
     let caches = db.cache_stats();
     let statements = db.statement_stats();
 
@@ -359,26 +359,26 @@ pub async fn run(config: &Config, dir: &Path, tick: &dyn Fn(&str, u64)) -> Resul
             operations: plain_mixed.operations,
             errors: plain_mixed.errors,
         },
-        cachet: Measured {
-            name: "cachet".into(),
+        larder: Measured {
+            name: "larder".into(),
             cache_hit_rate: hits as f64 / lookups.max(1) as f64,
-            read_p50_us: us(cachet_mixed.reads.quantile(0.5)),
-            read_p99_us: us(cachet_mixed.reads.quantile(0.99)),
-            bulk_insert_rows_per_s: cachet_bulk,
+            read_p50_us: us(larder_mixed.reads.quantile(0.5)),
+            read_p99_us: us(larder_mixed.reads.quantile(0.99)),
+            bulk_insert_rows_per_s: larder_bulk,
             statement_prep_us_per_call: us(prepare_cost) * statements.misses as f64
                 / executions as f64,
-            p99_all_us: us(cachet_mixed.all.quantile(0.99)),
+            p99_all_us: us(larder_mixed.all.quantile(0.99)),
             cache_bytes: episode_cache.map_or(0, |m| m.weighted_size),
             eviction_rate: evictions as f64 / inserts.max(1) as f64,
-            operations: cachet_mixed.operations,
-            errors: cachet_mixed.errors,
+            operations: larder_mixed.operations,
+            errors: larder_mixed.errors,
         },
     })
 }
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (p, c) = (&self.plain, &self.cachet);
+        let (p, c) = (&self.plain, &self.larder);
         writeln!(
             f,
             "{} episodes loaded; {:.0} s of mixed workload per backend\n",
@@ -387,7 +387,7 @@ impl std::fmt::Display for Report {
         writeln!(
             f,
             "{:<30} {:>16} {:>14} {:>14}",
-            "metric", "seed plan target", "plain libSQL", "cachet"
+            "metric", "seed plan target", "plain libSQL", "larder"
         )?;
         let row =
             |f: &mut std::fmt::Formatter<'_>, name: &str, target: &str, a: String, b: String| {

@@ -14,7 +14,7 @@ fn base() -> DateTime<Utc> {
 }
 
 async fn memory() -> Memory {
-    let db = cachet::Db::memory().await.unwrap();
+    let db = larder::Db::memory().await.unwrap();
     migrate(&db).await.unwrap();
     Memory { db }
 }
@@ -80,7 +80,7 @@ async fn a_short_workload_reports_consistent_numbers() {
     let report = workload::run(&config, dir.path(), &|_, _| {})
         .await
         .unwrap();
-    for m in [&report.plain, &report.cachet] {
+    for m in [&report.plain, &report.larder] {
         assert!(m.operations > 0, "{m:?}");
         assert_eq!(m.errors, 0, "{m:?}");
         assert!(
@@ -93,7 +93,7 @@ async fn a_short_workload_reports_consistent_numbers() {
         );
         assert!(m.bulk_insert_rows_per_s > 0.0, "{m:?}");
     }
-    assert!(report.cachet.cache_hit_rate > 0.0);
+    assert!(report.larder.cache_hit_rate > 0.0);
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["episodes"], 300);
     assert!(report.to_string().contains("cache hit rate"));

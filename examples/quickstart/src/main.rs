@@ -3,7 +3,7 @@
 //!
 //! Run: `cargo run --release -p quickstart`
 
-use cachet::FromRow;
+use larder::FromRow;
 
 #[derive(FromRow, Debug)]
 struct Episode {
@@ -13,29 +13,29 @@ struct Episode {
 }
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("INSERT INTO episodes (task, reward) VALUES (:task, :reward)")]
-    async fn insert_episode(&self, task: &str, reward: Option<f64>) -> cachet::Result<u64>;
+    async fn insert_episode(&self, task: &str, reward: Option<f64>) -> larder::Result<u64>;
 
     #[prepared("SELECT id, task, reward FROM episodes WHERE id = ?1")]
-    async fn episode(&self, id: i64) -> cachet::Result<Option<Episode>>;
+    async fn episode(&self, id: i64) -> larder::Result<Option<Episode>>;
 
     #[prepared("SELECT id, task, reward FROM episodes WHERE reward >= ?1 ORDER BY reward DESC")]
-    async fn rewarded(&self, at_least: f64) -> cachet::Result<Vec<Episode>>;
+    async fn rewarded(&self, at_least: f64) -> larder::Result<Vec<Episode>>;
 
     #[prepared("SELECT count(*) FROM episodes")]
-    async fn count(&self) -> cachet::Result<i64>;
+    async fn count(&self) -> larder::Result<i64>;
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("quickstart.db");
-    let db = cachet::Db::open(&path).await?;
+    let db = larder::Db::open(&path).await?;
     db.execute_batch(
         "CREATE TABLE episodes (id INTEGER PRIMARY KEY, task TEXT NOT NULL, reward REAL)",
     )

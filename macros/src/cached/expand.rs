@@ -7,6 +7,7 @@ use syn::{FnArg, GenericArgument, Pat, PathArguments, ReturnType, Signature, Typ
 
 use super::attr::{CachedAttr, Ttl};
 use crate::errors::Errors;
+use crate::krate::Krate;
 
 /// What the SQL of a `#[prepared]` method says about its cache (nothing for methods with bodies),
 /// as `const` expressions: `Option<&[&str]>` of the tables read, `Option<(&str, &str)>` of the
@@ -31,7 +32,7 @@ impl Facts {
         }
     }
 
-    /// Known when the crate compiles: SQL from a checked constant (its `cachet::Sql` companion).
+    /// Known when the crate compiles: SQL from a checked constant (its `larder::Sql` companion).
     pub(crate) fn constant(sql: &TokenStream) -> Facts {
         Facts {
             reads: quote!(#sql.__reads()),
@@ -48,7 +49,9 @@ pub(crate) fn wrap(
     facts: Facts,
     db: &TokenStream,
     self_name: &str,
+    krate: &Krate,
 ) -> syn::Result<TokenStream> {
+    let private = krate.private();
     let Facts { reads, point } = facts;
     let mut errors = Errors::default();
     if sig.asyncness.is_none() {
@@ -122,6 +125,7 @@ pub(crate) fn wrap(
             })
             .collect(),
     };
+    let private_ret = krate.private_at(syn::spanned::Spanned::span(ret));
     let keep = match (&attr.cache_none_token, attr.cache_none) {
         (Some(token), false) => {
             if !returns_option(ret) {
@@ -130,38 +134,38 @@ pub(crate) fn wrap(
                     "`cache_none = false` skips caching `Ok(None)`, but this method does not return `Result<Option<T>>`",
                 ));
             }
-            quote_spanned!(syn::spanned::Spanned::span(ret)=> ::cachet::__private::keep_some)
+            quote_spanned!(syn::spanned::Spanned::span(ret)=> #private_ret::keep_some)
         }
-        _ => quote_spanned!(syn::spanned::Spanned::span(ret)=> ::cachet::__private::keep_all),
+        _ => quote_spanned!(syn::spanned::Spanned::span(ret)=> #private_ret::keep_all),
     };
     errors.finish()?;
 
     let name = format!("{self_name}::{}", sig.ident);
     let parts = key_params.iter().map(|(ident, by_ref)| {
         if *by_ref {
-            quote!(::cachet::__private::key(#ident))
+            quote!(#private::key(#ident))
         } else {
-            quote!(::cachet::__private::key(&#ident))
+            quote!(#private::key(&#ident))
         }
     });
     // Whether a point lookup found its row, by the shape of what it returns.
     let found = if returns_option(ret) {
-        quote_spanned!(syn::spanned::Spanned::span(ret)=> ::cachet::__private::found_some)
+        quote_spanned!(syn::spanned::Spanned::span(ret)=> #private_ret::found_some)
     } else if returns_vec(ret) {
-        quote_spanned!(syn::spanned::Spanned::span(ret)=> ::cachet::__private::found_nonempty)
+        quote_spanned!(syn::spanned::Spanned::span(ret)=> #private_ret::found_nonempty)
     } else {
-        quote_spanned!(syn::spanned::Spanned::span(ret)=> ::cachet::__private::found_always)
+        quote_spanned!(syn::spanned::Spanned::span(ret)=> #private_ret::found_always)
     };
-    let ttl = ttl_tokens(attr.ttl);
+    let ttl = ttl_tokens(attr.ttl, &private);
     let max_entries = attr.max_entries;
     let (max_bytes, weigh) = match attr.max_bytes {
         Some(bytes) => (
             quote!(::core::option::Option::Some(#bytes)),
-            quote!(::cachet::__private::weigh),
+            quote!(#private::weigh),
         ),
         None => (
             quote!(::core::option::Option::None),
-            quote!(::cachet::__private::no_weight),
+            quote!(#private::no_weight),
         ),
     };
     let output = if ret.to_token_stream().to_string().contains("impl ") {
@@ -171,15 +175,15 @@ pub(crate) fn wrap(
     };
     // Spanned on the return type: a type that is not a `Result` is reported once, under it.
     let db_arg = if crate::timed::shared_receiver(sig) {
-        quote!(::cachet::__private::db(&self.#db))
+        quote!(#private::db(&self.#db))
     } else {
-        quote!(&::core::clone::Clone::clone(::cachet::__private::db(&self.#db)))
+        quote!(&::core::clone::Clone::clone(#private::db(&self.#db)))
     };
     let call = quote_spanned! {syn::spanned::Spanned::span(ret)=>
-        ::cachet::__private::cached::<_, #output, _>(
+        #private_ret::cached::<_, #output, _>(
             #db_arg,
-            &__CACHET_CACHE,
-            __cachet_key,
+            &__LARDER_CACHE,
+            __larder_key,
             #keep,
             #weigh,
             #found,
@@ -189,17 +193,17 @@ pub(crate) fn wrap(
     };
     Ok(quote! {
         {
-            static __CACHET_CACHE: ::cachet::__private::CacheSite = ::cachet::__private::CacheSite::new(
+            static __LARDER_CACHE: #private::CacheSite = #private::CacheSite::new(
                 #name,
                 #reads,
                 #point,
-                ::cachet::__private::CacheConfig {
+                #private::CacheConfig {
                     ttl: #ttl,
                     max_entries: #max_entries,
                     max_bytes: #max_bytes,
                 },
             );
-            let __cachet_key = (#(#parts,)*);
+            let __larder_key = (#(#parts,)*);
             #call
         }
     })
@@ -210,17 +214,17 @@ fn nanos(d: std::time::Duration) -> TokenStream {
     quote!(::core::time::Duration::from_nanos(#n))
 }
 
-fn ttl_tokens(ttl: Ttl) -> TokenStream {
+fn ttl_tokens(ttl: Ttl, private: &TokenStream) -> TokenStream {
     match ttl {
         Ttl::Fixed(d) => {
             let d = nanos(d);
-            quote!(::cachet::__private::Ttl::Fixed(#d))
+            quote!(#private::Ttl::Fixed(#d))
         }
         Ttl::Adaptive(a) => {
             let (base, min, max) = (nanos(a.base), nanos(a.min), nanos(a.max));
             let access = Literal::f64_suffixed(a.access_weight);
             let recency = Literal::f64_suffixed(a.recency_weight);
-            quote!(::cachet::__private::Ttl::Adaptive(::cachet::__private::AdaptiveTtl {
+            quote!(#private::Ttl::Adaptive(#private::AdaptiveTtl {
                 base: #base,
                 min: #min,
                 max: #max,

@@ -1,6 +1,7 @@
 //! `#[invalidates(method_a, method_b(arg))]`: after the method returns `Ok`, drop all entries of
 //! `method_a` and the entry of `method_b` for the key built from `arg`.
 
+use crate::krate::Krate;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
@@ -102,7 +103,9 @@ pub(crate) fn wrap_invalidation(
     cached: &[CachedMethod],
     db: &TokenStream,
     self_name: &str,
+    krate: &Krate,
 ) -> syn::Result<TokenStream> {
+    let private = krate.private();
     let mut errors = crate::errors::Errors::default();
     let params: Vec<(&Ident, bool)> = sig
         .inputs
@@ -136,7 +139,7 @@ pub(crate) fn wrap_invalidation(
         let full = format!("{self_name}::{name}");
         match &target.args {
             None => actions.push(quote! {
-                ::cachet::__private::invalidate_method(__cachet_db, #full);
+                #private::invalidate_method(__larder_db, #full);
             }),
             Some(args) => {
                 let key_len = target_method.key_types.len();
@@ -153,11 +156,14 @@ pub(crate) fn wrap_invalidation(
                 let mut parts = Vec::new();
                 for arg in args {
                     // Spanned on the argument in the attribute: a type mismatch is shown there.
+                    let private_arg = krate.private_at(arg.span());
                     match params.iter().find(|(p, _)| *p == arg) {
-                        Some((ident, true)) => parts
-                            .push(quote_spanned!(arg.span()=> ::cachet::__private::key(#ident))),
-                        Some((ident, false)) => parts
-                            .push(quote_spanned!(arg.span()=> ::cachet::__private::key(&#ident))),
+                        Some((ident, true)) => {
+                            parts.push(quote_spanned!(arg.span()=> #private_arg::key(#ident)))
+                        }
+                        Some((ident, false)) => {
+                            parts.push(quote_spanned!(arg.span()=> #private_arg::key(&#ident)))
+                        }
                         None => errors.push(syn::Error::new_spanned(
                             arg,
                             format!("`{arg}` is not a parameter of this method"),
@@ -168,8 +174,8 @@ pub(crate) fn wrap_invalidation(
                     target_method.key_types.iter().map(Option::as_ref).collect();
                 let annotation = typed.map(|types| quote!(: (#(#types,)*)));
                 actions.push(quote! {
-                    let __cachet_key #annotation = (#(#parts,)*);
-                    ::cachet::__private::invalidate_key(__cachet_db, #full, __cachet_key).await;
+                    let __larder_key #annotation = (#(#parts,)*);
+                    #private::invalidate_key(__larder_db, #full, __larder_key).await;
                 });
             }
         }
@@ -181,12 +187,12 @@ pub(crate) fn wrap_invalidation(
     };
     Ok(quote! {
         {
-            let __cachet_result = ::cachet::__private::anchor::<#output, _>(async #block).await;
-            if ::core::result::Result::is_ok(&__cachet_result) {
-                let __cachet_db = ::cachet::__private::db(&self.#db);
+            let __larder_result = #private::anchor::<#output, _>(async #block).await;
+            if ::core::result::Result::is_ok(&__larder_result) {
+                let __larder_db = #private::db(&self.#db);
                 #(#actions)*
             }
-            __cachet_result
+            __larder_result
         }
     })
 }

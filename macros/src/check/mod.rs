@@ -184,7 +184,7 @@ fn message(sql: &str, error: &EngineError, schema: Option<&Schema>) -> String {
     } else if error.message.starts_with("no such column: ") {
         out.push_str(
             "\n  no schema was found, so only columns of the statement itself are known; put the \
-             schema in `migrations/` or `schema.sql`, or use `#[cachet::storage(schema = \"...\")]`",
+             schema in `migrations/` or `schema.sql`, or use `#[larder::storage(schema = \"...\")]`",
         );
     }
     if let Some(offset) = error.offset {

@@ -3,8 +3,8 @@
 //! in long-lived processes such as rust-analyzer).
 //!
 //! Lookup, first match wins:
-//! 1. `#[cachet::storage(schema = "path")]` (`schema = false` turns schema checks off);
-//! 2. the `CACHET_SCHEMA` environment variable (for builds whose crate directory is not where the
+//! 1. `#[larder::storage(schema = "path")]` (`schema = false` turns schema checks off);
+//! 2. the `LARDER_SCHEMA` environment variable (for builds whose crate directory is not where the
 //!    schema lives, such as trybuild's generated crates);
 //! 3. `migrations/` next to the crate's `Cargo.toml`: its `*.sql` files in file-name order
 //!    (`*.down.sql` skipped), and `*/up.sql` of sub-directories (diesel's layout);
@@ -77,11 +77,11 @@ pub(crate) fn load(choice: &SchemaChoice, span: Span) -> syn::Result<Option<Rc<S
             })?;
             (files, lit.value())
         }
-        SchemaChoice::Discover => match std::env::var_os("CACHET_SCHEMA") {
+        SchemaChoice::Discover => match std::env::var_os("LARDER_SCHEMA") {
             Some(path) => {
                 let shown = PathBuf::from(&path).display().to_string();
                 let files = files_at(&dir.join(&path)).map_err(|why| {
-                    syn::Error::new(span, format!("CACHET_SCHEMA=`{shown}`: {why}"))
+                    syn::Error::new(span, format!("LARDER_SCHEMA=`{shown}`: {why}"))
                 })?;
                 (files, shown)
             }
@@ -124,7 +124,7 @@ pub(crate) fn load(choice: &SchemaChoice, span: Span) -> syn::Result<Option<Rc<S
                 span,
                 format!(
                     "the schema file `{}` does not apply: {}; fix it, or point \
-                     `#[cachet::storage(schema = \"...\")]` at the right files",
+                     `#[larder::storage(schema = \"...\")]` at the right files",
                     relative(file, &dir),
                     e.message
                 ),
@@ -145,7 +145,7 @@ pub(crate) fn load(choice: &SchemaChoice, span: Span) -> syn::Result<Option<Rc<S
 }
 
 /// What makes Cargo rebuild the crate when the schema changes: an `include_bytes!` of every
-/// schema file (an edit), and, when the schema is discovered, an `option_env!("CACHET_SCHEMA")`
+/// schema file (an edit), and, when the schema is discovered, an `option_env!("LARDER_SCHEMA")`
 /// (rustc records the variable in the crate's dep-info, and Cargo rebuilds when it changes).
 pub(crate) fn track(choice: &SchemaChoice, schema: Option<&Schema>) -> TokenStream {
     let files = schema
@@ -154,7 +154,7 @@ pub(crate) fn track(choice: &SchemaChoice, schema: Option<&Schema>) -> TokenStre
         .filter_map(|f| f.to_str());
     let env = matches!(choice, SchemaChoice::Discover).then(|| {
         quote!(
-            const _: ::core::option::Option<&str> = ::core::option_env!("CACHET_SCHEMA");
+            const _: ::core::option::Option<&str> = ::core::option_env!("LARDER_SCHEMA");
         )
     });
     quote! {
@@ -208,7 +208,7 @@ mod tests {
     use super::*;
 
     fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("cachet-{name}-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("larder-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
@@ -218,7 +218,7 @@ mod tests {
     fn only_a_discovered_schema_watches_the_environment_variable() {
         let discovered = track(&SchemaChoice::Discover, None).to_string();
         assert!(
-            discovered.contains("option_env ! (\"CACHET_SCHEMA\")"),
+            discovered.contains("option_env ! (\"LARDER_SCHEMA\")"),
             "{discovered}"
         );
         let explicit = track(&SchemaChoice::Off, None).to_string();
@@ -270,7 +270,7 @@ mod tests {
 
     #[test]
     fn migrations_apply_in_file_name_order_without_down_files() {
-        let dir = std::env::temp_dir().join(format!("cachet-schema-test-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("larder-schema-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("0003_dir")).unwrap();
         std::fs::write(dir.join("0002_b.sql"), "b").unwrap();

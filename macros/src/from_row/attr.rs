@@ -1,8 +1,49 @@
-//! Field attributes: `#[cachet(rename = "column")]`.
+//! The derive's attributes: `#[larder(crate = "path")]` on the struct, `#[larder(rename = "column")]`
+//! on a field.
 
 use syn::{Attribute, LitStr};
 
-/// What `#[cachet(...)]` says about one field.
+use crate::krate::Krate;
+
+/// What `#[larder(...)]` on the struct says.
+#[derive(Default)]
+pub(crate) struct ContainerAttrs {
+    /// The runtime's path: `crate = "path"`, `::larder` when not given.
+    pub(crate) krate: Krate,
+}
+
+impl ContainerAttrs {
+    pub(crate) fn from_attrs(attrs: &[Attribute]) -> syn::Result<Self> {
+        let mut out = ContainerAttrs::default();
+        let mut krate_set = false;
+        for attr in attrs.iter().filter(|a| a.path().is_ident("larder")) {
+            attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("crate") {
+                    if krate_set {
+                        return Err(meta.error("`crate` is given more than once"));
+                    }
+                    out.krate = Krate::from_lit(&meta.value()?.parse()?)?;
+                    krate_set = true;
+                    Ok(())
+                } else {
+                    Err(meta.error(format!(
+                        "unknown larder attribute `{}` on a struct; expected `crate = \"path\"` \
+                         (`rename = \"column\"` goes on a field)",
+                        path_name(&meta.path)
+                    )))
+                }
+            })?;
+        }
+        Ok(out)
+    }
+}
+
+fn path_name(path: &syn::Path) -> String {
+    path.get_ident()
+        .map_or_else(|| "?".to_owned(), ToString::to_string)
+}
+
+/// What `#[larder(...)]` says about one field.
 #[derive(Default)]
 pub(crate) struct FieldAttrs {
     pub(crate) rename: Option<LitStr>,
@@ -11,7 +52,7 @@ pub(crate) struct FieldAttrs {
 impl FieldAttrs {
     pub(crate) fn from_attrs(attrs: &[Attribute]) -> syn::Result<Self> {
         let mut out = FieldAttrs::default();
-        for attr in attrs.iter().filter(|a| a.path().is_ident("cachet")) {
+        for attr in attrs.iter().filter(|a| a.path().is_ident("larder")) {
             attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("rename") {
                     if out.rename.is_some() {
@@ -24,12 +65,9 @@ impl FieldAttrs {
                     out.rename = Some(name);
                     Ok(())
                 } else {
-                    let path = meta
-                        .path
-                        .get_ident()
-                        .map_or_else(|| "?".to_owned(), ToString::to_string);
                     Err(meta.error(format!(
-                        "unknown cachet field attribute `{path}`; expected `rename = \"column\"`"
+                        "unknown larder field attribute `{}`; expected `rename = \"column\"`",
+                        path_name(&meta.path)
                     )))
                 }
             })?;

@@ -5,7 +5,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields};
 
-use super::attr::FieldAttrs;
+use super::attr::{ContainerAttrs, FieldAttrs};
 use crate::errors::Errors;
 
 pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
@@ -31,6 +31,11 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
     };
     let mut errors = Errors::default();
+    let krate = errors
+        .take(ContainerAttrs::from_attrs(&input.attrs))
+        .unwrap_or_default()
+        .krate;
+    let private = krate.private();
     let mut columns: Vec<(String, proc_macro2::Span)> = Vec::new();
     let mut reads = Vec::new();
     let mut types = Vec::new();
@@ -49,16 +54,17 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         if columns.iter().any(|(c, _)| c.eq_ignore_ascii_case(&column)) {
             errors.push(syn::Error::new(
                 span,
-                format!("two fields read the column `{column}`; rename one with `#[cachet(rename = \"...\")]`"),
+                format!("two fields read the column `{column}`; rename one with `#[larder(rename = \"...\")]`"),
             ));
         }
         columns.push((column, span));
         let ty = &field.ty;
         reads.push(quote_spanned! {ty.span()=>
-            #ident: __cachet_row.get::<#ty>(#i)?
+            #ident: __larder_row.get::<#ty>(#i)?
         });
+        let private_ty = krate.private_at(ty.span());
         types.push(quote_spanned! {ty.span()=>
-            ::cachet::__private::FieldOf::<#ty>::TYPE
+            #private_ty::FieldOf::<#ty>::TYPE
         });
     }
     errors.finish()?;
@@ -67,18 +73,18 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     Ok(quote! {
         #[automatically_derived]
-        impl #impl_generics ::cachet::__private::FromRow for #ident #ty_generics #where_clause {
-            const SHAPE: ::cachet::__private::RowShape =
-                ::cachet::__private::RowShape::Named(&[#(#names),*]);
-            const FIELDS: &'static [::cachet::__private::FieldType] = {
+        impl #impl_generics #private::FromRow for #ident #ty_generics #where_clause {
+            const SHAPE: #private::RowShape =
+                #private::RowShape::Named(&[#(#names),*]);
+            const FIELDS: &'static [#private::FieldType] = {
                 #[allow(unused_imports)]
-                use ::cachet::__private::NotDecode as _;
+                use #private::NotDecode as _;
                 &[#(#types),*]
             };
 
             fn from_row(
-                __cachet_row: &::cachet::__private::RowRef<'_>,
-            ) -> ::core::result::Result<Self, ::cachet::__private::Error> {
+                __larder_row: &#private::RowRef<'_>,
+            ) -> ::core::result::Result<Self, #private::Error> {
                 ::core::result::Result::Ok(Self { #(#reads,)* })
             }
         }

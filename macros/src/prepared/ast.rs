@@ -158,20 +158,20 @@ fn return_shape(output: &ReturnType, name: &Ident) -> syn::Result<ReturnShape> {
         ReturnType::Default => {
             return Err(syn::Error::new(
                 name.span(),
-                format!("a `#[prepared]` method returns `cachet::Result<...>` of {SHAPES}; add `-> cachet::Result<...>`"),
+                format!("a `#[prepared]` method returns `larder::Result<...>` of {SHAPES}; add `-> larder::Result<...>`"),
             ))
         }
     };
     let inner = result_inner(ty).ok_or_else(|| {
         syn::Error::new_spanned(
             ty,
-            format!("a `#[prepared]` method returns `cachet::Result<...>` (or `Result<_, E>` with `E: From<cachet::Error>`) of {SHAPES}"),
+            format!("a `#[prepared]` method returns `larder::Result<...>` (or `Result<_, E>` with `E: From<larder::Error>`) of {SHAPES}"),
         )
     })?;
     shape_of(inner)
 }
 
-/// The `X` of `Result<X>` / `Result<X, E>` / `cachet::Result<X>`.
+/// The `X` of `Result<X>` / `Result<X, E>` / `larder::Result<X>`.
 fn result_inner(ty: &Type) -> Option<&Type> {
     let (name, args) = last_segment(ty)?;
     if name != "Result" || args.is_empty() || args.len() > 2 {

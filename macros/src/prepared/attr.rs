@@ -12,7 +12,7 @@ pub(crate) struct PreparedAttr {
 pub(crate) enum SqlArg {
     /// Written in the attribute: checked when the macro expands.
     Literal(LitStr),
-    /// A `&str` constant marked `#[cachet::sql_const]`: checked there; its `NAME_SQL` companion
+    /// A `&str` constant marked `#[larder::sql_const]`: checked there; its `NAME_SQL` companion
     /// carries what the checks of this method need, at compile time.
     Constant(syn::Path),
 }
@@ -49,7 +49,7 @@ impl Parse for PreparedAttr {
             return Err(syn::Error::new_spanned(
                 found,
                 "expected the SQL as a string literal, `#[prepared(\"SELECT ...\")]`, or the name of \
-                 a constant marked `#[cachet::sql_const]` (macros see tokens, not the values of \
+                 a constant marked `#[larder::sql_const]` (macros see tokens, not the values of \
                  expressions)",
             ));
         };

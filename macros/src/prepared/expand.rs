@@ -7,6 +7,7 @@ use syn::spanned::Spanned;
 use super::ast::{Method, ReturnShape};
 use super::valid::{validate, Bindings};
 use crate::errors::Errors;
+use crate::krate::Krate;
 use crate::sql::Kind;
 
 /// The generated body `{ ... }` of `method`, or every error found in it.
@@ -16,19 +17,22 @@ pub(crate) fn generate(
     self_name: &str,
     generic: bool,
     cached: bool,
+    krate: &Krate,
 ) -> syn::Result<TokenStream> {
     let mut errors = Errors::default();
     let bindings = validate(method, &mut errors);
     errors.finish()?;
     match (bindings, &method.shape) {
         (Some(bindings), Some(shape)) => {
-            let body = body(method, shape, &bindings, db, self_name);
+            let body = body(method, shape, &bindings, db, self_name, krate);
             // A `const` item cannot name the impl's or the method's type parameters.
             let generic = generic || method.sig.generics.type_params().next().is_some();
             let check = match (&method.constant, generic) {
                 (_, true) => TokenStream::new(),
-                (Some(path), false) => constant_checks(method, path, shape, self_name, cached),
-                (None, false) => column_check(method, shape, self_name),
+                (Some(path), false) => {
+                    constant_checks(method, path, shape, self_name, cached, krate)
+                }
+                (None, false) => column_check(method, shape, self_name, krate),
             };
             Ok(quote!({ #check #body }))
         }
@@ -41,12 +45,13 @@ pub(crate) fn generate(
 }
 
 /// `const _: () = …;` that fails compilation, under `span`, with the message of `check` (an
-/// expression of type `cachet::__private::ConstCheck`). A `const` item: `cargo check` evaluates it.
-fn const_assert(span: proc_macro2::Span, check: TokenStream) -> TokenStream {
+/// expression of type `larder::__private::ConstCheck`). A `const` item: `cargo check` evaluates it.
+fn const_assert(span: proc_macro2::Span, check: TokenStream, krate: &Krate) -> TokenStream {
+    let private = krate.private_at(span);
     quote_spanned! {span=>
         const _: () = {
             #[allow(unused_imports)]
-            use ::cachet::__private::NoShape as _;
+            use #private::NoShape as _;
             let check = #check;
             if let ::core::option::Option::Some(message) = check.message() {
                 ::core::panic!("{}", message);
@@ -60,33 +65,40 @@ struct RowType<'a> {
     ty: &'a syn::Type,
     /// Written out, for messages.
     name: String,
-    /// `ShapeOf::<T>::SHAPE` (see `cachet::__private::ShapeOf`).
+    /// `ShapeOf::<T>::SHAPE` (see `larder::__private::ShapeOf`).
     shape: TokenStream,
     /// `ShapeOf::<T>::FIELDS`.
     fields: TokenStream,
 }
 
 /// The row type of `shape`; `None` when it reads no rows or names `Self` (a `const` item cannot).
-fn row_shape(shape: &ReturnShape) -> Option<RowType<'_>> {
+fn row_shape<'a>(shape: &'a ReturnShape, krate: &Krate) -> Option<RowType<'a>> {
+    let private = krate.private();
     let ty = shape.row_type().filter(|ty| !mentions_self(ty))?;
     Some(RowType {
         ty,
         name: quote!(#ty).to_string().replace(' ', ""),
-        shape: quote!(::cachet::__private::ShapeOf::<#ty>::SHAPE),
-        fields: quote!(::cachet::__private::ShapeOf::<#ty>::FIELDS),
+        shape: quote!(#private::ShapeOf::<#ty>::SHAPE),
+        fields: quote!(#private::ShapeOf::<#ty>::FIELDS),
     })
 }
 
 /// A compile-time assertion that the row type reads only columns the statement returns (by name
 /// for `FromRow` structs, one for scalars, one per element for tuples). Without a schema, the
 /// lexer's count of the SELECT list still checks scalars and tuples.
-fn column_check(method: &Method, shape: &ReturnShape, self_name: &str) -> TokenStream {
+fn column_check(
+    method: &Method,
+    shape: &ReturnShape,
+    self_name: &str,
+    krate: &Krate,
+) -> TokenStream {
+    let private = krate.private();
     let Some(RowType {
         ty,
         name: type_name,
         shape: row,
         fields,
-    }) = row_shape(shape)
+    }) = row_shape(shape, krate)
     else {
         return TokenStream::new();
     };
@@ -96,23 +108,23 @@ fn column_check(method: &Method, shape: &ReturnShape, self_name: &str) -> TokenS
             let columns = &described.columns;
             let declared = &described.declared;
             let returned = columns.join(", ");
-            quote!(::cachet::__private::check_columns(
+            quote!(#private::check_columns(
                 #row, #fields, &[#(#columns),*], &[#(#declared),*],
                 #type_name, #statement, #returned,
             ))
         }
         (None, Some(count)) => {
             let count_text = count.to_string();
-            quote!(::cachet::__private::check_column_count(
+            quote!(#private::check_column_count(
                 #row, #count, #count_text, #type_name, #statement,
             ))
         }
         _ => return TokenStream::new(),
     };
-    const_assert(ty.span(), check)
+    const_assert(ty.span(), check, krate)
 }
 
-/// The `NAME_SQL` companion (a `cachet::Sql`) of a constant marked `#[cachet::sql_const]`.
+/// The `NAME_SQL` companion (a `larder::Sql`) of a constant marked `#[larder::sql_const]`.
 pub(crate) fn companion(path: &syn::Path) -> TokenStream {
     let mut path = path.clone();
     if let Some(last) = path.segments.last_mut() {
@@ -130,7 +142,9 @@ fn constant_checks(
     shape: &ReturnShape,
     self_name: &str,
     cached: bool,
+    krate: &Krate,
 ) -> TokenStream {
+    let private = krate.private();
     let sql = companion(path);
     let constant = quote!(#path).to_string().replace(' ', "");
     let statement = format!("{self_name}::{}", method.sig.ident);
@@ -143,11 +157,12 @@ fn constant_checks(
     };
     let use_check = const_assert(
         path.span(),
-        quote!(::cachet::__private::check_use(
-            &#sql, #constant, #statement, &[#(#params),*], ::cachet::__private::Use::#usage,
+        quote!(#private::check_use(
+            &#sql, #constant, #statement, &[#(#params),*], #private::Use::#usage,
         )),
+        krate,
     );
-    let row_check = match row_shape(shape) {
+    let row_check = match row_shape(shape, krate) {
         Some(RowType {
             ty,
             name,
@@ -155,9 +170,10 @@ fn constant_checks(
             fields,
         }) => const_assert(
             ty.span(),
-            quote!(::cachet::__private::check_sql_columns(
+            quote!(#private::check_sql_columns(
                 #shape, #fields, &#sql, #name, #statement,
             )),
+            krate,
         ),
         None => TokenStream::new(),
     };
@@ -177,7 +193,9 @@ pub(crate) fn body(
     bindings: &Bindings,
     db: &TokenStream,
     self_name: &str,
+    krate: &Krate,
 ) -> TokenStream {
+    let private = krate.private();
     let Method {
         sig, sql, params, ..
     } = method;
@@ -204,40 +222,44 @@ pub(crate) fn body(
     let values = bindings.iter().map(|&position| {
         let ident = &params[position].ident;
         let label = ident.to_string();
+        let private = krate.private_at(ident.span());
         quote_spanned! {ident.span()=>
-            ::cachet::__private::bind(&__CACHET_STATEMENT, #label, &#ident)?
+            #private::bind(&__LARDER_STATEMENT, #label, &#ident)?
         }
     });
-    let args = quote!(__cachet_db, &__CACHET_STATEMENT, __cachet_params);
+    let args = quote!(__larder_db, &__LARDER_STATEMENT, __larder_params);
     // Spanned on the row type, so that a type without `FromRow` is reported once, under it.
     let call = match shape {
         ReturnShape::Optional(ty) => {
-            quote_spanned!(ty.span()=> ::cachet::__private::fetch_optional::<#ty>(#args).await)
+            let private = krate.private_at(ty.span());
+            quote_spanned!(ty.span()=> #private::fetch_optional::<#ty>(#args).await)
         }
         ReturnShape::All(ty) => {
-            quote_spanned!(ty.span()=> ::cachet::__private::fetch_all::<#ty>(#args).await)
+            let private = krate.private_at(ty.span());
+            quote_spanned!(ty.span()=> #private::fetch_all::<#ty>(#args).await)
         }
         ReturnShape::One(ty) => {
-            quote_spanned!(ty.span()=> ::cachet::__private::fetch_one::<#ty>(#args).await)
+            let private = krate.private_at(ty.span());
+            quote_spanned!(ty.span()=> #private::fetch_one::<#ty>(#args).await)
         }
         // A constant's columns decide at compile time (the branch folds): rows changed, or the
         // one integer column of a `SELECT count(*)`.
         ReturnShape::RowsChanged(ty) if constant.is_some() => quote! {
             if #constant.__returns_rows() {
-                ::cachet::__private::fetch_one::<#ty>(#args).await
+                #private::fetch_one::<#ty>(#args).await
             } else {
-                ::cachet::__private::execute(#args).await
+                #private::execute(#args).await
             }
         },
-        ReturnShape::RowsChanged(_) => quote!(::cachet::__private::execute(#args).await),
-        ReturnShape::Unit => quote!(::cachet::__private::execute_unit(#args).await),
+        ReturnShape::RowsChanged(_) => quote!(#private::execute(#args).await),
+        ReturnShape::Unit => quote!(#private::execute_unit(#args).await),
     };
     quote! {
         {
-            static __CACHET_STATEMENT: ::cachet::__private::StatementSite =
-                ::cachet::__private::StatementSite::new(#name, #sql, #writes, #insert_only);
-            let __cachet_db: &::cachet::__private::Db = ::cachet::__private::db(&self.#db);
-            let __cachet_params: ::std::vec::Vec<::cachet::__private::Value> =
+            static __LARDER_STATEMENT: #private::StatementSite =
+                #private::StatementSite::new(#name, #sql, #writes, #insert_only);
+            let __larder_db: &#private::Db = #private::db(&self.#db);
+            let __larder_params: ::std::vec::Vec<#private::Value> =
                 ::std::vec![#(#values),*];
             ::core::result::Result::map_err(#call, ::core::convert::From::from)
         }

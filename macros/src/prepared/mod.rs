@@ -1,4 +1,4 @@
-//! `#[prepared("SQL")]`: a bodiless `async fn` inside `#[cachet::storage]` whose body is generated
+//! `#[prepared("SQL")]`: a bodiless `async fn` inside `#[larder::storage]` whose body is generated
 //! from its SQL.
 
 mod ast;
@@ -14,7 +14,7 @@ pub(crate) use attr::{is_prepared, PreparedAttr};
 pub(crate) use expand::{companion, generate};
 
 /// A method attribute (`#[prepared]`, `#[batch]`, ...) used on its own: it only works inside a
-/// `#[cachet::storage]` impl, which reads and removes it. Emit the item unchanged plus an error
+/// `#[larder::storage]` impl, which reads and removes it. Emit the item unchanged plus an error
 /// that says so.
 pub(crate) fn outside_storage_named(
     name: &str,
@@ -29,8 +29,8 @@ pub(crate) fn outside_storage_named(
     let error = syn::Error::new(
         span,
         format!(
-            "`#[{name}]` only works on methods of an impl block marked `#[cachet::storage]`, \
-             which finds the `Db` for the generated code; add `#[cachet::storage]` above the `impl`"
+            "`#[{name}]` only works on methods of an impl block marked `#[larder::storage]`, \
+             which finds the `Db` for the generated code; add `#[larder::storage]` above the `impl`"
         ),
     )
     .into_compile_error();

@@ -1,4 +1,4 @@
-//! Parsing the arguments of `#[cachet::storage(...)]`.
+//! Parsing the arguments of `#[larder::storage(...)]`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -8,6 +8,7 @@ use syn::punctuated::Punctuated;
 use syn::{Member, Token};
 
 use crate::check::SchemaChoice;
+use crate::krate::Krate;
 
 mod kw {
     syn::custom_keyword!(db);
@@ -15,7 +16,8 @@ mod kw {
     syn::custom_keyword!(schema);
 }
 
-/// `#[cachet::storage]` or `#[cachet::storage(db = field.path, timed = false, schema = "path")]`.
+/// `#[larder::storage]` or
+/// `#[larder::storage(db = field.path, timed = false, schema = "path", crate = "path")]`.
 pub(crate) struct StorageArgs {
     /// The field path to the `Db`; `db` when not given.
     db: Option<Punctuated<Member, Token![.]>>,
@@ -26,6 +28,9 @@ pub(crate) struct StorageArgs {
     pub(crate) schema: SchemaChoice,
     /// The `schema` keyword, for errors about loading it; `None` when not given.
     pub(crate) schema_span: Option<proc_macro2::Span>,
+    /// The runtime's path, `crate = "path"`; `::larder` when not given.
+    pub(crate) krate: Krate,
+    krate_set: bool,
 }
 
 impl Default for StorageArgs {
@@ -36,6 +41,8 @@ impl Default for StorageArgs {
             timed_set: false,
             schema: SchemaChoice::Discover,
             schema_span: None,
+            krate: Krate::default(),
+            krate_set: false,
         }
     }
 }
@@ -100,14 +107,28 @@ impl Parse for StorageArgs {
                         "expected the schema's path as a string (`schema = \"migrations\"`) or `false`",
                     ));
                 };
+            } else if lookahead.peek(Token![crate]) {
+                let key: Token![crate] = input.parse()?;
+                if args.krate_set {
+                    return Err(syn::Error::new_spanned(
+                        key,
+                        "`crate` is set more than once",
+                    ));
+                }
+                input.parse::<Token![=]>()?;
+                args.krate = Krate::from_lit(&input.parse()?)?;
+                args.krate_set = true;
             } else if input.peek(syn::Ident::peek_any) {
                 let key = input.call(syn::Ident::parse_any)?;
                 return Err(syn::Error::new_spanned(
                     &key,
                     format!(
-                        "unknown argument `{key}` of `#[cachet::storage]`; expected `db = field`, \
-                         `timed = false` or `schema = \"path\"`{}",
-                        crate::errors::did_you_mean(&key.to_string(), &["db", "timed", "schema"])
+                        "unknown argument `{key}` of `#[larder::storage]`; expected `db = field`, \
+                         `timed = false`, `schema = \"path\"` or `crate = \"path\"`{}",
+                        crate::errors::did_you_mean(
+                            &key.to_string(),
+                            &["db", "timed", "schema", "crate"]
+                        )
                     ),
                 ));
             } else {

@@ -1,4 +1,4 @@
-//! `#[cachet::storage]`: the impl-level attribute. It finds the `Db` (the field `db`, or the one
+//! `#[larder::storage]`: the impl-level attribute. It finds the `Db` (the field `db`, or the one
 //! named by `db = ...`) and expands the method attributes of the impl, composing them in one
 //! order: the body (`#[prepared]` generates it) → `#[batch]` / `#[transactional]` → `#[cached_query]`
 //! → `#[invalidates]`.
@@ -17,6 +17,7 @@ use crate::cached::{
 };
 use crate::check::{self, Schema};
 use crate::errors::Errors;
+use crate::krate::Krate;
 use crate::prepared::{self, is_prepared, Method, PreparedAttr};
 use crate::sql::Kind;
 use crate::timed::{self, is_timed, TimedAttr};
@@ -42,6 +43,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let context = Context {
         self_name: imp.self_ty.to_token_stream().to_string().replace(' ', ""),
         db: args.db_path(),
+        krate: args.krate.clone(),
         cached: cached_methods(&imp.items),
         timed: args.timed,
         schema: schema.clone(),
@@ -71,6 +73,8 @@ fn with_error(mut tokens: TokenStream, error: syn::Error) -> TokenStream {
 struct Context {
     self_name: String,
     db: TokenStream,
+    /// The runtime's path (`::larder`, or `crate = "path"`).
+    krate: Krate,
     /// The `#[cached_query]` methods of the impl, with the types of their keys.
     cached: Vec<CachedMethod>,
     /// Whether generated methods are timed by default.
@@ -124,7 +128,7 @@ fn cached_methods(items: &[ImplItem]) -> Vec<CachedMethod> {
         .collect()
 }
 
-/// Whether the return type is written `...Result<...>` (`cachet::Result<T>`, `Result<T, E>`).
+/// Whether the return type is written `...Result<...>` (`larder::Result<T>`, `Result<T, E>`).
 fn returns_result(sig: &Signature) -> bool {
     match &sig.output {
         syn::ReturnType::Type(_, ty) => match ty.as_ref() {
@@ -144,7 +148,7 @@ enum SqlFacts {
     /// SQL in the attribute: its kind, the tables it reads, and the `(table, column)` of a
     /// `WHERE column = ?` lookup.
     Literal(Kind, Vec<String>, Option<(String, String)>),
-    /// SQL from a checked constant: its `cachet::Sql` companion, whose facts are `const`.
+    /// SQL from a checked constant: its `larder::Sql` companion, whose facts are `const`.
     Constant(TokenStream),
 }
 
@@ -248,7 +252,7 @@ impl FnItem {
                      method has none; a single `#[prepared]` statement is atomic by itself",
                 )),
                 (Some(_), Some(parsed)) => {
-                    block = block.and_then(|b| errors.take(transactional::wrap(b, &self.sig, &parsed, &cx.db)));
+                    block = block.and_then(|b| errors.take(transactional::wrap(b, &self.sig, &parsed, &cx.db, &cx.krate)));
                 }
                 (Some(_), None) => {}
             }
@@ -286,6 +290,7 @@ impl FnItem {
                         facts,
                         &cx.db,
                         &cx.self_name,
+                        &cx.krate,
                     ))
                 });
             }
@@ -301,6 +306,7 @@ impl FnItem {
                         &cx.cached,
                         &cx.db,
                         &cx.self_name,
+                        &cx.krate,
                     ))
                 });
             }
@@ -320,8 +326,16 @@ impl FnItem {
             None => None,
         };
         if let Some(attr) = timing {
-            block = block
-                .and_then(|b| errors.take(timed::wrap(b, &self.sig, &attr, &cx.db, &cx.self_name)));
+            block = block.and_then(|b| {
+                errors.take(timed::wrap(
+                    b,
+                    &self.sig,
+                    &attr,
+                    &cx.db,
+                    &cx.self_name,
+                    &cx.krate,
+                ))
+            });
         }
 
         let FnItem {
@@ -407,6 +421,7 @@ impl FnItem {
                             &cx.self_name,
                             cx.generic,
                             cached,
+                            &cx.krate,
                         )),
                         Some(facts),
                     ),
@@ -427,7 +442,7 @@ mod tests {
             quote! {
                 impl Store {
                     #[prepared("SELECT id, task FROM episodes WHERE id = :id")]
-                    async fn episode(&self, id: Uuid) -> cachet::Result<Option<Episode>>;
+                    async fn episode(&self, id: Uuid) -> larder::Result<Option<Episode>>;
                 }
             },
         )

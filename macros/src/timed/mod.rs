@@ -1,5 +1,5 @@
 //! `#[timed]`: calls, errors and a latency histogram for a method. Every `#[prepared]`,
-//! `#[cached_query]` and `#[batch]` method is timed by default (`#[cachet::storage(timed = false)]`
+//! `#[cached_query]` and `#[batch]` method is timed by default (`#[larder::storage(timed = false)]`
 //! turns that off).
 
 use proc_macro2::TokenStream;
@@ -9,6 +9,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Ident, LitStr, ReturnType, Signature, Token};
 
 use crate::errors::did_you_mean;
+use crate::krate::Krate;
 
 pub(crate) fn is_timed(attr: &Attribute) -> bool {
     crate::errors::is_method_attr(attr, "timed")
@@ -67,14 +68,16 @@ impl Parse for TimedAttr {
     }
 }
 
-/// Wraps `block` in `::cachet::__private::timed`.
+/// Wraps `block` in `__private::timed`.
 pub(crate) fn wrap(
     block: TokenStream,
     sig: &Signature,
     attr: &TimedAttr,
     db: &TokenStream,
     self_name: &str,
+    krate: &Krate,
 ) -> syn::Result<TokenStream> {
+    let private = krate.private();
     if sig.asyncness.is_none() {
         return Err(syn::Error::new_spanned(
             sig.fn_token,
@@ -108,21 +111,22 @@ pub(crate) fn wrap(
     // `&self` lends the `Db` to the wrapper while the body holds `self` too; `&mut self` or
     // `self` cannot be shared with the body, so the wrapper gets its own handle (an `Arc` clone).
     let db_arg = if shared_receiver(sig) {
-        quote!(::cachet::__private::db(&self.#db))
+        quote!(#private::db(&self.#db))
     } else {
-        quote!(&::core::clone::Clone::clone(::cachet::__private::db(&self.#db)))
+        quote!(&::core::clone::Clone::clone(#private::db(&self.#db)))
     };
+    let private_ret = krate.private_at(syn::spanned::Spanned::span(ret));
     let call = quote_spanned! {syn::spanned::Spanned::span(ret)=>
-        ::cachet::__private::timed::<#output, _>(
+        #private_ret::timed::<#output, _>(
             #db_arg,
-            &__CACHET_TIMED,
+            &__LARDER_TIMED,
             async move #block,
         )
         .await
     };
     Ok(quote! {
         {
-            static __CACHET_TIMED: ::cachet::__private::TimedSite = ::cachet::__private::TimedSite::new(#name);
+            static __LARDER_TIMED: #private::TimedSite = #private::TimedSite::new(#name);
             #call
         }
     })

@@ -5,13 +5,15 @@ use quote::{quote, quote_spanned, ToTokens};
 use syn::{FnArg, ReturnType, Signature, Type};
 
 use super::attr::TransactionalAttr;
+use crate::krate::Krate;
 
-/// Wraps `block` (the method's body) in `::cachet::__private::transaction`.
+/// Wraps `block` (the method's body) in `__private::transaction`.
 pub(crate) fn wrap(
     block: TokenStream,
     sig: &Signature,
     attr: &TransactionalAttr,
     db: &TokenStream,
+    krate: &Krate,
 ) -> syn::Result<TokenStream> {
     validate(sig, attr)?;
     let mode = Ident::new(attr.mode.variant(), Span::call_site());
@@ -25,10 +27,11 @@ pub(crate) fn wrap(
         ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
         ReturnType::Default => sig.ident.span(),
     };
+    let private = krate.private_at(span);
     let call = quote_spanned! {span=>
-        ::cachet::__private::transaction::<#output, _>(
-            ::core::clone::Clone::clone(::cachet::__private::db(&self.#db)),
-            ::cachet::__private::TxMode::#mode,
+        #private::transaction::<#output, _>(
+            ::core::clone::Clone::clone(#private::db(&self.#db)),
+            #private::TxMode::#mode,
             async move #block,
         )
         .await
@@ -56,8 +59,8 @@ fn validate(sig: &Signature, attr: &TransactionalAttr) -> syn::Result<()> {
         return Err(syn::Error::new_spanned(
             &sig.ident,
             format!(
-                "`#[{name}]` methods return `Result<T, E>` (with `E: From<cachet::Error>`): `Ok` \
-                 commits, `Err` rolls back; add `-> cachet::Result<...>`"
+                "`#[{name}]` methods return `Result<T, E>` (with `E: From<larder::Error>`): `Ok` \
+                 commits, `Err` rolls back; add `-> larder::Result<...>`"
             ),
         ));
     }

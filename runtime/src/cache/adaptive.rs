@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 /// The parameters of the adaptive TTL (defaults from the seed plan).
 ///
 /// ```
-/// let ttl = cachet::AdaptiveTtl::default();
+/// let ttl = larder::AdaptiveTtl::default();
 /// assert_eq!(ttl.base, std::time::Duration::from_secs(300));
 /// assert!(ttl.ttl_after_read(1.0, std::time::Duration::from_secs(600)) < std::time::Duration::from_secs(90));
 /// ```
@@ -60,7 +60,7 @@ impl AdaptiveTtl {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let ttl = cachet::AdaptiveTtl::default();
+    /// let ttl = larder::AdaptiveTtl::default();
     /// assert_eq!(ttl.faded_reads(0.0, Duration::ZERO), 1.0);
     /// assert!(ttl.faded_reads(10.0, Duration::from_secs(3000)) < 1.001);
     /// ```
@@ -74,7 +74,7 @@ impl AdaptiveTtl {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let ttl = cachet::AdaptiveTtl::default();
+    /// let ttl = larder::AdaptiveTtl::default();
     /// let hot = ttl.ttl_after_read(300.0, Duration::from_secs(1));
     /// let cold = ttl.ttl_after_read(1.8, Duration::from_secs(240));
     /// assert!(hot > Duration::from_secs(3000) && cold < Duration::from_secs(120));

@@ -86,7 +86,7 @@ impl Generations {
         self.any.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// After a write cachet cannot describe: every cached entry becomes stale.
+    /// After a write larder cannot describe: every cached entry becomes stale.
     pub(crate) fn bump_all(&self) {
         self.all.fetch_add(1, Ordering::SeqCst);
         self.any.fetch_add(1, Ordering::SeqCst);

@@ -16,8 +16,8 @@ use super::generations::Dependencies;
 #[derive(Debug, Clone, Copy, PartialEq)]
 ///
 /// ```
-/// let fixed = cachet::Ttl::Fixed(std::time::Duration::from_secs(30));
-/// assert_ne!(fixed, cachet::Ttl::Adaptive(cachet::AdaptiveTtl::default()));
+/// let fixed = larder::Ttl::Fixed(std::time::Duration::from_secs(30));
+/// assert_ne!(fixed, larder::Ttl::Adaptive(larder::AdaptiveTtl::default()));
 /// ```
 pub enum Ttl {
     /// Recomputed on every read (see [`AdaptiveTtl`]).
@@ -29,7 +29,7 @@ pub enum Ttl {
 /// The settings of one cached method, written by the `#[cached_query]` macro.
 ///
 /// ```
-/// let config = cachet::CacheConfig::default();
+/// let config = larder::CacheConfig::default();
 /// assert_eq!(config.max_entries, 10_000);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]

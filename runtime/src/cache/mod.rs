@@ -26,7 +26,7 @@ use crate::slots::Slots;
 
 static NEXT_CACHE_ID: AtomicUsize = AtomicUsize::new(0);
 
-/// One `#[cachet::cached_query]` method: its name, the tables its query reads and its settings.
+/// One `#[larder::cached_query]` method: its name, the tables its query reads and its settings.
 /// The macros emit one `static` per cached method; it is not meant to be written by hand.
 #[doc(hidden)]
 #[derive(Debug)]
@@ -213,7 +213,7 @@ where
     };
     cache.as_any().downcast_ref::<Named<K, V>>().ok_or_else(|| {
         Error::Config(format!(
-            "cache of `{}` has another type; this is a cachet bug",
+            "cache of `{}` has another type; this is a larder bug",
             site.name
         ))
     })
@@ -298,10 +298,10 @@ async fn may_replace(db: &Db, table: &str) -> Result<bool, Error> {
 ///
 /// ```
 /// struct Episode { task: String, tags: Vec<String> }
-/// impl cachet::Weigh for Episode {
+/// impl larder::Weigh for Episode {
 ///     fn heap_bytes(&self) -> usize { self.task.heap_bytes() + self.tags.heap_bytes() }
 /// }
-/// use cachet::Weigh;
+/// use larder::Weigh;
 /// assert_eq!(String::from("abc").heap_bytes(), 3);
 /// ```
 pub trait Weigh {
@@ -451,7 +451,7 @@ where
         }
         (_, Some(load)) => load.await,
         (_, None) => R::from_result(Err(Error::Config(
-            "cache load vanished; this is a cachet bug".into(),
+            "cache load vanished; this is a larder bug".into(),
         )
         .into())),
     }

@@ -5,8 +5,8 @@ use std::fmt;
 /// Counters of every cached method of one `Db`; `Display` prints an aligned table.
 ///
 /// ```
-/// # async fn demo() -> cachet::Result<()> {
-/// let db = cachet::Db::memory().await?;
+/// # async fn demo() -> larder::Result<()> {
+/// let db = larder::Db::memory().await?;
 /// assert!(db.cache_stats().methods.is_empty());
 /// # Ok(()) }
 /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
@@ -22,8 +22,8 @@ impl CacheStats {
     /// The row of the method called `name` (`Type::method`), if it has been called.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// assert!(db.cache_stats().method("Store::episode").is_none());
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
@@ -38,8 +38,8 @@ impl CacheStats {
 #[non_exhaustive]
 ///
 /// ```
-/// # async fn demo() -> cachet::Result<()> {
-/// let db = cachet::Db::memory().await?;
+/// # async fn demo() -> larder::Result<()> {
+/// let db = larder::Db::memory().await?;
 /// for m in db.cache_stats().methods {
 ///     println!("{}: {} hits, {} misses", m.name, m.hits, m.misses);
 /// }
@@ -71,8 +71,8 @@ impl MethodCacheStats {
     /// Hits over all calls, in `[0, 1]`.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// assert!(db.cache_stats().methods.iter().all(|m| m.hit_rate() <= 1.0));
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();

@@ -1,30 +1,30 @@
-//! Feature `metrics`: everything cachet counts is also reported through the `metrics` crate's
+//! Feature `metrics`: everything larder counts is also reported through the `metrics` crate's
 //! facade, so any exporter (Prometheus, StatsD, ...) installed by the application receives it.
 //!
 //! | name | kind | labels |
 //! |---|---|---|
-//! | `cachet_calls_total` | counter | `method` |
-//! | `cachet_errors_total` | counter | `method` |
-//! | `cachet_call_seconds` | histogram | `method` |
-//! | `cachet_cache_hits_total`, `cachet_cache_misses_total`, `cachet_cache_stale_total` | counter | `method` |
-//! | `cachet_statement_executions_total` | counter | `statement`, `prepared` (`"true"`: statement-cache miss) |
-//! | `cachet_pool_timeouts_total` | counter | — |
+//! | `larder_calls_total` | counter | `method` |
+//! | `larder_errors_total` | counter | `method` |
+//! | `larder_call_seconds` | histogram | `method` |
+//! | `larder_cache_hits_total`, `larder_cache_misses_total`, `larder_cache_stale_total` | counter | `method` |
+//! | `larder_statement_executions_total` | counter | `statement`, `prepared` (`"true"`: statement-cache miss) |
+//! | `larder_pool_timeouts_total` | counter | — |
 
 /// One finished timed call.
 pub(crate) fn method(name: &'static str, nanos: u64, ok: bool) {
-    metrics::counter!("cachet_calls_total", "method" => name).increment(1);
+    metrics::counter!("larder_calls_total", "method" => name).increment(1);
     if !ok {
-        metrics::counter!("cachet_errors_total", "method" => name).increment(1);
+        metrics::counter!("larder_errors_total", "method" => name).increment(1);
     }
-    metrics::histogram!("cachet_call_seconds", "method" => name).record(nanos as f64 / 1e9);
+    metrics::histogram!("larder_call_seconds", "method" => name).record(nanos as f64 / 1e9);
 }
 
 /// A cache lookup's outcome.
 pub(crate) fn cache(name: &'static str, outcome: CacheOutcome) {
     let metric = match outcome {
-        CacheOutcome::Hit => "cachet_cache_hits_total",
-        CacheOutcome::Miss => "cachet_cache_misses_total",
-        CacheOutcome::Stale => "cachet_cache_stale_total",
+        CacheOutcome::Hit => "larder_cache_hits_total",
+        CacheOutcome::Miss => "larder_cache_misses_total",
+        CacheOutcome::Stale => "larder_cache_stale_total",
     };
     metrics::counter!(metric, "method" => name).increment(1);
 }
@@ -40,7 +40,7 @@ pub(crate) enum CacheOutcome {
 /// One statement execution; `prepared` when it had to be prepared (a statement-cache miss).
 pub(crate) fn statement(name: &str, prepared: bool) {
     metrics::counter!(
-        "cachet_statement_executions_total",
+        "larder_statement_executions_total",
         "statement" => name.to_owned(),
         "prepared" => if prepared { "true" } else { "false" }
     )
@@ -49,5 +49,5 @@ pub(crate) fn statement(name: &str, prepared: bool) {
 
 /// An acquisition that gave up.
 pub(crate) fn pool_timeout() {
-    metrics::counter!("cachet_pool_timeouts_total").increment(1);
+    metrics::counter!("larder_pool_timeouts_total").increment(1);
 }

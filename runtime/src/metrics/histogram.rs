@@ -17,7 +17,7 @@ pub(crate) const BUCKETS: usize = (SUB + (MAX_BITS - SUB_BITS) as u64 * SUB) as 
 /// Bytes of one histogram's counters.
 ///
 /// ```
-/// assert_eq!(cachet::HISTOGRAM_BYTES, 15_872);
+/// assert_eq!(larder::HISTOGRAM_BYTES, 15_872);
 /// ```
 pub const HISTOGRAM_BYTES: usize = BUCKETS * std::mem::size_of::<u64>();
 
@@ -51,7 +51,7 @@ fn bounds(i: usize) -> (u64, u64) {
 /// public for code that wants to measure something else the same way.
 ///
 /// ```
-/// let h = cachet::LatencyHistogram::default();
+/// let h = larder::LatencyHistogram::default();
 /// for micros in 1..=100 {
 ///     h.record(std::time::Duration::from_micros(micros));
 /// }
@@ -81,7 +81,7 @@ impl LatencyHistogram {
     /// Records one duration.
     ///
     /// ```
-    /// let h = cachet::LatencyHistogram::default();
+    /// let h = larder::LatencyHistogram::default();
     /// h.record(std::time::Duration::from_micros(3));
     /// assert_eq!(h.count(), 1);
     /// ```
@@ -92,7 +92,7 @@ impl LatencyHistogram {
     /// Records one duration given in nanoseconds.
     ///
     /// ```
-    /// let h = cachet::LatencyHistogram::default();
+    /// let h = larder::LatencyHistogram::default();
     /// h.record_nanos(3_000);
     /// assert_eq!(h.count(), 1);
     /// ```
@@ -116,7 +116,7 @@ impl LatencyHistogram {
     /// Records so far.
     ///
     /// ```
-    /// let h = cachet::LatencyHistogram::default();
+    /// let h = larder::LatencyHistogram::default();
     /// assert_eq!(h.count(), 0);
     /// ```
     pub fn count(&self) -> u64 {
@@ -126,7 +126,7 @@ impl LatencyHistogram {
     /// The latency at quantile `q` in `[0, 1]` (zero when empty).
     ///
     /// ```
-    /// let h = cachet::LatencyHistogram::default();
+    /// let h = larder::LatencyHistogram::default();
     /// h.record_nanos(1_000);
     /// assert_eq!(h.quantile(0.5).as_nanos(), 1_000);
     /// ```

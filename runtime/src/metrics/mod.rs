@@ -73,8 +73,8 @@ impl MetricsRegistry {
 /// The metrics of a [`Db`], from [`Db::metrics`].
 ///
 /// ```
-/// # async fn demo() -> cachet::Result<()> {
-/// let db = cachet::Db::memory().await?;
+/// # async fn demo() -> larder::Result<()> {
+/// let db = larder::Db::memory().await?;
 /// let before = db.metrics().snapshot();
 /// // ... traffic ...
 /// let delta = db.metrics().snapshot().since(&before);
@@ -91,8 +91,8 @@ impl Metrics<'_> {
     /// cached), plus the statement cache and the pool.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// let snapshot = db.metrics().snapshot();
     /// println!("{snapshot}");
     /// # Ok(()) }
@@ -127,8 +127,8 @@ impl Metrics<'_> {
     /// keep running: take a snapshot and use [`MetricsSnapshot::since`] for intervals).
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// db.metrics().reset();
     /// assert!(db.metrics().snapshot().methods.iter().all(|m| m.calls == 0));
     /// # Ok(()) }
@@ -146,8 +146,8 @@ impl Db {
     /// This `Db`'s metrics: take snapshots, reset.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// assert!(db.metrics().snapshot().methods.is_empty());
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
@@ -199,11 +199,11 @@ where
 fn span(level: tracing::Level, method: &'static str) -> Option<tracing::Span> {
     // `span!` needs its level at compile time: one call site per level.
     let span = match level {
-        tracing::Level::ERROR => tracing::error_span!("cachet", method),
-        tracing::Level::WARN => tracing::warn_span!("cachet", method),
-        tracing::Level::INFO => tracing::info_span!("cachet", method),
-        tracing::Level::DEBUG => tracing::debug_span!("cachet", method),
-        tracing::Level::TRACE => tracing::trace_span!("cachet", method),
+        tracing::Level::ERROR => tracing::error_span!("larder", method),
+        tracing::Level::WARN => tracing::warn_span!("larder", method),
+        tracing::Level::INFO => tracing::info_span!("larder", method),
+        tracing::Level::DEBUG => tracing::debug_span!("larder", method),
+        tracing::Level::TRACE => tracing::trace_span!("larder", method),
     };
     (!span.is_disabled()).then_some(span)
 }

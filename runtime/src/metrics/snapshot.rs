@@ -14,8 +14,8 @@ use crate::statement::StatementStats;
 /// `Display` prints one aligned row per method: calls, errors, hit rate, p50, p95, p99, max.
 ///
 /// ```
-/// # async fn demo() -> cachet::Result<()> {
-/// let db = cachet::Db::memory().await?;
+/// # async fn demo() -> larder::Result<()> {
+/// let db = larder::Db::memory().await?;
 /// let snapshot = db.metrics().snapshot();
 /// assert!(snapshot.to_string().starts_with("method"));
 /// # Ok(()) }
@@ -39,8 +39,8 @@ pub struct MetricsSnapshot {
 #[non_exhaustive]
 ///
 /// ```
-/// # async fn demo() -> cachet::Result<()> {
-/// let db = cachet::Db::memory().await?;
+/// # async fn demo() -> larder::Result<()> {
+/// let db = larder::Db::memory().await?;
 /// for m in db.metrics().snapshot().methods {
 ///     println!("{}: {} calls, p99 {} ns", m.name, m.calls, m.p99_ns);
 /// }
@@ -104,8 +104,8 @@ impl MethodMetrics {
     /// Cache hits over calls that consulted the cache, when the method is cached.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// for m in db.metrics().snapshot().methods {
     ///     if let Some(rate) = m.hit_rate() { println!("{}: {:.1}%", m.name, 100.0 * rate); }
     /// }
@@ -120,8 +120,8 @@ impl MethodMetrics {
     /// The value at any quantile in `[0, 1]`.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// for m in db.metrics().snapshot().methods {
     ///     println!("{} p90 = {:?}", m.name, m.quantile(0.9));
     /// }
@@ -140,8 +140,8 @@ impl MetricsSnapshot {
     /// snapshot's.
     ///
     /// ```
-    /// # async fn demo() -> cachet::Result<()> {
-    /// let db = cachet::Db::memory().await?;
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
     /// let a = db.metrics().snapshot();
     /// let b = db.metrics().snapshot();
     /// assert!(b.since(&a).methods.iter().all(|m| m.calls == 0));

@@ -1,6 +1,6 @@
 //! A real libSQL server (`sqld`) for tests and benchmarks: started on a free 127.0.0.1 port with
 //! its own temporary data directory, waited for (`/health`), killed when dropped. Found through
-//! `CACHET_SQLD` or `sqld` on `PATH`; without it, callers print why and skip.
+//! `LARDER_SQLD` or `sqld` on `PATH`; without it, callers print why and skip.
 //!
 //! Shared by `tests/tests/remote.rs`, `tests/tests/replica.rs` and `benches/benches/remote.rs`
 //! (through `#[path]`), so that there is one harness.
@@ -29,7 +29,7 @@ impl Drop for Server {
 }
 
 fn sqld() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("CACHET_SQLD") {
+    if let Some(path) = std::env::var_os("LARDER_SQLD") {
         return Some(PathBuf::from(path)).filter(|p| p.is_file());
     }
     std::env::var_os("PATH")?
@@ -70,7 +70,7 @@ fn healthy(port: u16) -> bool {
 /// Starts a server, or says why it cannot and returns `None`.
 pub fn server() -> Option<Server> {
     let Some(binary) = sqld() else {
-        eprintln!("skipped: no sqld (set CACHET_SQLD or put sqld on PATH)");
+        eprintln!("skipped: no sqld (set LARDER_SQLD or put sqld on PATH)");
         return None;
     };
     let mut server = Server {

@@ -1,12 +1,12 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT count(*) FROM items")]
     #[cached_query(cache_none = false)]
-    async fn count(&self) -> cachet::Result<i64>;
+    async fn count(&self) -> larder::Result<i64>;
 }
 
 fn main() {}

@@ -1,13 +1,13 @@
 //! One cache per method holds one key type and one value type: no generic cached methods.
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT name FROM items WHERE id = ?1")]
     #[cached_query]
-    async fn name<T: cachet::Encode + Sync>(&self, id: T) -> cachet::Result<Option<String>>;
+    async fn name<T: larder::Encode + Sync>(&self, id: T) -> larder::Result<Option<String>>;
 }
 
 fn main() {}

@@ -1,16 +1,16 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT name FROM items WHERE id = ?1")]
     #[cached_query]
-    async fn name(&self, id: i64) -> cachet::Result<Option<String>>;
+    async fn name(&self, id: i64) -> larder::Result<Option<String>>;
 
     #[prepared("UPDATE items SET name = ?2 WHERE id = ?1")]
     #[invalidates(name(item))]
-    async fn rename(&self, id: i64, name: &str) -> cachet::Result<u64>;
+    async fn rename(&self, id: i64, name: &str) -> larder::Result<u64>;
 }
 
 fn main() {}

@@ -1,8 +1,8 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[cached_query]
     async fn answer(&self) -> i64 {

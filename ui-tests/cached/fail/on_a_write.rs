@@ -1,12 +1,12 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("DELETE FROM items WHERE id = ?1")]
     #[cached_query]
-    async fn delete(&self, id: i64) -> cachet::Result<u64>;
+    async fn delete(&self, id: i64) -> larder::Result<u64>;
 }
 
 fn main() {}

@@ -1,12 +1,12 @@
-use cachet::cached_query;
+use larder::cached_query;
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
 impl Store {
     #[cached_query(ttl = "30s")]
-    async fn answer(&self) -> cachet::Result<i64> {
+    async fn answer(&self) -> larder::Result<i64> {
         let _ = &self.db;
         Ok(42)
     }

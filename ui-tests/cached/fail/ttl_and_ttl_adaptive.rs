@@ -1,12 +1,12 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT name FROM items WHERE id = ?1")]
     #[cached_query(ttl = "30s", ttl_adaptive)]
-    async fn name(&self, id: i64) -> cachet::Result<Option<String>>;
+    async fn name(&self, id: i64) -> larder::Result<Option<String>>;
 }
 
 fn main() {}

@@ -1,12 +1,12 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[cached_query]
     #[batch]
-    async fn both(&self) -> cachet::Result<i64> {
+    async fn both(&self) -> larder::Result<i64> {
         Ok(1)
     }
 }

@@ -1,7 +1,7 @@
-#[derive(cachet::FromRow)]
+#[derive(larder::FromRow)]
 struct Item {
     id: i64,
-    #[cachet(rename = "id")]
+    #[larder(rename = "id")]
     other_id: i64,
 }
 

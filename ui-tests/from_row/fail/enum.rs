@@ -1,4 +1,4 @@
-#[derive(cachet::FromRow)]
+#[derive(larder::FromRow)]
 enum Shape {
     Circle,
 }

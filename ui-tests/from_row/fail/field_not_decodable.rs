@@ -1,4 +1,4 @@
-#[derive(cachet::FromRow)]
+#[derive(larder::FromRow)]
 struct Item {
     id: i64,
     ttl: std::time::Duration,

@@ -1,4 +1,4 @@
-#[derive(cachet::FromRow)]
+#[derive(larder::FromRow)]
 struct Pair(i64, String);
 
 fn main() {}

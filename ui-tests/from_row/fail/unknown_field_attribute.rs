@@ -1,6 +1,6 @@
-#[derive(cachet::FromRow)]
+#[derive(larder::FromRow)]
 struct Item {
-    #[cachet(column = "item_id")]
+    #[larder(column = "item_id")]
     id: i64,
 }
 

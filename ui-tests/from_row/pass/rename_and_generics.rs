@@ -1,10 +1,10 @@
 //! `FromRow` with renamed fields, raw identifiers, optional and generic fields.
-use cachet::FromRow;
+use larder::FromRow;
 
 #[derive(FromRow)]
-pub struct Episode<M: cachet::Decode + 'static> {
+pub struct Episode<M: larder::Decode + 'static> {
     pub id: uuid::Uuid,
-    #[cachet(rename = "task_name")]
+    #[larder(rename = "task_name")]
     pub task: String,
     pub r#type: Option<String>,
     pub started_at: chrono::DateTime<chrono::Utc>,
@@ -17,6 +17,6 @@ fn main() {
     assert_from_row::<Episode<serde_json::Value>>();
     assert!(matches!(
         <Episode<i64> as FromRow>::SHAPE,
-        cachet::RowShape::Named(["id", "task_name", "type", "started_at", "meta"])
+        larder::RowShape::Named(["id", "task_name", "type", "started_at", "meta"])
     ));
 }

@@ -1,11 +1,11 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("  -- nothing here\n")]
-    async fn nothing(&self) -> cachet::Result<()>;
+    async fn nothing(&self) -> larder::Result<()>;
 }
 
 fn main() {}

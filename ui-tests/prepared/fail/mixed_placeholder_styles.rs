@@ -1,11 +1,11 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT name FROM items WHERE id = :id AND qty > ?2")]
-    async fn name(&self, id: i64, qty: i64) -> cachet::Result<Option<String>>;
+    async fn name(&self, id: i64, qty: i64) -> larder::Result<Option<String>>;
 }
 
 fn main() {}

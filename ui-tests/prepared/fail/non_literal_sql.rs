@@ -1,11 +1,11 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared(concat!("SELECT ", "1"))]
-    async fn one(&self) -> cachet::Result<i64>;
+    async fn one(&self) -> larder::Result<i64>;
 }
 
 fn main() {}

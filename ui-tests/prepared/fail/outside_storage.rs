@@ -1,12 +1,12 @@
-use cachet::prepared;
+use larder::prepared;
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
 impl Store {
     #[prepared("SELECT 1")]
-    async fn one(&self) -> cachet::Result<i64> {
+    async fn one(&self) -> larder::Result<i64> {
         let _ = &self.db;
         Ok(1)
     }

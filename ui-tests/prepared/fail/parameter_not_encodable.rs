@@ -1,11 +1,11 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT name FROM items WHERE id = ?1")]
-    async fn name(&self, id: std::time::Duration) -> cachet::Result<Option<String>>;
+    async fn name(&self, id: std::time::Duration) -> larder::Result<Option<String>>;
 }
 
 fn main() {}

@@ -1,11 +1,11 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT ?1 + ?2")]
-    async fn sum(&self, (a, b): (i64, i64)) -> cachet::Result<i64>;
+    async fn sum(&self, (a, b): (i64, i64)) -> larder::Result<i64>;
 }
 
 fn main() {}

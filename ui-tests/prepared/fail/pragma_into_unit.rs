@@ -1,12 +1,12 @@
 //! A statement whose kind the lexer cannot tell (PRAGMA): the engine says it returns columns.
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("PRAGMA table_info(items)")]
-    async fn columns(&self) -> cachet::Result<()>;
+    async fn columns(&self) -> larder::Result<()>;
 }
 
 fn main() {}

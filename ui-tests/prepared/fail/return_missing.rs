@@ -1,8 +1,8 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("DELETE FROM items")]
     async fn clear(&self);

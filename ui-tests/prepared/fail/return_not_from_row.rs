@@ -4,13 +4,13 @@ struct Item {
 }
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT id, name FROM items")]
-    async fn all(&self) -> cachet::Result<Vec<Item>>;
+    async fn all(&self) -> larder::Result<Vec<Item>>;
 }
 
 fn main() {}

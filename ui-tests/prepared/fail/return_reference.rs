@@ -1,11 +1,11 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT name FROM items")]
-    async fn names(&self) -> cachet::Result<&str>;
+    async fn names(&self) -> larder::Result<&str>;
 }
 
 fn main() {}

@@ -1,11 +1,11 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT id FROM items")]
-    async fn ids(&self) -> cachet::Result<[i64; 4]>;
+    async fn ids(&self) -> larder::Result<[i64; 4]>;
 }
 
 fn main() {}

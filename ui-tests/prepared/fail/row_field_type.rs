@@ -1,19 +1,19 @@
 //! A `FromRow` field whose Rust type cannot read what the schema declares its column to hold:
 //! `name` is declared `TEXT`, so SQLite stores text there, and `i64` reads only integers.
-#[derive(cachet::FromRow)]
+#[derive(larder::FromRow)]
 struct Item {
     id: i64,
     name: i64,
 }
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT id, name FROM items WHERE id = ?1")]
-    async fn item(&self, id: i64) -> cachet::Result<Option<Item>>;
+    async fn item(&self, id: i64) -> larder::Result<Option<Item>>;
 }
 
 fn main() {}

@@ -1,6 +1,6 @@
 //! A `FromRow` field whose column the statement does not return (`SELECT *` is expanded by the
 //! engine, so the message lists the real columns).
-#[derive(cachet::FromRow)]
+#[derive(larder::FromRow)]
 struct Item {
     id: i64,
     name: String,
@@ -8,13 +8,13 @@ struct Item {
 }
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT * FROM items WHERE id = ?1")]
-    async fn item(&self, id: i64) -> cachet::Result<Option<Item>>;
+    async fn item(&self, id: i64) -> larder::Result<Option<Item>>;
 }
 
 fn main() {}

@@ -1,11 +1,11 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("INSERT INTO items (name) VALUES (?1)")]
-    async fn add(&self, name: &str) -> cachet::Result<Option<i64>>;
+    async fn add(&self, name: &str) -> larder::Result<Option<i64>>;
 }
 
 fn main() {}

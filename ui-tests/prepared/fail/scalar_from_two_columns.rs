@@ -1,12 +1,12 @@
 //! A scalar return reads exactly one column.
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT id, name FROM items WHERE name = ?1")]
-    async fn id(&self, name: &str) -> cachet::Result<Option<i64>>;
+    async fn id(&self, name: &str) -> larder::Result<Option<i64>>;
 }
 
 fn main() {}

@@ -1,12 +1,12 @@
 //! A scalar return type that cannot read its column's declared type (`qty INTEGER`).
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT qty FROM items")]
-    async fn quantities(&self) -> cachet::Result<Vec<String>>;
+    async fn quantities(&self) -> larder::Result<Vec<String>>;
 }
 
 fn main() {}

@@ -1,11 +1,11 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("DELETE FROM items; DELETE FROM tags")]
-    async fn clear(&self) -> cachet::Result<u64>;
+    async fn clear(&self) -> larder::Result<u64>;
 }
 
 fn main() {}

@@ -1,12 +1,12 @@
 //! A misspelt SQL function.
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT lenght(name) FROM items WHERE id = ?1")]
-    async fn name_length(&self, id: i64) -> cachet::Result<Option<i64>>;
+    async fn name_length(&self, id: i64) -> larder::Result<Option<i64>>;
 }
 
 fn main() {}

@@ -1,12 +1,12 @@
 //! An INSERT whose VALUES do not match its column list.
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("INSERT INTO items (name, qty) VALUES (?1)")]
-    async fn insert(&self, name: &str) -> cachet::Result<()>;
+    async fn insert(&self, name: &str) -> larder::Result<()>;
 }
 
 fn main() {}

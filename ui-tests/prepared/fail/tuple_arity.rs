@@ -1,12 +1,12 @@
 //! A tuple reads one column per element.
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT id, name, qty FROM items")]
-    async fn all(&self) -> cachet::Result<Vec<(i64, String)>>;
+    async fn all(&self) -> larder::Result<Vec<(i64, String)>>;
 }
 
 fn main() {}

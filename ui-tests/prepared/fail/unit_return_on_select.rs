@@ -1,11 +1,11 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT id FROM items")]
-    async fn ids(&self) -> cachet::Result<()>;
+    async fn ids(&self) -> larder::Result<()>;
 }
 
 fn main() {}

@@ -1,11 +1,11 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT name FROM items WHERE id = :item_id")]
-    async fn name(&self, id: i64) -> cachet::Result<Option<String>>;
+    async fn name(&self, id: i64) -> larder::Result<Option<String>>;
 }
 
 fn main() {}

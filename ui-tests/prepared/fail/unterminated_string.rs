@@ -1,11 +1,11 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT 'oops FROM items")]
-    async fn oops(&self) -> cachet::Result<Vec<String>>;
+    async fn oops(&self) -> larder::Result<Vec<String>>;
 }
 
 fn main() {}

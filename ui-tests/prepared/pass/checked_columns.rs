@@ -2,38 +2,38 @@
 //! field, case-insensitive match, `SELECT *`), scalars, tuples, RETURNING, views of the schema.
 #![deny(warnings)]
 
-#[derive(cachet::FromRow)]
+#[derive(larder::FromRow)]
 pub struct Item {
     pub id: i64,
-    #[cachet(rename = "qty")]
+    #[larder(rename = "qty")]
     pub quantity: i64,
-    #[cachet(rename = "NAME")]
+    #[larder(rename = "NAME")]
     pub name: String,
 }
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT * FROM items WHERE id = ?1")]
-    async fn item(&self, id: i64) -> cachet::Result<Option<Item>>;
+    async fn item(&self, id: i64) -> larder::Result<Option<Item>>;
 
     #[prepared("SELECT id, qty, name AS name FROM items")]
-    async fn all(&self) -> cachet::Result<Vec<Item>>;
+    async fn all(&self) -> larder::Result<Vec<Item>>;
 
     #[prepared("SELECT count(*) FROM items")]
-    async fn count(&self) -> cachet::Result<u64>;
+    async fn count(&self) -> larder::Result<u64>;
 
     #[prepared("SELECT name, qty FROM items WHERE id = :id")]
-    async fn pair(&self, id: i64) -> cachet::Result<Option<(String, i64)>>;
+    async fn pair(&self, id: i64) -> larder::Result<Option<(String, i64)>>;
 
     #[prepared("INSERT INTO items (name) VALUES (?1) RETURNING id")]
-    async fn insert(&self, name: &str) -> cachet::Result<i64>;
+    async fn insert(&self, name: &str) -> larder::Result<i64>;
 
     #[prepared("DELETE FROM tags WHERE item = ?1")]
-    async fn untag(&self, item: i64) -> cachet::Result<u64>;
+    async fn untag(&self, item: i64) -> larder::Result<u64>;
 }
 
 fn main() {}

@@ -1,10 +1,10 @@
 //! Field types the declared-type check accepts: what each Rust type reads, columns with no
 //! declared type or one that stores several classes (NUMERIC, BLOB, none), expressions (no
-//! declared type), CAST to change what a column is read as, `cachet::Value`, and types of your
+//! declared type), CAST to change what a column is read as, `larder::Value`, and types of your
 //! own, which are not checked unless their `Decode::READS` says what they read.
 #![deny(warnings)]
 
-use cachet::{Decode, Value, ValueError};
+use larder::{Decode, Value, ValueError};
 
 /// A type of the user's own, unchecked (`READS` left at `ANY`).
 pub struct Label(pub String);
@@ -17,7 +17,7 @@ impl Decode for Label {
     }
 }
 
-#[derive(cachet::FromRow)]
+#[derive(larder::FromRow)]
 pub struct Item {
     pub id: f64,
     pub name: Label,
@@ -26,25 +26,25 @@ pub struct Item {
 }
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT id, name, qty, note FROM items WHERE id = ?1")]
-    async fn item(&self, id: i64) -> cachet::Result<Option<Item>>;
+    async fn item(&self, id: i64) -> larder::Result<Option<Item>>;
 
     #[prepared("SELECT CAST(qty AS TEXT) FROM items")]
-    async fn quantities(&self) -> cachet::Result<Vec<String>>;
+    async fn quantities(&self) -> larder::Result<Vec<String>>;
 
     #[prepared("SELECT x FROM t")]
-    async fn untyped(&self) -> cachet::Result<Vec<String>>;
+    async fn untyped(&self) -> larder::Result<Vec<String>>;
 
     #[prepared("SELECT name || '!', qty * 1.5, name FROM items")]
-    async fn expressions(&self) -> cachet::Result<Vec<(String, f64, uuid::Uuid)>>;
+    async fn expressions(&self) -> larder::Result<Vec<(String, f64, uuid::Uuid)>>;
 
     #[prepared("SELECT id FROM items")]
-    async fn stamps(&self) -> cachet::Result<Vec<chrono::DateTime<chrono::Utc>>>;
+    async fn stamps(&self) -> larder::Result<Vec<chrono::DateTime<chrono::Utc>>>;
 }
 
 fn main() {}

@@ -4,16 +4,16 @@
 #![deny(warnings)]
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT name FROM items WHERE id = ?1")]
-    async fn name<T: cachet::Encode + Sync>(&self, id: T) -> cachet::Result<Option<String>>;
+    async fn name<T: larder::Encode + Sync>(&self, id: T) -> larder::Result<Option<String>>;
 
     #[prepared("SELECT id, name FROM items")]
-    async fn rows<R: cachet::FromRow + Send>(&self) -> cachet::Result<Vec<R>>;
+    async fn rows<R: larder::FromRow + Send>(&self) -> larder::Result<Vec<R>>;
 }
 
 fn main() {}

@@ -16,21 +16,21 @@ macro_rules! vec {
 }
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     /// Docs and other attributes are kept.
     #[prepared("SELECT :a + :b")]
     #[inline]
-    async fn add(&self, a: i64, b: i64) -> cachet::Result<i64>;
+    async fn add(&self, a: i64, b: i64) -> larder::Result<i64>;
 
     #[prepared("SELECT 1 WHERE 0")]
-    async fn none(&self) -> cachet::Result<Option<i64>>;
+    async fn none(&self) -> larder::Result<Option<i64>>;
 
     #[prepared("CREATE TABLE IF NOT EXISTS t (x)")]
-    async fn create(&self) -> cachet::Result<()>;
+    async fn create(&self) -> larder::Result<()>;
 }
 
 fn main() {

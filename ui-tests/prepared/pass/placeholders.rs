@@ -2,25 +2,25 @@
 
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT ?")]
-    async fn anonymous(&self, a: i64) -> cachet::Result<i64>;
+    async fn anonymous(&self, a: i64) -> larder::Result<i64>;
 
     #[prepared("SELECT ?2, ?1")]
-    async fn numbered(&self, a: i64, b: i64) -> cachet::Result<Option<(i64, i64)>>;
+    async fn numbered(&self, a: i64, b: i64) -> larder::Result<Option<(i64, i64)>>;
 
     #[prepared("SELECT :a + @b + $c + :a")]
-    async fn named(&self, c: i64, a: i64, b: i64) -> cachet::Result<i64>;
+    async fn named(&self, c: i64, a: i64, b: i64) -> larder::Result<i64>;
 
     #[prepared("SELECT '?' || ':x' AS \"@y\" FROM items AS [$z] -- ?9\n /* :w */ WHERE ?1")]
-    async fn quoted(&self, flag: bool) -> cachet::Result<Option<String>>;
+    async fn quoted(&self, flag: bool) -> larder::Result<Option<String>>;
 
     #[prepared("SELECT 1;")]
-    async fn trailing_semicolon(&self) -> cachet::Result<i64>;
+    async fn trailing_semicolon(&self) -> larder::Result<i64>;
 }
 
 fn main() {}

@@ -1,15 +1,15 @@
 //! Tuples read columns by position.
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT id, name FROM items")]
-    async fn pairs(&self) -> cachet::Result<Vec<(i64, String)>>;
+    async fn pairs(&self) -> larder::Result<Vec<(i64, String)>>;
 
     #[prepared("SELECT min(id), max(id), count(*) FROM items")]
-    async fn stats(&self) -> cachet::Result<(Option<i64>, Option<i64>, i64)>;
+    async fn stats(&self) -> larder::Result<(Option<i64>, Option<i64>, i64)>;
 }
 
 fn main() {}

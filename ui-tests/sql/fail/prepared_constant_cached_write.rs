@@ -1,16 +1,16 @@
 //! `#[cached_query]` on a method whose constant writes.
-#[cachet::sql_const]
+#[larder::sql_const]
 const TOUCH: &str = "UPDATE items SET qty = qty + 1 WHERE id = ?1 RETURNING qty";
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared(TOUCH)]
     #[cached_query]
-    async fn touch(&self, id: i64) -> cachet::Result<Option<i64>>;
+    async fn touch(&self, id: i64) -> larder::Result<Option<i64>>;
 }
 
 fn main() {}

@@ -1,14 +1,14 @@
-//! A plain `&str` constant has no checked companion: mark it `#[cachet::sql_const]`.
+//! A plain `&str` constant has no checked companion: mark it `#[larder::sql_const]`.
 const ITEM: &str = "SELECT name FROM items WHERE id = ?1";
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared(ITEM)]
-    async fn name(&self, id: i64) -> cachet::Result<Option<String>>;
+    async fn name(&self, id: i64) -> larder::Result<Option<String>>;
 }
 
 fn main() {}

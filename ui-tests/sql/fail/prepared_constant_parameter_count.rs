@@ -1,15 +1,15 @@
 //! The constant has one placeholder; the method, two parameters.
-#[cachet::sql_const]
+#[larder::sql_const]
 const ITEM: &str = "SELECT name FROM items WHERE id = :id";
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared(ITEM)]
-    async fn name(&self, id: i64, qty: i64) -> cachet::Result<Option<String>>;
+    async fn name(&self, id: i64, qty: i64) -> larder::Result<Option<String>>;
 }
 
 fn main() {}

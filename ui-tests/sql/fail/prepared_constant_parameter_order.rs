@@ -1,15 +1,15 @@
 //! Named placeholders of a constant bind by position: their names must match the parameters'.
-#[cachet::sql_const]
+#[larder::sql_const]
 const RENAME: &str = "UPDATE items SET name = :name WHERE id = :id";
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared(RENAME)]
-    async fn rename(&self, id: i64, name: &str) -> cachet::Result<u64>;
+    async fn rename(&self, id: i64, name: &str) -> larder::Result<u64>;
 }
 
 fn main() {}

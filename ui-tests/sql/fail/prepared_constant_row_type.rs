@@ -1,21 +1,21 @@
 //! The row type against the constant's columns.
-#[derive(cachet::FromRow)]
+#[derive(larder::FromRow)]
 struct Item {
     id: i64,
     label: String,
 }
 
-#[cachet::sql_const]
+#[larder::sql_const]
 const ITEM: &str = "SELECT id, name FROM items WHERE id = ?1";
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared(ITEM)]
-    async fn item(&self, id: i64) -> cachet::Result<Option<Item>>;
+    async fn item(&self, id: i64) -> larder::Result<Option<Item>>;
 }
 
 fn main() {}

@@ -1,15 +1,15 @@
 //! A constant that returns rows, on a method that returns `()`.
-#[cachet::sql_const]
+#[larder::sql_const]
 const NAMES: &str = "SELECT name FROM items";
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared(NAMES)]
-    async fn names(&self) -> cachet::Result<()>;
+    async fn names(&self) -> larder::Result<()>;
 }
 
 fn main() {}

@@ -1,5 +1,5 @@
 //! The value must be a literal the macro can read.
-#[cachet::sql_const]
+#[larder::sql_const]
 const Q: &str = concat!("SELECT ", "1");
 
 fn main() {}

@@ -1,5 +1,5 @@
 //! One statement per constant.
-#[cachet::sql_const]
+#[larder::sql_const]
 const Q: &str = "DELETE FROM items; DELETE FROM tags";
 
 fn main() {}

@@ -1,5 +1,5 @@
 //! `#[sql_const]` marks `&str` constants holding a string literal.
-#[cachet::sql_const]
+#[larder::sql_const]
 const Q: &[u8] = b"SELECT 1";
 
 fn main() {}

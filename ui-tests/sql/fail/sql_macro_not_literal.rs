@@ -1,6 +1,6 @@
 //! `sql!` sees tokens, not values.
 const TEXT: &str = "SELECT 1";
-const Q: cachet::Sql = cachet::sql!(TEXT);
+const Q: larder::Sql = larder::sql!(TEXT);
 
 fn main() {
     let _ = Q;

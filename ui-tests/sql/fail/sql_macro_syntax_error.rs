@@ -1,5 +1,5 @@
 //! `sql!` text the engine rejects.
-const Q: cachet::Sql = cachet::sql!("SELECT id FROM items WHERE");
+const Q: larder::Sql = larder::sql!("SELECT id FROM items WHERE");
 
 fn main() {
     let _ = Q;

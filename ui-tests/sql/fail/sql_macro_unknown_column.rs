@@ -1,5 +1,5 @@
 //! `sql!` text naming a column the schema does not have.
-const Q: cachet::Sql = cachet::sql!("SELECT nme FROM items");
+const Q: larder::Sql = larder::sql!("SELECT nme FROM items");
 
 fn main() {
     let _ = Q;

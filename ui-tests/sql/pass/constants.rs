@@ -2,43 +2,43 @@
 //! `#[prepared(CONSTANT)]` methods reading them, cached or not.
 #![deny(warnings)]
 
-#[derive(cachet::FromRow, Clone)]
+#[derive(larder::FromRow, Clone)]
 pub struct Item {
     pub id: i64,
     pub name: String,
 }
 
-#[cachet::sql_const]
+#[larder::sql_const]
 const ITEM: &str = "SELECT id, name FROM items WHERE id = :id";
 
 mod queries {
-    #[cachet::sql_const]
+    #[larder::sql_const]
     pub const RENAME: &str = "UPDATE items SET name = ?2 WHERE id = ?1";
 
-    #[cachet::sql_const]
+    #[larder::sql_const]
     pub const COUNT: &str = "SELECT count(*) FROM items";
 }
 
-const ADD: cachet::Sql = cachet::sql!("SELECT ?1 + ?2 AS sum");
+const ADD: larder::Sql = larder::sql!("SELECT ?1 + ?2 AS sum");
 const _: () = assert!(ADD.param_count() == 2);
 const _: () = assert!(ITEM_SQL.param_count() == 1);
 const _: () = assert!(queries::COUNT_SQL.is_read_only());
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared(ITEM)]
     #[cached_query]
-    async fn item(&self, id: i64) -> cachet::Result<Option<Item>>;
+    async fn item(&self, id: i64) -> larder::Result<Option<Item>>;
 
     #[prepared(queries::RENAME)]
-    async fn rename(&self, id: i64, name: &str) -> cachet::Result<u64>;
+    async fn rename(&self, id: i64, name: &str) -> larder::Result<u64>;
 
     #[prepared(queries::COUNT)]
-    async fn count(&self) -> cachet::Result<u64>;
+    async fn count(&self) -> larder::Result<u64>;
 }
 
 fn main() {

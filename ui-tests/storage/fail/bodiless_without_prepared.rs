@@ -1,10 +1,10 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
-    async fn one(&self) -> cachet::Result<i64>;
+    async fn one(&self) -> larder::Result<i64>;
 }
 
 fn main() {}

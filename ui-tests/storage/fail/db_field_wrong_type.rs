@@ -2,10 +2,10 @@ struct Store {
     db: String,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("SELECT 1")]
-    async fn one(&self) -> cachet::Result<i64>;
+    async fn one(&self) -> larder::Result<i64>;
 }
 
 fn main() {}

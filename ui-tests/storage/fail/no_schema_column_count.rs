@@ -1,13 +1,13 @@
 //! Without a schema the engine cannot see the columns of a table, but the lexer counts the
 //! SELECT list: a scalar from two columns is still caught.
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage(schema = false)]
+#[larder::storage(schema = false)]
 impl Store {
     #[prepared("SELECT id, body FROM runtime_notes WHERE id = ?1")]
-    async fn note(&self, id: i64) -> cachet::Result<Option<String>>;
+    async fn note(&self, id: i64) -> larder::Result<Option<String>>;
 }
 
 fn main() {}

@@ -1,12 +1,12 @@
 //! `schema = "..."` naming nothing.
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage(schema = "db/nowhere.sql")]
+#[larder::storage(schema = "db/nowhere.sql")]
 impl Store {
     #[prepared("SELECT 1")]
-    async fn one(&self) -> cachet::Result<i64>;
+    async fn one(&self) -> larder::Result<i64>;
 }
 
 fn main() {}

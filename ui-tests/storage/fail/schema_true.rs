@@ -1,12 +1,12 @@
 //! `schema = true` says nothing: the schema is looked for by default.
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage(schema = true)]
+#[larder::storage(schema = true)]
 impl Store {
     #[prepared("SELECT 1")]
-    async fn one(&self) -> cachet::Result<i64>;
+    async fn one(&self) -> larder::Result<i64>;
 }
 
 fn main() {}

@@ -7,22 +7,22 @@ pub trait HasName {
 }
 
 pub struct Store<T> {
-    db: cachet::Db,
+    db: larder::Db,
     tag: T,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl<T: Send + Sync> Store<T> {
     pub const TABLE: &'static str = "items";
 
     #[prepared("SELECT count(*) FROM items WHERE name = ?1")]
-    pub(crate) async fn count_named<'a>(&'a self, name: &'a str) -> cachet::Result<i64>;
+    pub(crate) async fn count_named<'a>(&'a self, name: &'a str) -> larder::Result<i64>;
 
     pub fn tag(&self) -> &T {
         &self.tag
     }
 
-    pub async fn count_tagged(&self) -> cachet::Result<i64>
+    pub async fn count_tagged(&self) -> larder::Result<i64>
     where
         T: HasName,
     {

@@ -1,11 +1,11 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[timed]
-    fn one(&self) -> cachet::Result<i64> {
+    fn one(&self) -> larder::Result<i64> {
         let _ = &self.db;
         Ok(1)
     }

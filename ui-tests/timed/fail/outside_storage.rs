@@ -1,12 +1,12 @@
-use cachet::timed;
+use larder::timed;
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
 impl Store {
     #[timed(name = "store.one")]
-    async fn one(&self) -> cachet::Result<i64> {
+    async fn one(&self) -> larder::Result<i64> {
         let _ = &self.db;
         Ok(1)
     }

@@ -2,37 +2,37 @@
 #![deny(warnings, clippy::all)]
 
 pub struct Store {
-    db: cachet::Db,
+    db: larder::Db,
     calls: u32,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[timed]
-    pub async fn plain(&self) -> cachet::Result<u32> {
+    pub async fn plain(&self) -> larder::Result<u32> {
         let _ = &self.db;
         Ok(1)
     }
 
-    #[cachet::timed(name = "store.counted")]
-    pub async fn counted(&mut self) -> cachet::Result<u32> {
+    #[larder::timed(name = "store.counted")]
+    pub async fn counted(&mut self) -> larder::Result<u32> {
         self.calls += 1;
         Ok(self.calls)
     }
 
     #[prepared("SELECT 1")]
     #[cached_query]
-    pub async fn cached_and_timed(&mut self) -> cachet::Result<i64>;
+    pub async fn cached_and_timed(&mut self) -> larder::Result<i64>;
 }
 
 pub struct Quiet {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage(timed = false)]
+#[larder::storage(timed = false)]
 impl Quiet {
     #[prepared("SELECT 1")]
-    pub async fn one(&self) -> cachet::Result<i64>;
+    pub async fn one(&self) -> larder::Result<i64>;
 }
 
 fn main() {}

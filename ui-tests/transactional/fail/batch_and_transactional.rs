@@ -1,12 +1,12 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[batch]
     #[transactional]
-    async fn clear(&self) -> cachet::Result<()> {
+    async fn clear(&self) -> larder::Result<()> {
         Ok(())
     }
 }

@@ -1,11 +1,11 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[transactional(mod = "deferred")]
-    async fn clear(&self) -> cachet::Result<()> {
+    async fn clear(&self) -> larder::Result<()> {
         Ok(())
     }
 }

@@ -1,11 +1,11 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[transactional]
-    async fn clear() -> cachet::Result<()> {
+    async fn clear() -> larder::Result<()> {
         Ok(())
     }
 }

@@ -1,11 +1,11 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[batch]
-    fn clear(&self) -> cachet::Result<()> {
+    fn clear(&self) -> larder::Result<()> {
         Ok(())
     }
 }

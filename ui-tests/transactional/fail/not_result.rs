@@ -1,8 +1,8 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[batch]
     async fn count(&self) -> i64 {

@@ -1,12 +1,12 @@
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[batch]
     #[prepared("DELETE FROM items")]
-    async fn clear(&self) -> cachet::Result<u64>;
+    async fn clear(&self) -> larder::Result<u64>;
 }
 
 fn main() {}

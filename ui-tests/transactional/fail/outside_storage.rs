@@ -1,12 +1,12 @@
-use cachet::batch;
+use larder::batch;
 
 struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
 impl Store {
     #[batch]
-    async fn clear(&self) -> cachet::Result<()> {
+    async fn clear(&self) -> larder::Result<()> {
         let _ = &self.db;
         Ok(())
     }

@@ -1,30 +1,30 @@
-//! `#[batch]` and `#[transactional]` in every form, with `?` on cachet and user errors.
+//! `#[batch]` and `#[transactional]` in every form, with `?` on larder and user errors.
 #![deny(warnings)]
 
 #[derive(Debug)]
 pub enum AppError {
-    Db(cachet::Error),
+    Db(larder::Error),
     Invalid,
 }
 
-impl From<cachet::Error> for AppError {
-    fn from(e: cachet::Error) -> Self {
+impl From<larder::Error> for AppError {
+    fn from(e: larder::Error) -> Self {
         AppError::Db(e)
     }
 }
 
 pub struct Store {
-    db: cachet::Db,
+    db: larder::Db,
 }
 
-#[cachet::storage]
+#[larder::storage]
 impl Store {
     #[prepared("INSERT INTO items (name) VALUES (?1)")]
-    pub async fn insert(&self, name: &str) -> cachet::Result<u64>;
+    pub async fn insert(&self, name: &str) -> larder::Result<u64>;
 
     /// Docs are kept.
     #[batch]
-    pub async fn insert_all(&self, names: &[String]) -> cachet::Result<u64> {
+    pub async fn insert_all(&self, names: &[String]) -> larder::Result<u64> {
         let mut n = 0;
         for name in names {
             n += self.insert(name).await?;
@@ -32,7 +32,7 @@ impl Store {
         Ok(n)
     }
 
-    #[cachet::transactional(mode = "deferred")]
+    #[larder::transactional(mode = "deferred")]
     pub async fn checked(&self, name: String) -> Result<(), AppError> {
         if name.is_empty() {
             return Err(AppError::Invalid);
@@ -42,11 +42,11 @@ impl Store {
     }
 
     #[batch(mode = "exclusive")]
-    pub async fn panics(&mut self) -> cachet::Result<()> {
+    pub async fn panics(&mut self) -> larder::Result<()> {
         panic!("diverging bodies compile without warnings")
     }
 }
 
 fn main() {
-    let _ = AppError::Db(cachet::Error::Config(String::new()));
+    let _ = AppError::Db(larder::Error::Config(String::new()));
 }
