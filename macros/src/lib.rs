@@ -12,8 +12,11 @@ mod cached;
 mod check;
 mod constant;
 mod errors;
+#[cfg(test)]
+mod example_report;
 mod from_row;
 mod krate;
+mod method;
 mod prepared;
 mod sql;
 mod storage;

@@ -165,6 +165,11 @@ pub enum Error {
     /// A builder option has a value larder cannot use.
     #[error("invalid configuration: {0}")]
     Config(String),
+
+    /// larder was used in a way it does not support (a hand-written `FromRow` reading past its
+    /// shape, `Db::sync` on a database that is not a replica, ...); the message says what to change.
+    #[error("unsupported use of larder: {0}")]
+    Misuse(String),
 }
 
 /// What a `Decode` or `Encode` implementation reports; larder adds the statement and column.

@@ -38,45 +38,35 @@
 //! (as libSQL itself does); a point query takes a few microseconds.
 #![warn(missing_docs)]
 
-mod busy;
+// The layers, each using only those above it (docs/ARCHITECTURE.md; `shared/bin/layers` checks):
+// error, util ← types ← stats ← conn ← {cache, metrics} ← db ← __private.
 mod cache;
-mod columns;
+mod conn;
 mod db;
 mod error;
-mod exec;
 mod metrics;
-mod pool;
-#[cfg(feature = "remote")]
-mod replica;
-mod row;
-mod site_id;
-mod slots;
-mod sql;
-mod statement;
-mod table;
-mod tx;
-mod tx_conn;
-mod value;
-mod writes;
+mod stats;
+mod types;
+mod util;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
-pub use cache::{AdaptiveTtl, CacheConfig, CacheStats, MethodCacheStats, Ttl, Weigh};
-pub use db::{Db, DbBuilder, Synchronous};
-pub use error::{Error, Result, ValueError};
-pub use exec::Param;
-pub use libsql::Value;
-pub use metrics::{LatencyHistogram, MethodMetrics, Metrics, MetricsSnapshot, HISTOGRAM_BYTES};
-pub use pool::PoolStats;
+pub use cache::{AdaptiveTtl, CacheConfig, Ttl, Weigh};
 #[cfg(feature = "remote")]
-pub use replica::ReplicaStats;
-pub use row::{FieldType, FromRow, RowRef, RowShape};
-pub use sql::Sql;
-pub use statement::{StatementRow, StatementStats};
-pub use tx::{Transaction, TxMode};
-pub use value::{Decode, Encode, StorageClasses};
+pub use db::replica::ReplicaStats;
+pub use db::tx::{Transaction, TxMode};
+pub use db::{Db, DbBuilder, Metrics, Param, Synchronous};
+pub use error::{Error, Result, ValueError};
+pub use libsql::Value;
+pub use stats::{
+    CacheStats, LatencyHistogram, MethodCacheStats, MethodMetrics, MetricsSnapshot, PoolStats,
+    StatementRow, StatementStats, HISTOGRAM_BYTES,
+};
+pub use types::row::{FieldType, FromRow, RowRef, RowShape};
+pub use types::sql::Sql;
+pub use types::value::{Decode, Encode, StorageClasses};
 
 #[doc(inline)]
 pub use larder_macros::{

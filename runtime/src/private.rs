@@ -3,21 +3,21 @@
 //! /!\ WARNING: This is *not* a stable API! /!\
 //! Everything here may change in any release; only the macros may call it.
 
-pub use crate::columns::{
-    check_column_count, check_columns, ConstCheck, FieldOf, NoShape, NotDecode, ShapeOf,
-};
+pub use crate::conn::statement::StatementSite;
+pub use crate::db::tx::TxMode;
 pub use crate::db::Db;
 pub use crate::error::Error;
-pub use crate::row::{FieldType, FromRow, RowRef, RowShape};
-pub use crate::sql::{check_sql_columns, check_use, Sql, Use};
-pub use crate::statement::StatementSite;
-pub use crate::tx::TxMode;
-pub use crate::value::{Decode, Encode};
+pub use crate::types::columns::{
+    check_column_count, check_columns, ConstCheck, FieldOf, NoShape, NotDecode, ShapeOf,
+};
+pub use crate::types::row::{FieldType, FromRow, RowRef, RowShape};
+pub use crate::types::sql::{check_sql_columns, check_use, Sql, Use};
+pub use crate::types::value::{Decode, Encode};
 pub use libsql::Value;
 
+use crate::conn::statement::Source;
+use crate::db::exec::one;
 use crate::error::Result;
-use crate::exec::one;
-use crate::statement::Source;
 
 /// Names the `Db` field for the generated code; a field of another type fails here with a
 /// message that names `Db`.
@@ -71,44 +71,7 @@ pub async fn execute_unit(db: &Db, site: &'static StatementSite, params: Vec<Val
     db.run(Source::Site(site), params).await.map(drop)
 }
 
-/// The return type of a `#[batch]`, `#[transactional]` or `#[cached_query]` method: a `Result`
-/// whose error can hold a `larder::Error`. Naming it in full (`transaction::<ReturnType, _>`) tells
-/// the compiler the type of the body's `?` without a `let` that would warn about unreachable code.
-#[diagnostic::on_unimplemented(
-    message = "`#[batch]`, `#[transactional]`, `#[cached_query]` and `#[timed]` methods return `Result<T, E>` with `E: From<larder::Error>`, not `{Self}`",
-    label = "only an `Ok` value is committed or cached, and an `Err` is counted as an error, so the method must return a `Result`"
-)]
-pub trait MethodResult {
-    /// The success value.
-    type Ok;
-    /// The error, which can hold a `larder::Error`.
-    type Err: ::core::convert::From<crate::error::Error>;
-    /// As a `Result`.
-    fn into_result(self) -> ::core::result::Result<Self::Ok, Self::Err>;
-    /// From a `Result`.
-    fn from_result(result: ::core::result::Result<Self::Ok, Self::Err>) -> Self;
-    /// Whether it is `Ok`.
-    fn is_ok(&self) -> bool;
-}
-
-impl<T, E: ::core::convert::From<crate::error::Error>> MethodResult
-    for ::core::result::Result<T, E>
-{
-    type Ok = T;
-    type Err = E;
-
-    fn into_result(self) -> Self {
-        self
-    }
-
-    fn from_result(result: Self) -> Self {
-        result
-    }
-
-    fn is_ok(&self) -> bool {
-        ::core::result::Result::is_ok(self)
-    }
-}
+pub use crate::types::MethodResult;
 
 /// `#[batch]` / `#[transactional]` methods: the body runs in a transaction on `db`.
 pub async fn transaction<R, F>(db: Db, mode: TxMode, body: F) -> R
@@ -116,13 +79,14 @@ where
     F: ::core::future::Future<Output = R>,
     R: MethodResult,
 {
-    R::from_result(crate::tx::run(&db, mode, async move { body.await.into_result() }).await)
+    R::from_result(crate::db::tx::run(&db, mode, async move { body.await.into_result() }).await)
 }
 
 pub use crate::cache::{AdaptiveTtl, CacheConfig, CacheSite, Ttl};
 
-pub use crate::cache::cached;
-pub use crate::metrics::{timed, TimedSite};
+pub use crate::db::cached::cached;
+pub use crate::db::timed::timed;
+pub use crate::metrics::TimedSite;
 
 /// An owned cache-key part from a parameter (`&str` → `String`, `&[T]` → `Vec<T>`).
 #[inline]

@@ -232,6 +232,14 @@ async fn replica_settings_are_checked_before_connecting() {
         .await
         .unwrap_err();
     assert!(matches!(no_time, larder::Error::Config(_)), "{no_time}");
+    // Not an option but a call that does not fit the database: misuse, saying what to open.
+    let local = larder::Db::memory().await.unwrap();
+    let sync = local.sync().await.unwrap_err();
+    assert!(matches!(sync, larder::Error::Misuse(_)), "{sync}");
+    assert!(
+        sync.to_string().contains(".replica(path, url, token)"),
+        "{sync}"
+    );
 }
 
 /// One step of the interleaving model.

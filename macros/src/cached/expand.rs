@@ -2,12 +2,13 @@
 //! result cache keyed by its (key) parameters.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{quote, quote_spanned, ToTokens};
-use syn::{FnArg, GenericArgument, Pat, PathArguments, ReturnType, Signature, Type};
+use quote::{quote, quote_spanned};
+use syn::{FnArg, Pat, Signature, Type};
 
 use super::attr::{CachedAttr, Ttl};
 use crate::errors::Errors;
 use crate::krate::Krate;
+use crate::method;
 
 /// What the SQL of a `#[prepared]` method says about its cache (nothing for methods with bodies),
 /// as `const` expressions: `Option<&[&str]>` of the tables read, `Option<(&str, &str)>` of the
@@ -54,12 +55,10 @@ pub(crate) fn wrap(
     let private = krate.private();
     let Facts { reads, point } = facts;
     let mut errors = Errors::default();
-    if sig.asyncness.is_none() {
-        errors.push(syn::Error::new_spanned(
-            sig.fn_token,
-            "`#[cached_query]` methods must be `async fn`",
-        ));
-    }
+    errors.take(method::check_async(
+        sig,
+        "`#[cached_query]` methods must be `async fn`",
+    ));
     if let Some(param) = sig
         .generics
         .params
@@ -72,15 +71,13 @@ pub(crate) fn wrap(
              one value type; give the parameter a concrete type",
         ));
     }
-    if !matches!(sig.inputs.first(), Some(FnArg::Receiver(_))) {
-        errors.push(syn::Error::new_spanned(
-            &sig.ident,
-            "`#[cached_query]` methods take `&self`: the cache belongs to the `Db` found through `self`",
-        ));
-    }
-    let ret = match &sig.output {
-        ReturnType::Type(_, ty) => ty.as_ref(),
-        ReturnType::Default => {
+    errors.take(method::check_receiver(
+        sig,
+        "`#[cached_query]` methods take `&self`: the cache belongs to the `Db` found through `self`",
+    ));
+    let ret = match method::return_type(sig) {
+        Some(ty) => ty,
+        None => {
             errors.push(syn::Error::new_spanned(
                 &sig.ident,
                 "`#[cached_query]` methods return `Result<T, E>`: only `Ok` values are cached",
@@ -168,13 +165,13 @@ pub(crate) fn wrap(
             quote!(#private::no_weight),
         ),
     };
-    let output = if ret.to_token_stream().to_string().contains("impl ") {
+    let output = if method::contains_impl_trait(ret) {
         quote!(_)
     } else {
         quote!(#ret)
     };
     // Spanned on the return type: a type that is not a `Result` is reported once, under it.
-    let db_arg = if crate::timed::shared_receiver(sig) {
+    let db_arg = if method::shared_receiver(sig) {
         quote!(#private::db(&self.#db))
     } else {
         quote!(&::core::clone::Clone::clone(#private::db(&self.#db)))
@@ -237,31 +234,10 @@ fn ttl_tokens(ttl: Ttl, private: &TokenStream) -> TokenStream {
 
 /// Whether `ty` is `Result<Vec<_>, ..>` (by the last path segments' names).
 fn returns_vec(ty: &Type) -> bool {
-    ok_type(ty).is_some_and(|ok| last_name(&ok).as_deref() == Some("Vec"))
-}
-
-fn last_name(ty: &Type) -> Option<String> {
-    let Type::Path(path) = ty else { return None };
-    path.path.segments.last().map(|s| s.ident.to_string())
-}
-
-/// The `T` of `Result<T, ..>`.
-fn ok_type(ty: &Type) -> Option<Type> {
-    let Type::Path(path) = ty else { return None };
-    let segment = path.path.segments.last()?;
-    if segment.ident != "Result" {
-        return None;
-    }
-    let PathArguments::AngleBracketed(args) = &segment.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|a| match a {
-        GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    })
+    method::result_ok(ty).and_then(method::last_name).as_deref() == Some("Vec")
 }
 
 /// Whether `ty` is `Result<Option<_>, ..>` (by the last path segments' names).
 fn returns_option(ty: &Type) -> bool {
-    ok_type(ty).is_some_and(|ok| last_name(&ok).as_deref() == Some("Option"))
+    method::result_ok(ty).and_then(method::last_name).as_deref() == Some("Option")
 }

@@ -4,8 +4,6 @@
 //! and "no such table" is the only error let through.
 
 pub(crate) mod engine;
-#[cfg(test)]
-mod example_report;
 pub(crate) mod schema;
 
 use std::cell::OnceCell;

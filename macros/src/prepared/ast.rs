@@ -1,7 +1,7 @@
 //! The model of a `#[prepared]` method: its parameters and the shape of its result.
 
 use quote::ToTokens;
-use syn::{FnArg, GenericArgument, Ident, Pat, PathArguments, ReturnType, Signature, Type};
+use syn::{FnArg, Ident, Pat, ReturnType, Signature, Type};
 
 use syn::spanned::Spanned;
 use syn::LitStr;
@@ -10,6 +10,7 @@ use super::attr::{PreparedAttr, SqlArg};
 use crate::check::engine::Described;
 use crate::check::{self, Schema};
 use crate::errors::Errors;
+use crate::method;
 use crate::sql::{scan, Scan};
 
 /// What the method returns inside its `Result`.
@@ -162,44 +163,13 @@ fn return_shape(output: &ReturnType, name: &Ident) -> syn::Result<ReturnShape> {
             ))
         }
     };
-    let inner = result_inner(ty).ok_or_else(|| {
+    let inner = method::result_ok(ty).ok_or_else(|| {
         syn::Error::new_spanned(
             ty,
             format!("a `#[prepared]` method returns `larder::Result<...>` (or `Result<_, E>` with `E: From<larder::Error>`) of {SHAPES}"),
         )
     })?;
     shape_of(inner)
-}
-
-/// The `X` of `Result<X>` / `Result<X, E>` / `larder::Result<X>`.
-fn result_inner(ty: &Type) -> Option<&Type> {
-    let (name, args) = last_segment(ty)?;
-    if name != "Result" || args.is_empty() || args.len() > 2 {
-        return None;
-    }
-    args.first().copied()
-}
-
-/// The name and type arguments of a path type's last segment.
-fn last_segment(ty: &Type) -> Option<(String, Vec<&Type>)> {
-    let Type::Path(path) = ty else { return None };
-    if path.qself.is_some() {
-        return None;
-    }
-    let segment = path.path.segments.last()?;
-    let args = match &segment.arguments {
-        PathArguments::None => Vec::new(),
-        PathArguments::AngleBracketed(a) => a
-            .args
-            .iter()
-            .filter_map(|arg| match arg {
-                GenericArgument::Type(t) => Some(t),
-                _ => None,
-            })
-            .collect(),
-        PathArguments::Parenthesized(_) => return None,
-    };
-    Some((segment.ident.to_string(), args))
 }
 
 fn shape_of(ty: &Type) -> syn::Result<ReturnShape> {
@@ -218,7 +188,7 @@ fn shape_of(ty: &Type) -> syn::Result<ReturnShape> {
         Type::Never(_) => unsupported("`!`"),
         Type::Paren(p) => shape_of(&p.elem),
         Type::Path(_) => {
-            let Some((name, args)) = last_segment(ty) else {
+            let Some((name, args)) = method::last_segment(ty) else {
                 return unsupported("a qualified path type");
             };
             match (name.as_str(), args.as_slice()) {

@@ -1,11 +1,12 @@
 //! Checks of a `#[prepared]` method that need no database: async, receiver, SQL shape,
 //! placeholders against parameters, statement kind against return type.
 
-use syn::{Error, FnArg};
+use syn::Error;
 
 use super::ast::{Method, ReturnShape};
 use crate::check;
 use crate::errors::Errors;
+use crate::method;
 use crate::sql::{Kind, PlaceholderStyle};
 
 /// For each SQL parameter index `1..=n`, the position of the method parameter bound to it.
@@ -62,18 +63,14 @@ fn check_columns(method: &Method, errors: &mut Errors) {
 
 fn check_signature(method: &Method, errors: &mut Errors) {
     let sig = &method.sig;
-    if sig.asyncness.is_none() {
-        errors.push(Error::new_spanned(
-            sig.fn_token,
-            "`#[prepared]` methods must be `async fn`: the generated body awaits the database",
-        ));
-    }
-    if !matches!(sig.inputs.first(), Some(FnArg::Receiver(_))) {
-        errors.push(Error::new_spanned(
-            &sig.ident,
-            "`#[prepared]` methods take `&self`: the generated body finds the `Db` through `self`",
-        ));
-    }
+    errors.take(method::check_async(
+        sig,
+        "`#[prepared]` methods must be `async fn`: the generated body awaits the database",
+    ));
+    errors.take(method::check_receiver(
+        sig,
+        "`#[prepared]` methods take `&self`: the generated body finds the `Db` through `self`",
+    ));
     if let Some(variadic) = &sig.variadic {
         errors.push(Error::new_spanned(
             variadic,

@@ -130,17 +130,7 @@ fn cached_methods(items: &[ImplItem]) -> Vec<CachedMethod> {
 
 /// Whether the return type is written `...Result<...>` (`larder::Result<T>`, `Result<T, E>`).
 fn returns_result(sig: &Signature) -> bool {
-    match &sig.output {
-        syn::ReturnType::Type(_, ty) => match ty.as_ref() {
-            syn::Type::Path(path) => path
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "Result"),
-            _ => false,
-        },
-        syn::ReturnType::Default => false,
-    }
+    crate::method::return_type(sig).is_some_and(crate::method::is_result)
 }
 
 /// What a `#[prepared]` statement's SQL says.

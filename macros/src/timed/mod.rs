@@ -3,13 +3,14 @@
 //! turns that off).
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned, ToTokens};
+use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
-use syn::{Attribute, Ident, LitStr, ReturnType, Signature, Token};
+use syn::{Attribute, Ident, LitStr, Signature, Token};
 
 use crate::errors::did_you_mean;
 use crate::krate::Krate;
+use crate::method;
 
 pub(crate) fn is_timed(attr: &Attribute) -> bool {
     crate::errors::is_method_attr(attr, "timed")
@@ -78,21 +79,14 @@ pub(crate) fn wrap(
     krate: &Krate,
 ) -> syn::Result<TokenStream> {
     let private = krate.private();
-    if sig.asyncness.is_none() {
-        return Err(syn::Error::new_spanned(
-            sig.fn_token,
-            "`#[timed]` methods must be `async fn`",
-        ));
-    }
-    if !matches!(sig.inputs.first(), Some(syn::FnArg::Receiver(_))) {
-        return Err(syn::Error::new_spanned(
-            &sig.ident,
-            "`#[timed]` methods take `&self`: the metrics belong to the `Db` found through `self`",
-        ));
-    }
-    let ret = match &sig.output {
-        ReturnType::Type(_, ty) => ty,
-        ReturnType::Default => {
+    method::check_async(sig, "`#[timed]` methods must be `async fn`")?;
+    method::check_receiver(
+        sig,
+        "`#[timed]` methods take `&self`: the metrics belong to the `Db` found through `self`",
+    )?;
+    let ret = match method::return_type(sig) {
+        Some(ty) => ty,
+        None => {
             return Err(syn::Error::new_spanned(
                 &sig.ident,
                 "`#[timed]` methods return `Result<T, E>`: an `Err` is counted as an error",
@@ -103,14 +97,14 @@ pub(crate) fn wrap(
         Some(name) => name.value(),
         None => format!("{self_name}::{}", sig.ident),
     };
-    let output = if ret.to_token_stream().to_string().contains("impl ") {
+    let output = if method::contains_impl_trait(ret) {
         quote!(_)
     } else {
         quote!(#ret)
     };
     // `&self` lends the `Db` to the wrapper while the body holds `self` too; `&mut self` or
     // `self` cannot be shared with the body, so the wrapper gets its own handle (an `Arc` clone).
-    let db_arg = if shared_receiver(sig) {
+    let db_arg = if method::shared_receiver(sig) {
         quote!(#private::db(&self.#db))
     } else {
         quote!(&::core::clone::Clone::clone(#private::db(&self.#db)))
@@ -130,12 +124,4 @@ pub(crate) fn wrap(
             #call
         }
     })
-}
-
-/// Whether the receiver is `&self` (shared), so the wrapper may borrow the `Db` beside the body.
-pub(crate) fn shared_receiver(sig: &Signature) -> bool {
-    match sig.inputs.first() {
-        Some(syn::FnArg::Receiver(r)) => matches!(r.kind, syn::ReceiverKind::Reference(_, _, None)),
-        _ => false,
-    }
 }

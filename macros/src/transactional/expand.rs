@@ -1,11 +1,12 @@
 //! Code generation for `#[batch]` / `#[transactional]`.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{quote, quote_spanned, ToTokens};
-use syn::{FnArg, ReturnType, Signature, Type};
+use quote::{quote, quote_spanned};
+use syn::{ReturnType, Signature};
 
 use super::attr::TransactionalAttr;
 use crate::krate::Krate;
+use crate::method;
 
 /// Wraps `block` (the method's body) in `__private::transaction`.
 pub(crate) fn wrap(
@@ -19,7 +20,7 @@ pub(crate) fn wrap(
     let mode = Ident::new(attr.mode.variant(), Span::call_site());
     // Naming the return type fixes the body's output type, so `?` inside it knows its target.
     let output = match &sig.output {
-        ReturnType::Type(_, ty) if !contains_impl_trait(ty) => quote!(#ty),
+        ReturnType::Type(_, ty) if !method::contains_impl_trait(ty) => quote!(#ty),
         _ => quote!(_),
     };
     // Spanned on the return type: a type that is not a `Result` is reported once, under it.
@@ -41,20 +42,14 @@ pub(crate) fn wrap(
 
 fn validate(sig: &Signature, attr: &TransactionalAttr) -> syn::Result<()> {
     let name = attr.name;
-    if sig.asyncness.is_none() {
-        return Err(syn::Error::new_spanned(
-            sig.fn_token,
-            format!("`#[{name}]` methods must be `async fn`: the transaction awaits the database"),
-        ));
-    }
-    if !matches!(sig.inputs.first(), Some(FnArg::Receiver(_))) {
-        return Err(syn::Error::new_spanned(
-            &sig.ident,
-            format!(
-                "`#[{name}]` methods take `&self`: the transaction finds the `Db` through `self`"
-            ),
-        ));
-    }
+    method::check_async(
+        sig,
+        format!("`#[{name}]` methods must be `async fn`: the transaction awaits the database"),
+    )?;
+    method::check_receiver(
+        sig,
+        format!("`#[{name}]` methods take `&self`: the transaction finds the `Db` through `self`"),
+    )?;
     if let ReturnType::Default = sig.output {
         return Err(syn::Error::new_spanned(
             &sig.ident,
@@ -65,10 +60,4 @@ fn validate(sig: &Signature, attr: &TransactionalAttr) -> syn::Result<()> {
         ));
     }
     Ok(())
-}
-
-fn contains_impl_trait(ty: &Type) -> bool {
-    ty.to_token_stream()
-        .into_iter()
-        .any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "impl"))
 }

@@ -10,7 +10,7 @@ use moka::notification::RemovalCause;
 use moka::Expiry;
 
 use super::adaptive::{AdaptiveTtl, Reads};
-use super::generations::Dependencies;
+use crate::conn::generations::Dependencies;
 
 /// How long entries live.
 #[derive(Debug, Clone, Copy, PartialEq)]

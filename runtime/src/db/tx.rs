@@ -10,11 +10,11 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Waker};
 
-use crate::busy;
+use crate::conn::busy;
+use crate::conn::pool::{Connection, Pooled};
+use crate::conn::tx_conn::{TxConn, TxGuard};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::pool::{Connection, Pooled};
-use crate::tx_conn::{TxConn, TxGuard};
 
 /// How a transaction takes its locks (`BEGIN DEFERRED | IMMEDIATE | EXCLUSIVE`).
 ///
@@ -81,7 +81,7 @@ impl Lease {
         matches!(self, Lease::Transaction(_))
     }
 
-    pub(crate) fn get(&mut self) -> Result<&mut Connection> {
+    pub(crate) fn get(&mut self) -> &mut Connection {
         match self {
             Lease::Pool(pooled) => pooled.get(),
             Lease::Transaction(guard) => guard.get(),
@@ -90,19 +90,19 @@ impl Lease {
 }
 
 async fn exec(pooled: &mut Pooled, sql: &str) -> Result<()> {
-    pooled.get()?.control(sql, "transaction").await
+    pooled.get().control(sql, "transaction").await
 }
 
-/// Forgets the transaction's writes and rolls it back. A connection whose request timed out is not
-/// asked (the server ends its transaction; waiting for it would only add another timeout): the
-/// error tells the caller to discard it.
-async fn rollback(pooled: &mut Pooled) -> Result<()> {
-    let conn = pooled.get()?;
+/// Forgets the transaction's writes and rolls it back; whether the connection is clean after it.
+/// A connection whose request timed out is not asked (the server ends its transaction; waiting
+/// for it would only add another timeout): it is not clean, and the caller discards it.
+async fn rollback(pooled: &mut Pooled) -> bool {
+    let conn = pooled.get();
     conn.writes.discard();
     if conn.broken.load(std::sync::atomic::Ordering::Relaxed) {
-        return Err(Error::Config("connection closed after a timeout".into()));
+        return false;
     }
-    exec(pooled, "ROLLBACK").await
+    exec(pooled, "ROLLBACK").await.is_ok()
 }
 
 /// Ends the transaction, if nothing else did, when dropped: the path taken on panic and on
@@ -126,7 +126,7 @@ impl Drop for RollbackOnDrop {
         let Some(mut pooled) = conn.try_lock() else {
             return;
         };
-        let Ok(connection) = pooled.get() else { return };
+        let connection = pooled.get();
         let undo = match &self.savepoint {
             Some(name) => {
                 connection.savepoints = connection.savepoints.saturating_sub(1);
@@ -166,7 +166,7 @@ where
 {
     // BEGIN IMMEDIATE waits for the write lock here, without blocking the thread (see `busy`).
     let mut pooled = db.acquire().await?;
-    let connection = pooled.get()?;
+    let connection = pooled.get();
     busy::retry(db.busy_timeout(), || {
         connection.control(mode.begin(), "transaction")
     })
@@ -188,21 +188,21 @@ where
         Ok(value) => match commit(db, &mut pooled).await {
             Ok(()) => {
                 // Committed: now, and only now, the caches learn what it wrote.
-                pooled.get()?.writes.flush(db.generations());
+                pooled.get().writes.flush(db.generations());
                 drop(pooled);
                 db.after_commit().await;
                 Ok(value)
             }
             Err(error) => {
                 // A failed COMMIT (SQLITE_BUSY, disk full, read-only) leaves the transaction open.
-                if rollback(&mut pooled).await.is_err() {
+                if !rollback(&mut pooled).await {
                     pooled.discard();
                 }
                 Err(E::from(commit_failed(error)))
             }
         },
         Err(error) => {
-            if rollback(&mut pooled).await.is_err() {
+            if !rollback(&mut pooled).await {
                 pooled.discard();
             }
             Err(error)
@@ -211,11 +211,11 @@ where
 }
 
 /// Sends `COMMIT`. If the future is dropped while it is in flight (remote), the server may have
-/// committed: the writes are published then, and again later (see `WriteLog::republish_later`).
+/// committed: the writes are published then, and again later (see `exec::republish_later`).
 async fn commit(db: &Db, pooled: &mut Pooled) -> Result<()> {
     struct InFlight<'a> {
         db: &'a Db,
-        writes: Option<Arc<crate::writes::WriteLog>>,
+        writes: Option<Arc<crate::conn::writes::WriteLog>>,
         request_timeout: Option<std::time::Duration>,
     }
     impl Drop for InFlight<'_> {
@@ -226,11 +226,11 @@ async fn commit(db: &Db, pooled: &mut Pooled) -> Result<()> {
             let later = writes.copy();
             writes.flush(self.db.generations());
             if let Some(request_timeout) = self.request_timeout {
-                later.republish_later(self.db, request_timeout);
+                super::exec::republish_later(self.db, later, request_timeout);
             }
         }
     }
-    let conn = pooled.get()?;
+    let conn = pooled.get();
     let mut in_flight = InFlight {
         db,
         writes: Some(Arc::clone(&conn.writes)),
@@ -259,9 +259,9 @@ where
 {
     let name = {
         let mut pooled = conn.lock().await;
-        let name = format!("larder_{}", pooled.get()?.savepoints);
+        let name = format!("larder_{}", pooled.get().savepoints);
         exec(&mut pooled, &format!("SAVEPOINT {name}")).await?;
-        pooled.get()?.savepoints += 1;
+        pooled.get().savepoints += 1;
         name
     };
     let mut guard = RollbackOnDrop {
@@ -271,7 +271,7 @@ where
     let result = body.await;
     guard.disarm();
     let mut pooled = conn.lock().await;
-    pooled.get()?.savepoints -= 1;
+    pooled.get().savepoints -= 1;
     if result.is_err() {
         exec(&mut pooled, &format!("ROLLBACK TO {name}")).await?;
     }

@@ -7,10 +7,8 @@
 //! tables stay the base. Raw SQL through `Db::execute` / `execute_batch` marks everything.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
-use crate::cache::Generations;
-use crate::db::Db;
+use super::generations::Generations;
 
 /// The pending writes of one connection: flushed after an autocommit statement, or at `COMMIT`;
 /// dropped on `ROLLBACK`.
@@ -79,27 +77,6 @@ impl WriteLog {
         WriteLog {
             state: Mutex::new(self.lock().clone()),
         }
-    }
-
-    /// For a write whose request was dropped in flight, after it was published once: the server
-    /// may apply it later, and a read in between would cache the old value under the new stamp.
-    /// So it is published again after 100 ms and after `request_timeout`, by which time the
-    /// server has applied or dropped it — from a task that holds the `Db` only weakly. Outside a
-    /// Tokio runtime, nothing.
-    pub(crate) fn republish_later(self, db: &Db, request_timeout: Duration) {
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        let inner = Arc::downgrade(&db.inner);
-        runtime.spawn(async move {
-            let mut waited = Duration::ZERO;
-            for delay in [Duration::from_millis(100), request_timeout] {
-                tokio::time::sleep(delay.saturating_sub(waited)).await;
-                waited = waited.max(delay);
-                let Some(inner) = inner.upgrade() else { return };
-                self.flush_keeping(&inner.caches.generations);
-            }
-        });
     }
 
     /// Forgets the pending writes (they were rolled back).

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
-use crate::pool::Pooled;
+use crate::conn::pool::Pooled;
 
 pub(crate) struct TxConn {
     busy: AtomicBool,

@@ -19,9 +19,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::conn::pool::Connection;
 use crate::db::{Db, DbInner};
 use crate::error::{Error, Result};
-use crate::pool::Connection;
 
 /// The replica state of a `Db` opened with [`DbBuilder::replica`](crate::DbBuilder::replica).
 pub(crate) struct Replica {
@@ -127,20 +127,20 @@ impl Db {
     /// before this returns: no cached read is older than the local copy it could read.
     ///
     /// # Errors
-    /// [`Error::Config`] when the `Db` is not a replica; [`Error::Sync`] when the primary cannot
+    /// [`Error::Misuse`] when the `Db` is not a replica; [`Error::Sync`] when the primary cannot
     /// be reached, [`Error::Timeout`] when it does not answer within the request timeout. The
     /// replica keeps serving its last synced state either way.
     ///
     /// ```
     /// # async fn demo() -> larder::Result<()> {
     /// let db = larder::Db::memory().await?;
-    /// assert!(matches!(db.sync().await, Err(larder::Error::Config(_))));
+    /// assert!(matches!(db.sync().await, Err(larder::Error::Misuse(_))));
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub async fn sync(&self) -> Result<Option<u64>> {
         let Some(replica) = &self.inner.replica else {
-            return Err(Error::Config(
+            return Err(Error::Misuse(
                 "`sync` is for embedded replicas: open the Db with `Db::builder().replica(path, url, token)`"
                     .into(),
             ));

@@ -6,17 +6,16 @@
 //! query takes (a whole point query is ~2 µs). The pool needs nothing generic: one kind of
 //! connection, a cleanliness check, and counters.
 
-use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
+use crate::conn::statement::StatementCache;
+use crate::conn::writes::{self, WriteLog};
 use crate::error::{Error, Result};
-use crate::metrics::LatencyHistogram;
-use crate::statement::StatementCache;
-use crate::writes::{self, WriteLog};
+use crate::stats::{LatencyHistogram, PoolStats};
 
 /// How each new connection is set up.
 #[derive(Debug, Clone)]
@@ -208,7 +207,7 @@ impl Pool {
         let permit = match Arc::clone(&self.permits).try_acquire_owned() {
             Ok(permit) => permit,
             Err(TryAcquireError::NoPermits) => Box::pin(self.wait(timeout)).await?,
-            Err(TryAcquireError::Closed) => return Err(closed()),
+            Err(TryAcquireError::Closed) => unreachable!("{CLOSED}"),
         };
         let idle = self.idle().pop();
         let conn = match idle {
@@ -232,11 +231,10 @@ impl Pool {
         self.wait_time.record(started.elapsed());
         match waited {
             Ok(Ok(permit)) => Ok(permit),
-            Ok(Err(_)) => Err(closed()),
+            Ok(Err(_)) => unreachable!("{CLOSED}"),
             Err(_) => {
                 self.timeouts.fetch_add(1, Relaxed);
-                #[cfg(feature = "metrics")]
-                crate::metrics::facade::pool_timeout();
+                crate::stats::facade::pool_timeout();
                 Err(Error::PoolTimeout {
                     waited: started.elapsed(),
                     size: self.max_size,
@@ -292,9 +290,8 @@ impl Pool {
     }
 }
 
-fn closed() -> Error {
-    Error::Config("the connection pool was closed".into())
-}
+/// Why acquiring a permit cannot fail but by timing out.
+const CLOSED: &str = "the pool's semaphore is never closed";
 
 /// A connection checked out of the pool; it goes back when dropped.
 pub(crate) struct Pooled {
@@ -304,11 +301,11 @@ pub(crate) struct Pooled {
 }
 
 impl Pooled {
-    /// The connection (always present until drop).
-    pub(crate) fn get(&mut self) -> Result<&mut Connection> {
-        self.conn
-            .as_mut()
-            .ok_or_else(|| Error::Config("pooled connection used after release".into()))
+    /// The connection.
+    pub(crate) fn get(&mut self) -> &mut Connection {
+        self.conn.as_mut().expect(
+            "a Pooled holds its connection until it is dropped or discarded (which consumes it)",
+        )
     }
 }
 
@@ -332,78 +329,5 @@ impl Drop for Pooled {
             // await the ROLLBACK (a `Drop` cannot).
             self.pool.idle().push(conn);
         }
-    }
-}
-
-/// Connection-pool counters of one `Db`, from [`Db::pool_stats`](crate::Db::pool_stats).
-///
-/// ```
-/// # async fn demo() -> larder::Result<()> {
-/// let db = larder::Db::builder().memory().pool_size(2).open().await?;
-/// let stats = db.pool_stats();
-/// assert_eq!(stats.max_size, 2);
-/// assert_eq!(stats.in_use, 0);
-/// # Ok(()) }
-/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct PoolStats {
-    /// The most connections the pool opens.
-    pub max_size: usize,
-    /// Connections open now.
-    pub open: usize,
-    /// Open connections nobody holds.
-    pub idle: usize,
-    /// Connections held by a call or transaction.
-    pub in_use: usize,
-    /// Callers waiting for a connection right now.
-    pub waiting: usize,
-    /// Acquisitions that found no free connection and had to wait, since the `Db` opened.
-    pub waits: u64,
-    /// Acquisitions that gave up with [`Error::PoolTimeout`].
-    pub timeouts: u64,
-    /// Median wait of the acquisitions that waited (zero when none did).
-    pub wait_p50: Duration,
-    /// 99th percentile of those waits.
-    pub wait_p99: Duration,
-    /// Longest of those waits.
-    pub wait_max: Duration,
-}
-
-impl PoolStats {
-    #[cfg(test)]
-    pub(crate) fn empty() -> Self {
-        PoolStats {
-            max_size: 0,
-            open: 0,
-            idle: 0,
-            in_use: 0,
-            waiting: 0,
-            waits: 0,
-            timeouts: 0,
-            wait_p50: Duration::ZERO,
-            wait_p99: Duration::ZERO,
-            wait_max: Duration::ZERO,
-        }
-    }
-}
-
-impl fmt::Display for PoolStats {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "pool: {} of {} open, {} idle, {} in use, {} waiting; {} waits (p50 {:?}, p99 {:?}, max {:?}), {} timeouts",
-            self.open,
-            self.max_size,
-            self.idle,
-            self.in_use,
-            self.waiting,
-            self.waits,
-            self.wait_p50,
-            self.wait_p99,
-            self.wait_max,
-            self.timeouts
-        )
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use syn::{ImplItem, Item, LitStr};
 
-use super::{analyze, schema, SchemaChoice};
+use crate::check::{analyze, schema, SchemaChoice};
 use crate::prepared::attr::{PreparedAttr, SqlArg};
 use crate::sql::Kind;
 

@@ -1,14 +1,14 @@
-//! [`Sql`]: a statement checked at compile time, from [`sql!`](crate::sql!) or
-//! [`#[larder::sql]`](crate::sql), with what the engine learnt about it.
+//! [`Sql`]: a statement checked at compile time, from [`sql!`](crate::types::sql!) or
+//! [`#[larder::sql]`](crate::types::sql), with what the engine learnt about it.
 
 use std::fmt;
 use std::ops::Deref;
 
-use crate::columns::{message, same_name, ConstCheck};
+use crate::types::columns::{message, same_name, ConstCheck};
 
 /// A SQL statement checked at compile time — by libSQL's engine, against the crate's schema when
-/// there is one — with its parameter count and result columns. Made by [`sql!`](crate::sql!) or,
-/// for a `&str` constant marked [`#[larder::sql]`](crate::sql), as its `NAME_SQL` companion.
+/// there is one — with its parameter count and result columns. Made by [`sql!`](crate::types::sql!) or,
+/// for a `&str` constant marked [`#[larder::sql]`](crate::types::sql), as its `NAME_SQL` companion.
 /// It dereferences to the SQL text, so it goes wherever a `&str` does.
 ///
 /// ```
@@ -214,6 +214,23 @@ pub const fn check_use(
     params: &[&str],
     used: Use,
 ) -> ConstCheck {
+    let check = check_placeholders(sql, constant, statement, params);
+    if check.message().is_some() {
+        return check;
+    }
+    if !sql.described {
+        return ConstCheck::FITS;
+    }
+    check_rows(sql, constant, statement, used)
+}
+
+/// Parameters bind placeholders by position: as many of each, each named like its parameter.
+const fn check_placeholders(
+    sql: &Sql,
+    constant: &str,
+    statement: &str,
+    params: &[&str],
+) -> ConstCheck {
     if sql.placeholders.len() != params.len() {
         return message(&[
             "`",
@@ -258,9 +275,11 @@ pub const fn check_use(
         }
         i += 1;
     }
-    if !sql.described {
-        return ConstCheck::FITS;
-    }
+    ConstCheck::FITS
+}
+
+/// Rows when the method reads them, none for `()`, a read for `#[cached_query]`.
+const fn check_rows(sql: &Sql, constant: &str, statement: &str, used: Use) -> ConstCheck {
     let rows = !sql.columns.is_empty();
     match used {
         Use::Rows if !rows => message(&[
@@ -297,7 +316,7 @@ pub const fn check_use(
     }
 }
 
-/// [`check_columns`](crate::columns::check_columns) for a constant's statement; passes when its
+/// [`check_columns`](crate::types::columns::check_columns) for a constant's statement; passes when its
 /// columns are not known.
 #[doc(hidden)]
 pub const fn check_sql_columns(
@@ -310,7 +329,7 @@ pub const fn check_sql_columns(
     if !sql.described || sql.columns.is_empty() {
         return ConstCheck::FITS;
     }
-    crate::columns::check_columns(
+    crate::types::columns::check_columns(
         shape,
         fields,
         sql.columns,

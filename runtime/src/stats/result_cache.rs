@@ -89,7 +89,7 @@ impl MethodCacheStats {
 
 impl fmt::Display for CacheStats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let width = crate::table::first_column_width(
+        let width = crate::util::table::first_column_width(
             "method",
             self.methods.iter().map(|m| m.name.as_str()),
         );

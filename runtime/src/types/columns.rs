@@ -9,8 +9,8 @@
 
 use std::marker::PhantomData;
 
-use crate::row::{FieldType, FromRow, RowShape};
-use crate::value::{Decode, StorageClasses};
+use crate::types::row::{FieldType, FromRow, RowShape};
+use crate::types::value::{Decode, StorageClasses};
 
 /// `ShapeOf::<T>::SHAPE` is `Some(T::SHAPE)` when `T: FromRow`, and `None` otherwise (through
 /// [`NoShape`], which the expansion brings into scope): an inherent associated const is found
@@ -95,13 +95,58 @@ pub const fn check_columns(
     statement: &str,
     returned: &str,
 ) -> ConstCheck {
-    let read = match shape {
-        None => return ConstCheck::FITS,
-        Some(RowShape::Named(names)) => {
+    let Some(shape) = shape else {
+        return ConstCheck::FITS;
+    };
+    let read = match columns_read(shape, columns, type_name, statement, returned) {
+        Ok(read) => read,
+        Err(check) => return check,
+    };
+    // A row type whose fields do not match its shape is reported by its own derive.
+    if fields.len() != read {
+        return ConstCheck::FITS;
+    }
+    let mut i = 0;
+    while i < fields.len() {
+        let column = match shape {
+            RowShape::Named(names) => match position(columns, names[i]) {
+                Some(column) => column,
+                None => return ConstCheck::FITS,
+            },
+            _ => i,
+        };
+        if column < declared.len() {
+            let reader = match shape {
+                RowShape::Named(_) => type_name,
+                _ => statement,
+            };
+            let check = check_type(&fields[i], columns[column], declared[column], reader);
+            if check.message().is_some() {
+                return check;
+            }
+        }
+        i += 1;
+    }
+    ConstCheck::FITS
+}
+
+/// How many columns `shape` reads, once each is known to be returned; else the error.
+// Evaluated in `const` items only, at compile time, where a large error costs nothing (and a
+// `Box` is not available).
+#[allow(clippy::result_large_err)]
+const fn columns_read(
+    shape: RowShape,
+    columns: &[&str],
+    type_name: &str,
+    statement: &str,
+    returned: &str,
+) -> Result<usize, ConstCheck> {
+    match shape {
+        RowShape::Named(names) => {
             let mut i = 0;
             while i < names.len() {
                 if position(columns, names[i]).is_none() {
-                    return message(&[
+                    return Err(message(&[
                         "`",
                         type_name,
                         "` reads a column named `",
@@ -113,87 +158,65 @@ pub const fn check_columns(
                         "); add it to the SELECT list, alias a column with `AS ",
                         names[i],
                         "`, or rename the field with `#[larder(rename = \"...\")]`",
-                    ]);
+                    ]));
                 }
                 i += 1;
             }
-            names.len()
+            Ok(names.len())
         }
-        Some(RowShape::Scalar) => {
-            if columns.len() != 1 {
-                return message(&[
-                    "`",
-                    type_name,
-                    "` reads one column, but the statement of `",
-                    statement,
-                    "` returns several: ",
-                    returned,
-                    "; select exactly one, or return a `#[derive(FromRow)]` struct or a tuple",
-                ]);
-            }
-            1
-        }
-        Some(RowShape::Positional(n)) => {
-            if columns.len() != n {
-                return message(&[
-                    "`",
-                    type_name,
-                    "` reads one column per element, by position, but the statement of `",
-                    statement,
-                    "` returns: ",
-                    returned,
-                    "; select as many columns as the tuple has elements",
-                ]);
-            }
-            n
-        }
+        RowShape::Scalar if columns.len() != 1 => Err(message(&[
+            "`",
+            type_name,
+            "` reads one column, but the statement of `",
+            statement,
+            "` returns several: ",
+            returned,
+            "; select exactly one, or return a `#[derive(FromRow)]` struct or a tuple",
+        ])),
+        RowShape::Scalar => Ok(1),
+        RowShape::Positional(n) if columns.len() != n => Err(message(&[
+            "`",
+            type_name,
+            "` reads one column per element, by position, but the statement of `",
+            statement,
+            "` returns: ",
+            returned,
+            "; select as many columns as the tuple has elements",
+        ])),
+        RowShape::Positional(n) => Ok(n),
+    }
+}
+
+/// Whether `field` can read what SQLite stores in `column`, declared `declared`; `reader` is
+/// who reads it, for the message.
+const fn check_type(field: &FieldType, column: &str, declared: &str, reader: &str) -> ConstCheck {
+    let Some((class, name, example)) = stored(declared) else {
+        return ConstCheck::FITS;
     };
-    if fields.len() != read {
+    if field.reads.contains(class) {
         return ConstCheck::FITS;
     }
-    let mut i = 0;
-    while i < fields.len() {
-        let column = match shape {
-            Some(RowShape::Named(names)) => match position(columns, names[i]) {
-                Some(column) => column,
-                None => return ConstCheck::FITS,
-            },
-            _ => i,
-        };
-        if column < declared.len() {
-            if let Some((class, name, example)) = stored(declared[column]) {
-                if !fields[i].reads.contains(class) {
-                    let reader = match shape {
-                        Some(RowShape::Named(_)) => type_name,
-                        _ => statement,
-                    };
-                    return message(&[
-                        "`",
-                        reader,
-                        "` reads the column `",
-                        columns[column],
-                        "` as `",
-                        fields[i].type_name,
-                        "`, but the schema declares it `",
-                        declared[column],
-                        "`, so SQLite stores ",
-                        name,
-                        " there, which `",
-                        fields[i].type_name,
-                        "` cannot read; use a type that reads ",
-                        name,
-                        " (such as `",
-                        example,
-                        "`), or convert it in the SQL with `CAST(... AS ",
-                        cast_to(fields[i].reads),
-                        ")`",
-                    ]);
-                }
-            }
-        }
-        i += 1;
-    }
-    ConstCheck::FITS
+    message(&[
+        "`",
+        reader,
+        "` reads the column `",
+        column,
+        "` as `",
+        field.type_name,
+        "`, but the schema declares it `",
+        declared,
+        "`, so SQLite stores ",
+        name,
+        " there, which `",
+        field.type_name,
+        "` cannot read; use a type that reads ",
+        name,
+        " (such as `",
+        example,
+        "`), or convert it in the SQL with `CAST(... AS ",
+        cast_to(field.reads),
+        ")`",
+    ])
 }
 
 /// What SQLite stores in a column declared `declared`, by its affinity rules (in this order:

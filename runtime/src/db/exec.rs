@@ -5,14 +5,14 @@ use std::sync::Arc;
 use libsql::params::Params;
 use libsql::Value;
 
-use crate::busy;
+use crate::conn::busy;
+use crate::conn::pool::Connection;
+use crate::conn::statement::{CachedStatement, ResetOnDrop, Source, StatementRegistry};
+use crate::db::tx::Lease;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::pool::Connection;
-use crate::row::{ColumnMap, FromRow, RowRef};
-use crate::statement::{CachedStatement, ResetOnDrop, Source, StatementRegistry};
-use crate::tx::Lease;
-use crate::value::Encode;
+use crate::types::row::{ColumnMap, FromRow, RowRef};
+use crate::types::value::Encode;
 
 /// One parameter of a dynamic statement; build a list with [`params!`](crate::params!).
 ///
@@ -115,7 +115,7 @@ impl Db {
         params: Vec<Value>,
     ) -> Result<C> {
         let autocommit = !lease.in_transaction();
-        let conn = lease.get()?;
+        let conn = lease.get();
         // Also after an error: a RETURNING write may have committed before a row failed to decode.
         let mut publish = self.publish_writes(conn, source, autocommit);
         let result = read_rows(conn, source, params, &self.inner.statements).await;
@@ -164,7 +164,7 @@ impl Db {
         params: Vec<Value>,
     ) -> Result<u64> {
         let autocommit = !lease.in_transaction();
-        let conn = lease.get()?;
+        let conn = lease.get();
         let mut publish = self.publish_writes(conn, source, autocommit);
         let result = execute(conn, source, params, &self.inner.statements).await;
         publish.returned = true;
@@ -270,7 +270,7 @@ impl Db {
     /// ```
     pub async fn execute_batch(&self, sql: &str) -> Result<()> {
         let mut lease = self.lease().await?;
-        let conn = &lease.get()?.conn;
+        let conn = &lease.get().conn;
         // Statements of a batch cannot be retried one by one (earlier ones are applied), so this
         // one call lets SQLite wait for locks itself, on this thread.
         let sql_error = |e| Source::Dynamic(sql).sql_error(e);
@@ -281,7 +281,7 @@ impl Db {
             .map_err(sql_error)?;
         // Raw SQL: larder cannot tell what it wrote, so every cached entry becomes stale.
         let autocommit = !lease.in_transaction();
-        let writes = &lease.get()?.writes;
+        let writes = &lease.get().writes;
         writes.all();
         if autocommit {
             writes.flush(&self.inner.caches.generations);
@@ -299,7 +299,7 @@ impl Db {
 struct PublishWrites<'a> {
     db: &'a Db,
     /// The connection's write log; `None` for statements that cannot write.
-    writes: Option<Arc<crate::writes::WriteLog>>,
+    writes: Option<Arc<crate::conn::writes::WriteLog>>,
     source: Source<'a>,
     autocommit: bool,
     /// On a remote connection, its request timeout.
@@ -320,11 +320,36 @@ impl Drop for PublishWrites<'_> {
             // Cancelled in flight: the server may apply the write after this bump, and a read in
             // between would cache the old value under the new stamp. Bump again once the
             // request has surely been applied or dropped.
-            let later = crate::writes::WriteLog::default();
+            let later = crate::conn::writes::WriteLog::default();
             self.source.record_writes(&later);
-            later.republish_later(self.db, request_timeout);
+            republish_later(self.db, later, request_timeout);
         }
     }
+}
+
+/// For a write whose request was dropped in flight, after it was published once: the server
+/// may apply it later, and a read in between would cache the old value under the new stamp. So
+/// `writes` are published again after 100 ms and after `request_timeout`, by which time the server
+/// has applied or dropped them — from a task that holds the `Db` only weakly (nothing to do once
+/// it is dropped). Outside a Tokio runtime, nothing.
+pub(crate) fn republish_later(
+    db: &Db,
+    writes: crate::conn::writes::WriteLog,
+    request_timeout: std::time::Duration,
+) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    let inner = Arc::downgrade(&db.inner);
+    runtime.spawn(async move {
+        let mut waited = std::time::Duration::ZERO;
+        for delay in [std::time::Duration::from_millis(100), request_timeout] {
+            tokio::time::sleep(delay.saturating_sub(waited)).await;
+            waited = waited.max(delay);
+            let Some(inner) = inner.upgrade() else { return };
+            writes.flush_keeping(&inner.caches.generations);
+        }
+    });
 }
 
 /// Runs a statement and reads its rows; the statement is reset when this returns.

@@ -6,11 +6,11 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::histogram::Counts;
-use crate::cache::MethodCacheStats;
-use crate::pool::PoolStats;
-use crate::statement::StatementStats;
+use super::pool::PoolStats;
+use super::result_cache::MethodCacheStats;
+use super::statement::StatementStats;
 
-/// Every counter of a `Db` at one moment, from [`Metrics::snapshot`](super::Metrics::snapshot).
+/// Every counter of a `Db` at one moment, from [`Metrics::snapshot`](crate::Metrics::snapshot).
 /// `Display` prints one aligned row per method: calls, errors, hit rate, p50, p95, p99, max.
 ///
 /// ```
@@ -194,7 +194,7 @@ fn human(nanos: u64) -> String {
 
 impl fmt::Display for MetricsSnapshot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let width = crate::table::first_column_width(
+        let width = crate::util::table::first_column_width(
             "method",
             self.methods.iter().map(|m| m.name.as_str()),
         );
@@ -227,7 +227,7 @@ impl fmt::Display for MetricsSnapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::histogram::LatencyHistogram;
+    use crate::stats::histogram::LatencyHistogram;
 
     fn method(name: &str, values: &[u64], errors: u64, cache: Option<(u64, u64)>) -> MethodMetrics {
         let h = LatencyHistogram::default();

@@ -4,7 +4,7 @@
 use std::panic::AssertUnwindSafe;
 
 use crate::error::{Error, Result};
-use crate::value::{Decode, StorageClasses};
+use crate::types::value::{Decode, StorageClasses};
 
 /// How a [`FromRow`] type reads a row.
 ///
@@ -141,8 +141,9 @@ impl<'a> RowRef<'a> {
     /// See [`RowRef`] for a hand-written [`FromRow`] that uses it.
     pub fn get<T: Decode>(&self, field: usize) -> Result<T> {
         let column = self.map.get(field).copied().ok_or_else(|| {
-            Error::Config(format!(
-                "FromRow implementation read field {field}, but its RowShape names only {} columns",
+            Error::Misuse(format!(
+                "a FromRow implementation read field {field}, but its RowShape names only {} \
+                 columns; read fields 0..{0} only, or add the column to its RowShape",
                 self.map.len()
             ))
         })?;

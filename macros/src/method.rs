@@ -1,0 +1,132 @@
+//! What every method attribute asks of a signature, written once: `async fn`, a `self`
+//! receiver, a written-out `Result` return type. Each attribute gives its own message (why *it*
+//! needs that), so the user reads the reason that applies.
+
+use std::fmt::Display;
+
+use quote::ToTokens;
+use syn::{FnArg, GenericArgument, PathArguments, ReturnType, Signature, Type};
+
+/// `message`, under `fn`, unless the method is `async fn`.
+pub(crate) fn check_async(sig: &Signature, message: impl Display) -> syn::Result<()> {
+    match sig.asyncness {
+        Some(_) => Ok(()),
+        None => Err(syn::Error::new_spanned(sig.fn_token, message)),
+    }
+}
+
+/// `message`, under the method's name, unless its first parameter is a `self` receiver.
+pub(crate) fn check_receiver(sig: &Signature, message: impl Display) -> syn::Result<()> {
+    match sig.inputs.first() {
+        Some(FnArg::Receiver(_)) => Ok(()),
+        _ => Err(syn::Error::new_spanned(&sig.ident, message)),
+    }
+}
+
+/// Whether the receiver is `&self` (shared), so a wrapper may borrow the `Db` beside the body.
+pub(crate) fn shared_receiver(sig: &Signature) -> bool {
+    match sig.inputs.first() {
+        Some(FnArg::Receiver(r)) => matches!(r.kind, syn::ReceiverKind::Reference(_, _, None)),
+        _ => false,
+    }
+}
+
+/// The written return type; `None` for `-> ()` left out.
+pub(crate) fn return_type(sig: &Signature) -> Option<&Type> {
+    match &sig.output {
+        ReturnType::Type(_, ty) => Some(ty),
+        ReturnType::Default => None,
+    }
+}
+
+/// Whether `ty` mentions `impl Trait` anywhere: such a type cannot be named in a turbofish.
+pub(crate) fn contains_impl_trait(ty: &Type) -> bool {
+    ty.to_token_stream()
+        .into_iter()
+        .any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "impl"))
+}
+
+/// The name and type arguments of a path type's last segment (`larder::Result<T>` →
+/// `("Result", [T])`); `None` for other types, qualified paths and `Fn(..)` sugar.
+pub(crate) fn last_segment(ty: &Type) -> Option<(String, Vec<&Type>)> {
+    let Type::Path(path) = ty else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let segment = path.path.segments.last()?;
+    let args = match &segment.arguments {
+        PathArguments::None => Vec::new(),
+        PathArguments::AngleBracketed(a) => a
+            .args
+            .iter()
+            .filter_map(|arg| match arg {
+                GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+        PathArguments::Parenthesized(_) => return None,
+    };
+    Some((segment.ident.to_string(), args))
+}
+
+/// Whether `ty` is written `...Result<...>` (`larder::Result<T>`, `Result<T, E>`), by the name of
+/// its last segment: an alias of another name is not recognised.
+pub(crate) fn is_result(ty: &Type) -> bool {
+    matches!(last_segment(ty), Some((name, _)) if name == "Result")
+}
+
+/// The `T` of `Result<T>` / `Result<T, E>` / `larder::Result<T>`.
+pub(crate) fn result_ok(ty: &Type) -> Option<&Type> {
+    let (name, args) = last_segment(ty)?;
+    if name != "Result" || args.is_empty() || args.len() > 2 {
+        return None;
+    }
+    args.first().copied()
+}
+
+/// The name of `ty`'s last path segment (`Vec`, `Option`, ...).
+pub(crate) fn last_name(ty: &Type) -> Option<String> {
+    last_segment(ty).map(|(name, _)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use syn::parse_quote;
+
+    use super::*;
+
+    #[test]
+    fn results_are_recognised_by_their_last_segment() {
+        let ty: Type = parse_quote!(larder::Result<Option<Episode>>);
+        assert!(is_result(&ty));
+        assert_eq!(
+            result_ok(&ty).and_then(last_name).as_deref(),
+            Some("Option")
+        );
+        let ty: Type = parse_quote!(Result<Vec<u8>, MyError>);
+        assert_eq!(result_ok(&ty).and_then(last_name).as_deref(), Some("Vec"));
+        let ty: Type = parse_quote!(Option<i64>);
+        assert!(!is_result(&ty) && result_ok(&ty).is_none());
+        let ty: Type = parse_quote!(Result);
+        assert!(result_ok(&ty).is_none());
+    }
+
+    #[test]
+    fn receivers_and_asyncness() {
+        let sig: Signature = parse_quote!(async fn a(&self) -> u8);
+        assert!(check_async(&sig, "x").is_ok() && check_receiver(&sig, "x").is_ok());
+        assert!(shared_receiver(&sig));
+        let sig: Signature = parse_quote!(fn b(x: u8));
+        assert!(check_async(&sig, "x").is_err() && check_receiver(&sig, "x").is_err());
+        let sig: Signature = parse_quote!(async fn c(&mut self));
+        assert!(check_receiver(&sig, "x").is_ok() && !shared_receiver(&sig));
+    }
+
+    #[test]
+    fn impl_trait_anywhere_in_a_type() {
+        let ty: Type = parse_quote!(Result<impl Iterator<Item = u8>, E>);
+        assert!(contains_impl_trait(&ty));
+        let ty: Type = parse_quote!(Result<Vec<u8>, E>);
+        assert!(!contains_impl_trait(&ty));
+    }
+}

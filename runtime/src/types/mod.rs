@@ -1,0 +1,11 @@
+//! What crosses the boundary between user code and the database: values (`Encode` / `Decode`),
+//! rows (`FromRow`), checked SQL constants (`Sql`), the compile-time column checks, and the result
+//! trait of generated methods. Uses `util` and `error`.
+
+pub(crate) mod columns;
+mod result;
+pub(crate) mod row;
+pub(crate) mod sql;
+pub(crate) mod value;
+
+pub use result::MethodResult;
