@@ -162,10 +162,20 @@ fn unchecked(text: &TokenStream, error: syn::Error, krate: &Krate) -> TokenStrea
     let private = krate.private();
     quote! {{
         #error
-        #private::Sql::__checked(
-            #text, &[], &[], &[], "", &[], &[], false, false, ::core::option::Option::None, false,
-            false,
-        )
+        #private::checked_sql(#private::SqlParts {
+            text: #text,
+            placeholders: &[],
+            columns: &[],
+            declared: &[],
+            returned: "",
+            reads: &[],
+            writes: &[],
+            read_only: false,
+            insert_only: false,
+            point: ::core::option::Option::None,
+            described: false,
+            rows: false,
+        })
     }}
 }
 
@@ -229,19 +239,19 @@ fn checked(sql: &LitStr, text: &TokenStream, krate: &Krate) -> syn::Result<Token
     let track = check::schema::track(&SchemaChoice::Discover, schema.as_deref());
     Ok(quote! {{
         #track
-        #private::Sql::__checked(
-            #text,
-            &[#(#placeholders),*],
-            &[#(#columns),*],
-            &[#(#declared),*],
-            #returned,
-            &[#(#reads),*],
-            &[#(#writes),*],
-            #read_only,
-            #insert_only,
-            #point,
-            #described,
-            #rows,
-        )
+        #private::checked_sql(#private::SqlParts {
+            text: #text,
+            placeholders: &[#(#placeholders),*],
+            columns: &[#(#columns),*],
+            declared: &[#(#declared),*],
+            returned: #returned,
+            reads: &[#(#reads),*],
+            writes: &[#(#writes),*],
+            read_only: #read_only,
+            insert_only: #insert_only,
+            point: #point,
+            described: #described,
+            rows: #rows,
+        })
     }})
 }

@@ -11,7 +11,37 @@ pub use crate::types::columns::{
     check_column_count, check_columns, ConstCheck, FieldOf, NoShape, NotDecode, ShapeOf,
 };
 pub use crate::types::row::{FieldType, FromRow, RowRef, RowShape};
-pub use crate::types::sql::{check_sql_columns, check_use, Sql, Use};
+pub use crate::types::sql::{check_sql_columns, check_use, Sql, SqlParts, Use};
+
+/// `sql!` / `#[sql_const]`: the checked statement.
+pub const fn checked_sql(parts: SqlParts) -> Sql {
+    Sql::from_parts(parts)
+}
+
+/// `#[prepared(CONSTANT)]`: the tables the constant's statement writes, `None` for a read.
+pub const fn sql_writes(sql: &Sql) -> Option<&'static [&'static str]> {
+    sql.writes_if_any()
+}
+
+/// `#[prepared(CONSTANT)]`: whether the constant's statement only inserts.
+pub const fn sql_insert_only(sql: &Sql) -> bool {
+    sql.insert_only()
+}
+
+/// `#[prepared(CONSTANT)] -> u64`: whether the statement returns rows (a count) or changes them.
+pub const fn sql_returns_rows(sql: &Sql) -> bool {
+    sql.returns_rows()
+}
+
+/// `#[cached_query]` over a constant: the tables its statement reads, `None` when unknown.
+pub const fn sql_reads(sql: &Sql) -> Option<&'static [&'static str]> {
+    sql.reads_if_known()
+}
+
+/// `#[cached_query]` over a constant: `(table, column)` of a `WHERE column = ?` lookup.
+pub const fn sql_point(sql: &Sql) -> Option<(&'static str, &'static str)> {
+    sql.point()
+}
 pub use crate::types::value::{Decode, Encode};
 pub use libsql::Value;
 
@@ -83,6 +113,11 @@ where
 }
 
 pub use crate::cache::{AdaptiveTtl, CacheConfig, CacheSite, Ttl};
+
+/// `#[cached_query]`: whether its settings can be used (asserted in a `const` under the attribute).
+pub const fn check_cache_config(config: &CacheConfig) -> ConstCheck {
+    config.validity()
+}
 
 pub use crate::db::cached::cached;
 pub use crate::db::timed::timed;

@@ -10,26 +10,15 @@ use syn::{Attribute, Ident, LitBool, LitFloat, LitInt, LitStr, Token};
 use super::duration;
 use crate::errors::did_you_mean;
 
-/// The adaptive TTL parameters (defaults from the seed plan).
-#[derive(Clone, Copy)]
+/// The adaptive TTL parameters the attribute names; the others keep the runtime's defaults
+/// (`AdaptiveTtl::DEFAULT`, their one definition).
+#[derive(Clone, Copy, Default)]
 pub(crate) struct Adaptive {
-    pub(crate) base: Duration,
-    pub(crate) min: Duration,
-    pub(crate) max: Duration,
-    pub(crate) access_weight: f64,
-    pub(crate) recency_weight: f64,
-}
-
-impl Default for Adaptive {
-    fn default() -> Self {
-        Adaptive {
-            base: Duration::from_secs(300),
-            min: Duration::from_secs(60),
-            max: Duration::from_secs(3600),
-            access_weight: 0.6,
-            recency_weight: 0.4,
-        }
-    }
+    pub(crate) base: Option<Duration>,
+    pub(crate) min: Option<Duration>,
+    pub(crate) max: Option<Duration>,
+    pub(crate) access_weight: Option<f64>,
+    pub(crate) recency_weight: Option<f64>,
 }
 
 #[derive(Clone, Copy)]
@@ -38,16 +27,19 @@ pub(crate) enum Ttl {
     Fixed(Duration),
 }
 
-/// `#[cached_query(...)]`, parsed.
+/// `#[cached_query(...)]`, parsed. What it does not name keeps the runtime's defaults
+/// (`CacheConfig::DEFAULT`).
 pub(crate) struct CachedAttr {
     pub(crate) ttl: Ttl,
-    pub(crate) max_entries: u64,
+    pub(crate) max_entries: Option<u64>,
     pub(crate) max_bytes: Option<u64>,
     /// The parameters that make up the key; `None` = all of them.
     pub(crate) key: Option<Vec<Ident>>,
     pub(crate) cache_none: bool,
     /// `cache_none = false` as written, for errors.
     pub(crate) cache_none_token: Option<LitBool>,
+    /// `ttl_adaptive` as written, for errors about its settings as a whole.
+    pub(crate) adaptive_span: Option<proc_macro2::Span>,
 }
 
 const KEYS: &[&str] = &[
@@ -81,11 +73,12 @@ impl Default for CachedAttr {
     fn default() -> Self {
         CachedAttr {
             ttl: Ttl::Adaptive(Adaptive::default()),
-            max_entries: 10_000,
+            max_entries: None,
             max_bytes: None,
             key: None,
             cache_none: true,
             cache_none_token: None,
+            adaptive_span: None,
         }
     }
 }
@@ -154,11 +147,11 @@ fn parse_adaptive(input: ParseStream) -> syn::Result<Adaptive> {
         }
         content.parse::<Token![=]>()?;
         match name.as_str() {
-            "base" => adaptive.base = duration_arg(&content)?,
-            "min" => adaptive.min = duration_arg(&content)?,
-            "max" => adaptive.max = duration_arg(&content)?,
-            "access_weight" => adaptive.access_weight = weight_arg(&content)?,
-            "recency_weight" => adaptive.recency_weight = weight_arg(&content)?,
+            "base" => adaptive.base = Some(duration_arg(&content)?),
+            "min" => adaptive.min = Some(duration_arg(&content)?),
+            "max" => adaptive.max = Some(duration_arg(&content)?),
+            "access_weight" => adaptive.access_weight = Some(weight_arg(&content)?),
+            "recency_weight" => adaptive.recency_weight = Some(weight_arg(&content)?),
             _ => return Err(unknown(&key, ADAPTIVE_KEYS, "`ttl_adaptive` argument")),
         }
         seen.push(name);
@@ -166,9 +159,8 @@ fn parse_adaptive(input: ParseStream) -> syn::Result<Adaptive> {
             content.parse::<Token![,]>()?;
         }
     }
-    if adaptive.min > adaptive.max {
-        return Err(content.error("`min` is longer than `max`"));
-    }
+    // Whether `min` ≤ `max`, defaults included, is asserted at compile time by the runtime
+    // (`__private::check_cache_config`), which owns the defaults.
     Ok(adaptive)
 }
 
@@ -186,14 +178,17 @@ impl Parse for CachedAttr {
                 ));
             }
             match name.as_str() {
-                "ttl_adaptive" => out.ttl = Ttl::Adaptive(parse_adaptive(input)?),
+                "ttl_adaptive" => {
+                    out.ttl = Ttl::Adaptive(parse_adaptive(input)?);
+                    out.adaptive_span = Some(key.span());
+                }
                 "ttl" => {
                     input.parse::<Token![=]>()?;
                     out.ttl = Ttl::Fixed(duration_arg(input)?);
                 }
                 "max_entries" => {
                     input.parse::<Token![=]>()?;
-                    out.max_entries = positive(input, "max_entries")?;
+                    out.max_entries = Some(positive(input, "max_entries")?);
                 }
                 "max_bytes" => {
                     input.parse::<Token![=]>()?;

@@ -3,10 +3,10 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
-use syn::{FnArg, Pat, Signature, Type};
+use syn::{Signature, Type};
 
 use super::attr::{CachedAttr, Ttl};
-use crate::errors::Errors;
+use super::valid::{returns_option, returns_vec, validate, Checked};
 use crate::krate::Krate;
 use crate::method;
 
@@ -34,10 +34,11 @@ impl Facts {
     }
 
     /// Known when the crate compiles: SQL from a checked constant (its `larder::Sql` companion).
-    pub(crate) fn constant(sql: &TokenStream) -> Facts {
+    pub(crate) fn constant(sql: &TokenStream, krate: &Krate) -> Facts {
+        let private = krate.private();
         Facts {
-            reads: quote!(#sql.__reads()),
-            point: quote!(#sql.__point()),
+            reads: quote!(#private::sql_reads(&#sql)),
+            point: quote!(#private::sql_point(&#sql)),
         }
     }
 }
@@ -54,89 +55,9 @@ pub(crate) fn wrap(
 ) -> syn::Result<TokenStream> {
     let private = krate.private();
     let Facts { reads, point } = facts;
-    let mut errors = Errors::default();
-    errors.take(method::check_async(
-        sig,
-        "`#[cached_query]` methods must be `async fn`",
-    ));
-    if let Some(param) = sig
-        .generics
-        .params
-        .iter()
-        .find(|p| !matches!(p, syn::GenericParam::Lifetime(_)))
-    {
-        errors.push(syn::Error::new_spanned(
-            param,
-            "`#[cached_query]` methods cannot be generic: a method's cache holds one key type and \
-             one value type; give the parameter a concrete type",
-        ));
-    }
-    errors.take(method::check_receiver(
-        sig,
-        "`#[cached_query]` methods take `&self`: the cache belongs to the `Db` found through `self`",
-    ));
-    let ret = match method::return_type(sig) {
-        Some(ty) => ty,
-        None => {
-            errors.push(syn::Error::new_spanned(
-                &sig.ident,
-                "`#[cached_query]` methods return `Result<T, E>`: only `Ok` values are cached",
-            ));
-            return Err(errors
-                .finish()
-                .err()
-                .unwrap_or_else(|| syn::Error::new_spanned(&sig.ident, "no return type")));
-        }
-    };
-    let params: Vec<(&syn::Ident, bool)> = sig
-        .inputs
-        .iter()
-        .filter_map(|arg| match arg {
-            FnArg::Typed(pat) => match pat.pat.as_ref() {
-                Pat::Ident(p) => Some((&p.ident, matches!(pat.ty.as_ref(), Type::Reference(_)))),
-                other => {
-                    errors.push(syn::Error::new_spanned(
-                        other,
-                        "give this parameter a plain name: it is part of the cache key",
-                    ));
-                    None
-                }
-            },
-            FnArg::Receiver(_) => None,
-        })
-        .collect();
-    let key_params: Vec<(&syn::Ident, bool)> = match &attr.key {
-        None => params.clone(),
-        Some(names) => names
-            .iter()
-            .filter_map(|name| match params.iter().find(|(p, _)| *p == name) {
-                Some(found) => Some(*found),
-                None => {
-                    let list = params.iter().map(|(p, _)| format!("`{p}`")).collect::<Vec<_>>().join(", ");
-                    errors.push(syn::Error::new_spanned(
-                        name,
-                        format!("`key` names `{name}`, which is not a parameter of this method (its parameters: {list})"),
-                    ));
-                    None
-                }
-            })
-            .collect(),
-    };
+    let Checked { ret, key_params } = validate(sig, attr)?;
     let private_ret = krate.private_at(syn::spanned::Spanned::span(ret));
-    let keep = match (&attr.cache_none_token, attr.cache_none) {
-        (Some(token), false) => {
-            if !returns_option(ret) {
-                errors.push(syn::Error::new_spanned(
-                    token,
-                    "`cache_none = false` skips caching `Ok(None)`, but this method does not return `Result<Option<T>>`",
-                ));
-            }
-            quote_spanned!(syn::spanned::Spanned::span(ret)=> #private_ret::keep_some)
-        }
-        _ => quote_spanned!(syn::spanned::Spanned::span(ret)=> #private_ret::keep_all),
-    };
-    errors.finish()?;
-
+    let (keep, found) = value_fns(attr, ret);
     let name = format!("{self_name}::{}", sig.ident);
     let parts = key_params.iter().map(|(ident, by_ref)| {
         if *by_ref {
@@ -145,26 +66,25 @@ pub(crate) fn wrap(
             quote!(#private::key(&#ident))
         }
     });
-    // Whether a point lookup found its row, by the shape of what it returns.
-    let found = if returns_option(ret) {
-        quote_spanned!(syn::spanned::Spanned::span(ret)=> #private_ret::found_some)
-    } else if returns_vec(ret) {
-        quote_spanned!(syn::spanned::Spanned::span(ret)=> #private_ret::found_nonempty)
-    } else {
-        quote_spanned!(syn::spanned::Spanned::span(ret)=> #private_ret::found_always)
+    let config = config_tokens(attr, &private);
+    let weigh = match attr.max_bytes {
+        Some(_) => quote!(#private::weigh),
+        None => quote!(#private::no_weight),
     };
-    let ttl = ttl_tokens(attr.ttl, &private);
-    let max_entries = attr.max_entries;
-    let (max_bytes, weigh) = match attr.max_bytes {
-        Some(bytes) => (
-            quote!(::core::option::Option::Some(#bytes)),
-            quote!(#private::weigh),
-        ),
-        None => (
-            quote!(::core::option::Option::None),
-            quote!(#private::no_weight),
-        ),
-    };
+    // The runtime owns the defaults, so whether the settings fit together (an adaptive `min`
+    // longer than its `max`, a default included) is asserted at compile time, under `ttl_adaptive`.
+    let config_check = attr.adaptive_span.map(|span| {
+        let private = krate.private_at(span);
+        quote_spanned! {span=>
+            const _: () = {
+                if let ::core::option::Option::Some(message) =
+                    #private::check_cache_config(&__LARDER_CONFIG).message()
+                {
+                    ::core::panic!("{}", message);
+                }
+            };
+        }
+    });
     let output = if method::contains_impl_trait(ret) {
         quote!(_)
     } else {
@@ -181,25 +101,19 @@ pub(crate) fn wrap(
             #db_arg,
             &__LARDER_CACHE,
             __larder_key,
-            #keep,
+            #private_ret::#keep,
             #weigh,
-            #found,
+            #private_ret::#found,
             async move #block,
         )
         .await
     };
     Ok(quote! {
         {
-            static __LARDER_CACHE: #private::CacheSite = #private::CacheSite::new(
-                #name,
-                #reads,
-                #point,
-                #private::CacheConfig {
-                    ttl: #ttl,
-                    max_entries: #max_entries,
-                    max_bytes: #max_bytes,
-                },
-            );
+            const __LARDER_CONFIG: #private::CacheConfig = #config;
+            #config_check
+            static __LARDER_CACHE: #private::CacheSite =
+                #private::CacheSite::new(#name, #reads, #point, __LARDER_CONFIG);
             let __larder_key = (#(#parts,)*);
             #call
         }
@@ -211,33 +125,63 @@ fn nanos(d: std::time::Duration) -> TokenStream {
     quote!(::core::time::Duration::from_nanos(#n))
 }
 
-fn ttl_tokens(ttl: Ttl, private: &TokenStream) -> TokenStream {
-    match ttl {
+/// The `__private` functions that judge a loaded value, spanned on the return type: whether it
+/// is cached (`keep`: all, or all but `None` with `cache_none = false`) and whether a point lookup
+/// found its row (`found`, by the shape of what it returns).
+fn value_fns(attr: &CachedAttr, ret: &Type) -> (TokenStream, TokenStream) {
+    let span = syn::spanned::Spanned::span(ret);
+    let keep = if attr.cache_none {
+        quote_spanned!(span=> keep_all)
+    } else {
+        quote_spanned!(span=> keep_some)
+    };
+    let found = if returns_option(ret) {
+        quote_spanned!(span=> found_some)
+    } else if returns_vec(ret) {
+        quote_spanned!(span=> found_nonempty)
+    } else {
+        quote_spanned!(span=> found_always)
+    };
+    (keep, found)
+}
+
+/// `CacheConfig::DEFAULT` with what the attribute names: the defaults are the runtime's.
+fn config_tokens(attr: &CachedAttr, private: &TokenStream) -> TokenStream {
+    let mut config = quote!(#private::CacheConfig::DEFAULT);
+    match attr.ttl {
         Ttl::Fixed(d) => {
             let d = nanos(d);
-            quote!(#private::Ttl::Fixed(#d))
+            config.extend(quote!(.with_ttl(#private::Ttl::Fixed(#d))));
         }
         Ttl::Adaptive(a) => {
-            let (base, min, max) = (nanos(a.base), nanos(a.min), nanos(a.max));
-            let access = Literal::f64_suffixed(a.access_weight);
-            let recency = Literal::f64_suffixed(a.recency_weight);
-            quote!(#private::Ttl::Adaptive(#private::AdaptiveTtl {
-                base: #base,
-                min: #min,
-                max: #max,
-                access_weight: #access,
-                recency_weight: #recency,
-            }))
+            let mut ttl = quote!(#private::AdaptiveTtl::DEFAULT);
+            for (method, value) in [
+                ("with_base", a.base),
+                ("with_min", a.min),
+                ("with_max", a.max),
+            ] {
+                if let Some(d) = value {
+                    let (method, d) = (quote::format_ident!("{method}"), nanos(d));
+                    ttl.extend(quote!(.#method(#d)));
+                }
+            }
+            for (method, value) in [
+                ("with_access_weight", a.access_weight),
+                ("with_recency_weight", a.recency_weight),
+            ] {
+                if let Some(w) = value {
+                    let (method, w) = (quote::format_ident!("{method}"), Literal::f64_suffixed(w));
+                    ttl.extend(quote!(.#method(#w)));
+                }
+            }
+            config.extend(quote!(.with_ttl(#private::Ttl::Adaptive(#ttl))));
         }
     }
-}
-
-/// Whether `ty` is `Result<Vec<_>, ..>` (by the last path segments' names).
-fn returns_vec(ty: &Type) -> bool {
-    method::result_ok(ty).and_then(method::last_name).as_deref() == Some("Vec")
-}
-
-/// Whether `ty` is `Result<Option<_>, ..>` (by the last path segments' names).
-fn returns_option(ty: &Type) -> bool {
-    method::result_ok(ty).and_then(method::last_name).as_deref() == Some("Option")
+    if let Some(n) = attr.max_entries {
+        config.extend(quote!(.with_max_entries(#n)));
+    }
+    if let Some(n) = attr.max_bytes {
+        config.extend(quote!(.with_max_bytes(#n)));
+    }
+    config
 }

@@ -118,71 +118,18 @@ pub(crate) fn wrap_invalidation(
             FnArg::Receiver(_) => None,
         })
         .collect();
-    let mut actions = Vec::new();
-    for target in &invalidates.targets {
-        let name = target.method.to_string();
-        let Some(target_method) = cached.iter().find(|c| c.name == name) else {
-            let list = cached
-                .iter()
-                .map(|c| format!("`{}`", c.name))
-                .collect::<Vec<_>>()
-                .join(", ");
-            errors.push(syn::Error::new_spanned(
-                &target.method,
-                format!(
-                    "`{name}` is not a `#[cached_query]` method of this impl; cached methods here: {}",
-                    if list.is_empty() { "none".to_owned() } else { list }
-                ),
-            ));
-            continue;
-        };
-        let full = format!("{self_name}::{name}");
-        match &target.args {
-            None => actions.push(quote! {
-                #private::invalidate_method(__larder_db, #full);
-            }),
-            Some(args) => {
-                let key_len = target_method.key_types.len();
-                if args.len() != key_len {
-                    errors.push(syn::Error::new_spanned(
-                        &target.method,
-                        format!(
-                            "`{name}` is keyed by {key_len} argument(s), but {} are given",
-                            args.len()
-                        ),
-                    ));
-                    continue;
-                }
-                let mut parts = Vec::new();
-                for arg in args {
-                    // Spanned on the argument in the attribute: a type mismatch is shown there.
-                    let private_arg = krate.private_at(arg.span());
-                    match params.iter().find(|(p, _)| *p == arg) {
-                        Some((ident, true)) => {
-                            parts.push(quote_spanned!(arg.span()=> #private_arg::key(#ident)))
-                        }
-                        Some((ident, false)) => {
-                            parts.push(quote_spanned!(arg.span()=> #private_arg::key(&#ident)))
-                        }
-                        None => errors.push(syn::Error::new_spanned(
-                            arg,
-                            format!("`{arg}` is not a parameter of this method"),
-                        )),
-                    }
-                }
-                let typed: Option<Vec<&Type>> =
-                    target_method.key_types.iter().map(Option::as_ref).collect();
-                let annotation = typed.map(|types| quote!(: (#(#types,)*)));
-                actions.push(quote! {
-                    let __larder_key #annotation = (#(#parts,)*);
-                    #private::invalidate_key(__larder_db, #full, __larder_key).await;
-                });
-            }
-        }
-    }
+    let actions: Vec<TokenStream> = invalidates
+        .targets
+        .iter()
+        .filter_map(|target| {
+            let cached_method = find_cached(cached, target, &mut errors)?;
+            let full = format!("{self_name}::{}", target.method);
+            action(target, cached_method, &params, &full, krate, &mut errors)
+        })
+        .collect();
     errors.finish()?;
     let output = match &sig.output {
-        syn::ReturnType::Type(_, ty) if !quote!(#ty).to_string().contains("impl ") => quote!(#ty),
+        syn::ReturnType::Type(_, ty) if !crate::method::contains_impl_trait(ty) => quote!(#ty),
         _ => quote!(_),
     };
     Ok(quote! {
@@ -194,6 +141,89 @@ pub(crate) fn wrap_invalidation(
             }
             __larder_result
         }
+    })
+}
+
+/// The `#[cached_query]` method `target` names; an error under it when there is none.
+fn find_cached<'a>(
+    cached: &'a [CachedMethod],
+    target: &Target,
+    errors: &mut crate::errors::Errors,
+) -> Option<&'a CachedMethod> {
+    let name = target.method.to_string();
+    let found = cached.iter().find(|c| c.name == name);
+    if found.is_none() {
+        let list = cached
+            .iter()
+            .map(|c| format!("`{}`", c.name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        errors.push(syn::Error::new_spanned(
+            &target.method,
+            format!(
+                "`{name}` is not a `#[cached_query]` method of this impl; cached methods here: {}",
+                if list.is_empty() {
+                    "none".to_owned()
+                } else {
+                    list
+                }
+            ),
+        ));
+    }
+    found
+}
+
+/// What invalidating `target` runs: clearing the method, or removing the entry of the key built
+/// from this method's parameters (`params`: each with whether it is a reference), typed as the
+/// target's key so that a parameter of another type is an error under it.
+fn action(
+    target: &Target,
+    cached: &CachedMethod,
+    params: &[(&Ident, bool)],
+    full: &str,
+    krate: &Krate,
+    errors: &mut crate::errors::Errors,
+) -> Option<TokenStream> {
+    let private = krate.private();
+    let Some(args) = &target.args else {
+        return Some(quote! {
+            #private::invalidate_method(__larder_db, #full);
+        });
+    };
+    let key_len = cached.key_types.len();
+    if args.len() != key_len {
+        errors.push(syn::Error::new_spanned(
+            &target.method,
+            format!(
+                "`{}` is keyed by {key_len} argument(s), but {} are given",
+                target.method,
+                args.len()
+            ),
+        ));
+        return None;
+    }
+    let mut parts = Vec::new();
+    for arg in args {
+        // Spanned on the argument in the attribute: a type mismatch is shown there.
+        let private_arg = krate.private_at(arg.span());
+        match params.iter().find(|(p, _)| *p == arg) {
+            Some((ident, true)) => {
+                parts.push(quote_spanned!(arg.span()=> #private_arg::key(#ident)))
+            }
+            Some((ident, false)) => {
+                parts.push(quote_spanned!(arg.span()=> #private_arg::key(&#ident)))
+            }
+            None => errors.push(syn::Error::new_spanned(
+                arg,
+                format!("`{arg}` is not a parameter of this method"),
+            )),
+        }
+    }
+    let typed: Option<Vec<&Type>> = cached.key_types.iter().map(Option::as_ref).collect();
+    let annotation = typed.map(|types| quote!(: (#(#types,)*)));
+    Some(quote! {
+        let __larder_key #annotation = (#(#parts,)*);
+        #private::invalidate_key(__larder_db, #full, __larder_key).await;
     })
 }
 

@@ -5,6 +5,7 @@ mod attr;
 mod duration;
 mod expand;
 mod invalidates;
+mod valid;
 
 pub(crate) use attr::{is_cached, CachedAttr};
 pub(crate) use expand::{wrap, Facts};

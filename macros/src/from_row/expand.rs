@@ -2,34 +2,15 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, Fields};
+use syn::{Data, DeriveInput, Field, Fields, Token};
 
 use super::attr::{ContainerAttrs, FieldAttrs};
 use crate::errors::Errors;
 
 pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
-    let fields = match &input.data {
-        Data::Struct(data) => match &data.fields {
-            Fields::Named(named) => &named.named,
-            Fields::Unnamed(_) | Fields::Unit => return Err(syn::Error::new_spanned(
-                &input.ident,
-                "`FromRow` needs a struct with named fields: columns are matched to fields by name",
-            )),
-        },
-        Data::Enum(e) => {
-            return Err(syn::Error::new_spanned(
-                e.enum_token,
-                "`FromRow` cannot be derived for an enum: derive it on a struct with named fields",
-            ))
-        }
-        Data::Union(u) => {
-            return Err(syn::Error::new_spanned(
-                u.union_token,
-                "`FromRow` cannot be derived for a union: derive it on a struct with named fields",
-            ))
-        }
-    };
+    let fields = named_fields(input)?;
     let mut errors = Errors::default();
     let krate = errors
         .take(ContainerAttrs::from_attrs(&input.attrs))
@@ -89,4 +70,25 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             }
         }
     })
+}
+
+/// The struct's named fields; an error for any other item.
+fn named_fields(input: &DeriveInput) -> syn::Result<&Punctuated<Field, Token![,]>> {
+    match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(named) => Ok(&named.named),
+            Fields::Unnamed(_) | Fields::Unit => Err(syn::Error::new_spanned(
+                &input.ident,
+                "`FromRow` needs a struct with named fields: columns are matched to fields by name",
+            )),
+        },
+        Data::Enum(e) => Err(syn::Error::new_spanned(
+            e.enum_token,
+            "`FromRow` cannot be derived for an enum: derive it on a struct with named fields",
+        )),
+        Data::Union(u) => Err(syn::Error::new_spanned(
+            u.union_token,
+            "`FromRow` cannot be derived for a union: derive it on a struct with named fields",
+        )),
+    }
 }

@@ -205,8 +205,8 @@ pub(crate) fn body(
     let (sql, writes, insert_only) = match &constant {
         Some(c) => (
             quote!(#c.as_str()),
-            quote!(#c.__writes()),
-            quote!(#c.__insert_only()),
+            quote!(#private::sql_writes(&#c)),
+            quote!(#private::sql_insert_only(&#c)),
         ),
         None => {
             let insert_only = method.scan.insert_only;
@@ -245,7 +245,7 @@ pub(crate) fn body(
         // A constant's columns decide at compile time (the branch folds): rows changed, or the
         // one integer column of a `SELECT count(*)`.
         ReturnShape::RowsChanged(ty) if constant.is_some() => quote! {
-            if #constant.__returns_rows() {
+            if #private::sql_returns_rows(&#constant) {
                 #private::fetch_one::<#ty>(#args).await
             } else {
                 #private::execute(#args).await

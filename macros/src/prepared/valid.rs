@@ -7,7 +7,7 @@ use super::ast::{Method, ReturnShape};
 use crate::check;
 use crate::errors::Errors;
 use crate::method;
-use crate::sql::{Kind, PlaceholderStyle};
+use crate::sql::{Kind, Placeholder, PlaceholderStyle};
 
 /// For each SQL parameter index `1..=n`, the position of the method parameter bound to it.
 pub(crate) type Bindings = Vec<usize>;
@@ -154,38 +154,10 @@ fn bindings(method: &Method) -> syn::Result<Bindings> {
     let mut bound = vec![None; count];
     let mut used = vec![false; params.len()];
     for p in placeholders {
-        let position = match &p.style {
-            PlaceholderStyle::Named(name) => match names.iter().position(|n| n == name) {
-                Some(position) => position,
-                None => {
-                    errors.push(Error::new_spanned(
-                        sql,
-                        format!(
-                            "placeholder `{}` has no parameter named `{name}`; the method's parameters are: {}",
-                            p.text,
-                            list(&names)
-                        ),
-                    ));
-                    continue;
-                }
-            },
-            _ if p.index > params.len() => {
-                errors.push(Error::new_spanned(
-                    sql,
-                    format!(
-                        "placeholder `{}` stands for the {} parameter, but the method has {} parameter{} after `self`",
-                        p.text,
-                        ordinal(p.index),
-                        params.len(),
-                        if params.len() == 1 { "" } else { "s" }
-                    ),
-                ));
-                continue;
-            }
-            _ => p.index - 1,
-        };
-        bound[p.index - 1] = Some(position);
-        used[position] = true;
+        if let Some(position) = parameter_of(p, &names, sql, &mut errors) {
+            bound[p.index - 1] = Some(position);
+            used[position] = true;
+        }
     }
     for (position, used) in used.iter().enumerate() {
         if !used {
@@ -218,6 +190,45 @@ fn bindings(method: &Method) -> syn::Result<Bindings> {
             })
         })
         .collect()
+}
+
+/// The position of the parameter (after `self`) that `p` binds; an error when there is none.
+fn parameter_of(
+    p: &Placeholder,
+    names: &[String],
+    sql: &syn::LitStr,
+    errors: &mut Errors,
+) -> Option<usize> {
+    match &p.style {
+        PlaceholderStyle::Named(name) => {
+            let position = names.iter().position(|n| n == name);
+            if position.is_none() {
+                errors.push(Error::new_spanned(
+                    sql,
+                    format!(
+                        "placeholder `{}` has no parameter named `{name}`; the method's parameters are: {}",
+                        p.text,
+                        list(names)
+                    ),
+                ));
+            }
+            position
+        }
+        _ if p.index > names.len() => {
+            errors.push(Error::new_spanned(
+                sql,
+                format!(
+                    "placeholder `{}` stands for the {} parameter, but the method has {} parameter{} after `self`",
+                    p.text,
+                    ordinal(p.index),
+                    names.len(),
+                    if names.len() == 1 { "" } else { "s" }
+                ),
+            ));
+            None
+        }
+        _ => Some(p.index - 1),
+    }
 }
 
 fn list(names: &[String]) -> String {

@@ -1,6 +1,8 @@
 //! What the macros learn from SQL text without a database: placeholders (numbered the way SQLite
 //! numbers them), the statement's kind, and whether more than one statement was written.
 
+mod lexer;
 mod scan;
+mod tables;
 
 pub(crate) use scan::{scan, Kind, Placeholder, PlaceholderStyle, Scan};

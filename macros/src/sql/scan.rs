@@ -1,26 +1,9 @@
-//! A small SQLite lexer: enough to find placeholders, keywords and statement boundaries while
-//! skipping string literals, quoted identifiers and comments (a `?` inside `'...'` is text).
+//! What a statement's tokens say: its kind, placeholders numbered as SQLite numbers them, the
+//! result columns of a plain SELECT, a `WHERE column = ?` point lookup, trailing statements.
 
-/// How a placeholder was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum PlaceholderStyle {
-    /// `?`: the next index.
-    Anonymous,
-    /// `?N`: index N.
-    Numbered,
-    /// `:name`, `@name`, `$name`: bound by name.
-    Named(String),
-}
-
-/// One placeholder occurrence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Placeholder {
-    /// The text as written (`?`, `?2`, `:id`).
-    pub(crate) text: String,
-    pub(crate) style: PlaceholderStyle,
-    /// The 1-based parameter index SQLite gives it.
-    pub(crate) index: usize,
-}
+use super::lexer::{is_word, name_at, Lexer, Token};
+pub(crate) use super::lexer::{Placeholder, PlaceholderStyle};
+use super::tables::tables;
 
 /// The kind of a statement, from its leading keyword.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,32 +62,11 @@ impl Scan {
     }
 }
 
-#[derive(Debug, PartialEq)]
-enum Token {
-    Word(String),
-    /// A quoted identifier ("x", `x`, [x]): a name, never a keyword.
-    Quoted(String),
-    Dot,
-    Comma,
-    Equals,
-    Open,
-    Close,
-    Semicolon,
-    Placeholder(Placeholder),
-    Other,
-}
-
 /// Lexes `sql` and numbers its placeholders as SQLite does: `?N` is N; `?` is one more than the
 /// largest index so far; a name gets one more than the largest index the first time it appears
 /// and the same index afterwards.
 pub(crate) fn scan(sql: &str) -> Scan {
-    let mut lexer = Lexer {
-        chars: sql.char_indices().peekable(),
-        src: sql,
-        max_index: 0,
-        names: Vec::new(),
-        unterminated: None,
-    };
+    let mut lexer = Lexer::new(sql);
     let mut tokens = Vec::new();
     let mut trailing_statement = None;
     while let Some(token) = lexer.next_token() {
@@ -143,7 +105,7 @@ pub(crate) fn scan(sql: &str) -> Scan {
         keyword,
         kind,
         trailing_statement,
-        unterminated: lexer.unterminated,
+        unterminated: lexer.unterminated(),
         reads,
         writes,
         insert_only,
@@ -254,209 +216,9 @@ fn point_lookup(tokens: &[Token]) -> Option<(String, String)> {
     }
 }
 
-/// The name at `tokens[i]` (a word or quoted identifier), skipping a `schema.` prefix; with the
-/// index after it.
-fn name_at(tokens: &[Token], i: usize) -> Option<(String, usize)> {
-    let name = |t: &Token| match t {
-        Token::Word(w) if !is_reserved(w) => Some(w.to_ascii_lowercase()),
-        Token::Quoted(q) => Some(q.to_ascii_lowercase()),
-        _ => None,
-    };
-    let first = name(tokens.get(i)?)?;
-    if tokens.get(i + 1) == Some(&Token::Dot) {
-        let second = name(tokens.get(i + 2)?)?;
-        return Some((second, i + 3));
-    }
-    Some((first, i + 1))
-}
-
-fn is_reserved(w: &str) -> bool {
-    const RESERVED: &[&str] = &[
-        "SELECT",
-        "FROM",
-        "WHERE",
-        "JOIN",
-        "ON",
-        "USING",
-        "AS",
-        "LEFT",
-        "RIGHT",
-        "INNER",
-        "OUTER",
-        "CROSS",
-        "NATURAL",
-        "FULL",
-        "GROUP",
-        "ORDER",
-        "BY",
-        "LIMIT",
-        "OFFSET",
-        "HAVING",
-        "UNION",
-        "ALL",
-        "EXCEPT",
-        "INTERSECT",
-        "VALUES",
-        "SET",
-        "INTO",
-        "DEFAULT",
-        "RETURNING",
-        "WITH",
-        "RECURSIVE",
-        "OR",
-        "AND",
-        "NOT",
-        "NULL",
-        "INDEXED",
-        "WINDOW",
-        "LATERAL",
-    ];
-    RESERVED.iter().any(|r| r.eq_ignore_ascii_case(w))
-}
-
-fn is_word(t: Option<&Token>, keyword: &str) -> bool {
-    matches!(t, Some(Token::Word(w)) if w.eq_ignore_ascii_case(keyword))
-}
-
-/// Tables read and written, from the token stream: names after FROM (and its comma list), JOIN,
-/// INTO (of INSERT / REPLACE), UPDATE, DELETE FROM. CTE names are not tables. A name followed by
-/// `(` after FROM is a table-valued function and is skipped.
-fn tables(tokens: &[Token]) -> (Vec<String>, Vec<String>) {
-    let mut reads: Vec<String> = Vec::new();
-    let mut writes: Vec<String> = Vec::new();
-    let mut ctes: Vec<String> = Vec::new();
-    let push = |list: &mut Vec<String>, name: String| {
-        if !list.contains(&name) {
-            list.push(name);
-        }
-    };
-    let mut i = 0;
-    while i < tokens.len() {
-        let word = match &tokens[i] {
-            Token::Word(w) => w.to_ascii_uppercase(),
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        match word.as_str() {
-            // `WITH name AS (` / `, name AS (` / `name(cols) AS (`: remember CTE names.
-            "AS" if tokens.get(i + 1) == Some(&Token::Open) => {
-                let mut j = i;
-                if j > 0 && tokens[j - 1] == Token::Close {
-                    // skip a column list: name ( a, b ) AS
-                    let mut depth = 0;
-                    while j > 0 {
-                        j -= 1;
-                        match tokens[j] {
-                            Token::Close => depth += 1,
-                            Token::Open => {
-                                depth -= 1;
-                                if depth == 0 {
-                                    break;
-                                }
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-                if let Some(Token::Word(name) | Token::Quoted(name)) =
-                    j.checked_sub(1).map(|k| &tokens[k])
-                {
-                    push(&mut ctes, name.to_ascii_lowercase());
-                }
-                i += 1;
-            }
-            "FROM" if !(i > 0 && is_word(tokens.get(i - 1), "DELETE")) => {
-                // FROM a, b AS x, c JOIN ...: every comma-separated item at this level.
-                let mut j = i + 1;
-                loop {
-                    match name_at(tokens, j) {
-                        Some((name, next)) if tokens.get(next) != Some(&Token::Open) => {
-                            push(&mut reads, name);
-                            j = next;
-                        }
-                        _ => break,
-                    }
-                    // skip alias and anything up to a comma at depth 0 or a clause keyword
-                    let mut depth = 0usize;
-                    while let Some(t) = tokens.get(j) {
-                        match t {
-                            Token::Open => depth += 1,
-                            Token::Close if depth == 0 => break,
-                            Token::Close => depth -= 1,
-                            Token::Comma if depth == 0 => break,
-                            Token::Word(w)
-                                if depth == 0
-                                    && is_reserved(w)
-                                    && !w.eq_ignore_ascii_case("AS") =>
-                            {
-                                break
-                            }
-                            _ => {}
-                        }
-                        j += 1;
-                    }
-                    if tokens.get(j) == Some(&Token::Comma) {
-                        j += 1;
-                    } else {
-                        break;
-                    }
-                }
-                i += 1;
-            }
-            "JOIN" => {
-                if let Some((name, next)) = name_at(tokens, i + 1) {
-                    if tokens.get(next) != Some(&Token::Open) {
-                        push(&mut reads, name);
-                    }
-                }
-                i += 1;
-            }
-            "INTO"
-                if (0..i).rev().take(3).any(|k| {
-                    is_word(tokens.get(k), "INSERT") || is_word(tokens.get(k), "REPLACE")
-                }) =>
-            {
-                if let Some((name, _)) = name_at(tokens, i + 1) {
-                    push(&mut writes, name);
-                }
-                i += 1;
-            }
-            "UPDATE" => {
-                // UPDATE [OR ROLLBACK|ABORT|REPLACE|FAIL|IGNORE] name
-                let mut j = i + 1;
-                if is_word(tokens.get(j), "OR") {
-                    j += 2;
-                }
-                if let Some((name, _)) = name_at(tokens, j) {
-                    push(&mut writes, name);
-                }
-                i += 1;
-            }
-            "DELETE" if is_word(tokens.get(i + 1), "FROM") => {
-                if let Some((name, _)) = name_at(tokens, i + 2) {
-                    push(&mut writes, name);
-                }
-                i += 2;
-            }
-            _ => i += 1,
-        }
-    }
-    reads.retain(|t| !ctes.contains(t));
-    writes.retain(|t| !ctes.contains(t));
-    (reads, writes)
-}
-
 /// Whether `rest` holds anything but white space, comments and further `;`.
 fn has_content(rest: &str) -> bool {
-    let mut lexer = Lexer {
-        chars: rest.char_indices().peekable(),
-        src: rest,
-        max_index: 0,
-        names: Vec::new(),
-        unterminated: None,
-    };
+    let mut lexer = Lexer::new(rest);
     std::iter::from_fn(|| lexer.next_token()).any(|t| t != Token::Semicolon)
 }
 
@@ -504,147 +266,6 @@ fn is_statement_keyword(w: &str) -> bool {
         w,
         "SELECT" | "VALUES" | "INSERT" | "REPLACE" | "UPDATE" | "DELETE"
     )
-}
-
-struct Lexer<'a> {
-    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
-    src: &'a str,
-    max_index: usize,
-    names: Vec<(String, usize)>,
-    unterminated: Option<&'static str>,
-}
-
-fn is_ident_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '$' || !c.is_ascii()
-}
-
-impl Lexer<'_> {
-    fn rest(&mut self) -> &str {
-        match self.chars.peek() {
-            Some(&(i, _)) => &self.src[i..],
-            None => "",
-        }
-    }
-
-    fn next_token(&mut self) -> Option<Token> {
-        loop {
-            let (_, c) = self.chars.next()?;
-            return Some(match c {
-                c if c.is_whitespace() => continue,
-                '-' if self.eat('-') => {
-                    self.skip_while(|c| c != '\n');
-                    continue;
-                }
-                '/' if self.eat('*') => {
-                    self.skip_block_comment();
-                    continue;
-                }
-                '\'' => self.quoted('\'', "string literal"),
-                '"' => self.quoted('"', "quoted identifier"),
-                '`' => self.quoted('`', "quoted identifier"),
-                '[' => {
-                    let name = self.take_while(|c| c != ']');
-                    if self.chars.next().is_none() {
-                        self.unterminated = Some("[bracketed identifier]");
-                    }
-                    Token::Quoted(name)
-                }
-                '.' if !self.chars.peek().is_some_and(|&(_, n)| n.is_ascii_digit()) => Token::Dot,
-                '=' => Token::Equals,
-                ',' => Token::Comma,
-                '(' => Token::Open,
-                ')' => Token::Close,
-                ';' => Token::Semicolon,
-                '?' => {
-                    let digits = self.take_while(|c| c.is_ascii_digit());
-                    let (style, index) = match digits.parse::<usize>() {
-                        Ok(n) => (PlaceholderStyle::Numbered, n),
-                        Err(_) => (PlaceholderStyle::Anonymous, self.max_index + 1),
-                    };
-                    self.max_index = self.max_index.max(index);
-                    Token::Placeholder(Placeholder {
-                        text: format!("?{digits}"),
-                        style,
-                        index,
-                    })
-                }
-                ':' | '@' | '$' if self.chars.peek().is_some_and(|&(_, n)| is_ident_char(n)) => {
-                    let name = self.take_while(is_ident_char);
-                    let index = match self.names.iter().find(|(n, _)| *n == name) {
-                        Some(&(_, index)) => index,
-                        None => {
-                            self.max_index += 1;
-                            self.names.push((name.clone(), self.max_index));
-                            self.max_index
-                        }
-                    };
-                    Token::Placeholder(Placeholder {
-                        text: format!("{c}{name}"),
-                        style: PlaceholderStyle::Named(name),
-                        index,
-                    })
-                }
-                c if is_ident_char(c) => {
-                    let mut word = c.to_string();
-                    word.push_str(&self.take_while(is_ident_char));
-                    // A blob literal x'..' is a word followed by a string: harmless.
-                    Token::Word(word)
-                }
-                _ => Token::Other,
-            });
-        }
-    }
-
-    fn eat(&mut self, expected: char) -> bool {
-        self.chars.next_if(|&(_, c)| c == expected).is_some()
-    }
-
-    fn skip_while(&mut self, keep: impl Fn(char) -> bool) {
-        while self.chars.next_if(|&(_, c)| keep(c)).is_some() {}
-    }
-
-    fn take_while(&mut self, keep: impl Fn(char) -> bool) -> String {
-        let mut out = String::new();
-        while let Some((_, c)) = self.chars.next_if(|&(_, c)| keep(c)) {
-            out.push(c);
-        }
-        out
-    }
-
-    fn skip_block_comment(&mut self) {
-        let mut star = false;
-        for (_, c) in self.chars.by_ref() {
-            if star && c == '/' {
-                return;
-            }
-            star = c == '*';
-        }
-        self.unterminated = Some("/* comment */");
-    }
-
-    /// A quoted run; a doubled quote character is an escaped quote.
-    fn quoted(&mut self, quote: char, what: &'static str) -> Token {
-        let mut text = String::new();
-        loop {
-            match self.chars.next() {
-                Some((_, c)) if c == quote => {
-                    if !self.eat(quote) {
-                        return if quote == '\'' {
-                            Token::Other
-                        } else {
-                            Token::Quoted(text)
-                        };
-                    }
-                    text.push(quote);
-                }
-                Some((_, c)) => text.push(c),
-                None => {
-                    self.unterminated = Some(what);
-                    return Token::Other;
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -90,23 +90,7 @@ impl Parse for StorageArgs {
                 }
                 args.schema_span = Some(key.span);
                 input.parse::<Token![=]>()?;
-                args.schema = if input.peek(syn::LitBool) {
-                    let off: syn::LitBool = input.parse()?;
-                    if off.value {
-                        return Err(syn::Error::new_spanned(
-                            off,
-                            "`schema = true` is the default; give a path (`schema = \"db/schema.sql\"`) \
-                             or turn schema checks off with `schema = false`",
-                        ));
-                    }
-                    SchemaChoice::Off
-                } else if input.peek(syn::LitStr) {
-                    SchemaChoice::Path(input.parse()?)
-                } else {
-                    return Err(input.error(
-                        "expected the schema's path as a string (`schema = \"migrations\"`) or `false`",
-                    ));
-                };
+                args.schema = schema_value(input)?;
             } else if lookahead.peek(Token![crate]) {
                 let key: Token![crate] = input.parse()?;
                 if args.krate_set {
@@ -139,5 +123,25 @@ impl Parse for StorageArgs {
             }
         }
         Ok(args)
+    }
+}
+
+/// The value of `schema = ...`: a path, or `false`.
+fn schema_value(input: ParseStream) -> syn::Result<SchemaChoice> {
+    if input.peek(syn::LitBool) {
+        let off: syn::LitBool = input.parse()?;
+        if off.value {
+            return Err(syn::Error::new_spanned(
+                off,
+                "`schema = true` is the default; give a path (`schema = \"db/schema.sql\"`) \
+                 or turn schema checks off with `schema = false`",
+            ));
+        }
+        Ok(SchemaChoice::Off)
+    } else if input.peek(syn::LitStr) {
+        Ok(SchemaChoice::Path(input.parse()?))
+    } else {
+        Err(input
+            .error("expected the schema's path as a string (`schema = \"migrations\"`) or `false`"))
     }
 }

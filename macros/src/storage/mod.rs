@@ -179,6 +179,55 @@ fn only_one(attrs: &[Attribute], message: &str, errors: &mut Errors) {
     }
 }
 
+/// The larder attributes of one method, taken off it.
+struct MethodAttrs {
+    prepared: Vec<Attribute>,
+    transactional: Vec<Attribute>,
+    cached: Vec<Attribute>,
+    invalidates: Vec<Attribute>,
+    timed: Vec<Attribute>,
+}
+
+impl MethodAttrs {
+    fn take(attrs: &mut Vec<Attribute>) -> MethodAttrs {
+        MethodAttrs {
+            prepared: take(attrs, is_prepared),
+            transactional: take(attrs, is_transactional),
+            cached: take(attrs, is_cached),
+            invalidates: take(attrs, is_invalidates),
+            timed: take(attrs, is_timed),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.prepared.is_empty()
+            && self.transactional.is_empty()
+            && self.cached.is_empty()
+            && self.invalidates.is_empty()
+            && self.timed.is_empty()
+    }
+
+    /// Each attribute a method has at most once (`#[invalidates]` may repeat).
+    fn report_repeats(&self, errors: &mut Errors) {
+        only_one(
+            &self.prepared,
+            "`#[prepared]` is given more than once; a method runs one statement",
+            errors,
+        );
+        only_one(
+            &self.transactional,
+            "a method runs in one transaction: keep one `#[batch]` or `#[transactional]`",
+            errors,
+        );
+        only_one(
+            &self.cached,
+            "`#[cached_query]` is given more than once",
+            errors,
+        );
+        only_one(&self.timed, "`#[timed]` is given more than once", errors);
+    }
+}
+
 impl FnItem {
     fn from_item(item: &ImplItem) -> Option<FnItem> {
         match item {
@@ -195,17 +244,8 @@ impl FnItem {
     }
 
     fn expand(mut self, cx: &Context) -> TokenStream {
-        let prepared = take(&mut self.attrs, is_prepared);
-        let transactional = take(&mut self.attrs, is_transactional);
-        let cached = take(&mut self.attrs, is_cached);
-        let invalidates = take(&mut self.attrs, is_invalidates);
-        let timed_attrs = take(&mut self.attrs, is_timed);
-        if prepared.is_empty()
-            && transactional.is_empty()
-            && cached.is_empty()
-            && invalidates.is_empty()
-            && timed_attrs.is_empty()
-        {
+        let attrs = MethodAttrs::take(&mut self.attrs);
+        if attrs.is_empty() {
             if let Some(body) = &self.body {
                 let FnItem {
                     attrs, vis, sig, ..
@@ -214,79 +254,106 @@ impl FnItem {
             }
         }
         let mut errors = Errors::default();
-        only_one(
-            &prepared,
-            "`#[prepared]` is given more than once; a method runs one statement",
+        attrs.report_repeats(&mut errors);
+        let (block, facts) = self.base_block(
+            attrs.prepared.first(),
+            !attrs.cached.is_empty(),
+            cx,
             &mut errors,
         );
-        only_one(
-            &transactional,
-            "a method runs in one transaction: keep one `#[batch]` or `#[transactional]`",
-            &mut errors,
-        );
-        only_one(
-            &cached,
-            "`#[cached_query]` is given more than once",
-            &mut errors,
-        );
+        // The layers, innermost first: transaction, cache, invalidation, timing.
+        let block = self.wrap_transaction(block, &attrs, cx, &mut errors);
+        let block = self.wrap_cache(block, &attrs, facts.as_ref(), cx, &mut errors);
+        let block = self.wrap_invalidations(block, &attrs, cx, &mut errors);
+        let block = self.wrap_timing(block, &attrs, cx, &mut errors);
+        self.emit(block, errors)
+    }
 
-        let (block, kind_reads) =
-            self.base_block(prepared.first(), !cached.is_empty(), cx, &mut errors);
-        let mut block = block;
-
-        if let Some(attr) = transactional.first() {
-            match (&self.body, errors.take(TransactionalAttr::from_attr(attr))) {
-                (None, _) => errors.push(syn::Error::new_spanned(
+    fn wrap_transaction(
+        &self,
+        block: Option<TokenStream>,
+        attrs: &MethodAttrs,
+        cx: &Context,
+        errors: &mut Errors,
+    ) -> Option<TokenStream> {
+        let Some(attr) = attrs.transactional.first() else {
+            return block;
+        };
+        match (&self.body, errors.take(TransactionalAttr::from_attr(attr))) {
+            (None, _) => {
+                errors.push(syn::Error::new_spanned(
                     attr,
                     "`#[batch]` / `#[transactional]` wrap a method's own body in a transaction, and this \
                      method has none; a single `#[prepared]` statement is atomic by itself",
-                )),
-                (Some(_), Some(parsed)) => {
-                    block = block.and_then(|b| errors.take(transactional::wrap(b, &self.sig, &parsed, &cx.db, &cx.krate)));
-                }
-                (Some(_), None) => {}
-            }
-        }
-
-        if let Some(attr) = cached.first() {
-            if let Some(tx) = transactional.first() {
-                errors.push(syn::Error::new_spanned(
-                    tx,
-                    "a `#[cached_query]` method reads; it cannot also be a transaction (reads inside a \
-                     transaction bypass the cache)",
                 ));
+                block
             }
-            let facts = match &kind_reads {
-                Some(SqlFacts::Literal(Kind::Write { .. }, _, _)) => {
-                    errors.push(syn::Error::new_spanned(
-                        attr,
-                        "`#[cached_query]` caches reads, and this statement writes; put \
-                         `#[invalidates(...)]` on it instead if it should drop cached entries",
-                    ));
-                    cached::Facts::literal(None, None)
-                }
-                Some(SqlFacts::Literal(Kind::Query, reads, point)) => {
-                    cached::Facts::literal(Some(reads), point.as_ref())
-                }
-                Some(SqlFacts::Constant(sql)) => cached::Facts::constant(sql),
-                _ => cached::Facts::literal(None, None),
-            };
-            if let Some(parsed) = errors.take(CachedAttr::from_attr(attr)) {
-                block = block.and_then(|b| {
-                    errors.take(cached::wrap(
-                        b,
-                        &self.sig,
-                        &parsed,
-                        facts,
-                        &cx.db,
-                        &cx.self_name,
-                        &cx.krate,
-                    ))
-                });
-            }
+            (Some(_), Some(parsed)) => block.and_then(|b| {
+                errors.take(transactional::wrap(
+                    b, &self.sig, &parsed, &cx.db, &cx.krate,
+                ))
+            }),
+            (Some(_), None) => block,
         }
+    }
 
-        for attr in &invalidates {
+    fn wrap_cache(
+        &self,
+        block: Option<TokenStream>,
+        attrs: &MethodAttrs,
+        facts: Option<&SqlFacts>,
+        cx: &Context,
+        errors: &mut Errors,
+    ) -> Option<TokenStream> {
+        let Some(attr) = attrs.cached.first() else {
+            return block;
+        };
+        if let Some(tx) = attrs.transactional.first() {
+            errors.push(syn::Error::new_spanned(
+                tx,
+                "a `#[cached_query]` method reads; it cannot also be a transaction (reads inside a \
+                 transaction bypass the cache)",
+            ));
+        }
+        let facts = match facts {
+            Some(SqlFacts::Literal(Kind::Write { .. }, _, _)) => {
+                errors.push(syn::Error::new_spanned(
+                    attr,
+                    "`#[cached_query]` caches reads, and this statement writes; put \
+                     `#[invalidates(...)]` on it instead if it should drop cached entries",
+                ));
+                cached::Facts::literal(None, None)
+            }
+            Some(SqlFacts::Literal(Kind::Query, reads, point)) => {
+                cached::Facts::literal(Some(reads), point.as_ref())
+            }
+            Some(SqlFacts::Constant(sql)) => cached::Facts::constant(sql, &cx.krate),
+            _ => cached::Facts::literal(None, None),
+        };
+        let Some(parsed) = errors.take(CachedAttr::from_attr(attr)) else {
+            return block;
+        };
+        block.and_then(|b| {
+            errors.take(cached::wrap(
+                b,
+                &self.sig,
+                &parsed,
+                facts,
+                &cx.db,
+                &cx.self_name,
+                &cx.krate,
+            ))
+        })
+    }
+
+    fn wrap_invalidations(
+        &self,
+        mut block: Option<TokenStream>,
+        attrs: &MethodAttrs,
+        cx: &Context,
+        errors: &mut Errors,
+    ) -> Option<TokenStream> {
+        for attr in &attrs.invalidates {
             if let Some(parsed) = errors.take(Invalidates::from_attr(attr)) {
                 block = block.and_then(|b| {
                     errors.take(cached::wrap_invalidation(
@@ -301,22 +368,26 @@ impl FnItem {
                 });
             }
         }
+        block
+    }
 
-        // Timing is outermost: it measures what the caller waits for, cache hits included.
-        only_one(
-            &timed_attrs,
-            "`#[timed]` is given more than once",
-            &mut errors,
-        );
-        let timing = match timed_attrs.first() {
+    /// Timing is outermost: it measures what the caller waits for, cache hits included.
+    fn wrap_timing(
+        &self,
+        block: Option<TokenStream>,
+        attrs: &MethodAttrs,
+        cx: &Context,
+        errors: &mut Errors,
+    ) -> Option<TokenStream> {
+        let timing = match attrs.timed.first() {
             Some(attr) => errors.take(TimedAttr::from_attr(attr)),
             // Automatic timing needs a visible `Result`; a method that lacks one gets its error from
             // the attribute it has, not a second one from timing.
             None if cx.timed && returns_result(&self.sig) => Some(TimedAttr::default()),
             None => None,
         };
-        if let Some(attr) = timing {
-            block = block.and_then(|b| {
+        match timing {
+            Some(attr) => block.and_then(|b| {
                 errors.take(timed::wrap(
                     b,
                     &self.sig,
@@ -325,17 +396,20 @@ impl FnItem {
                     &cx.self_name,
                     &cx.krate,
                 ))
-            });
+            }),
+            None => block,
         }
+    }
 
+    /// The method with its generated body; on error, the errors and the method with a body that
+    /// type-checks against any signature, so the user sees one error, not a cascade.
+    fn emit(&self, block: Option<TokenStream>, errors: Errors) -> TokenStream {
         let FnItem {
             attrs, vis, sig, ..
-        } = &self;
+        } = self;
         match (errors.finish(), block) {
             (Ok(()), Some(block)) => quote!(#(#attrs)* #vis #sig #block),
             (result, _) => {
-                // One error, not a cascade: the method is still emitted, with a body that
-                // type-checks against any signature.
                 let placeholder = quote! {
                     #(#attrs)*
                     #[allow(unused_variables)]

@@ -2,6 +2,7 @@
 
 mod attr;
 mod expand;
+mod valid;
 
 pub(crate) use attr::{is_transactional, TransactionalAttr};
 pub(crate) use expand::wrap;

@@ -18,14 +18,18 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// The parameters of the adaptive TTL (defaults from the seed plan).
+/// The parameters of the adaptive TTL: base 300 s, min 60 s, max 3600 s, weights 0.6 / 0.4 unless
+/// changed with the `with_*` methods (`#[cached_query(ttl_adaptive(...))]` calls them). Fields
+/// can be read; new ones may be added, so it is built from [`AdaptiveTtl::DEFAULT`].
 ///
 /// ```
-/// let ttl = larder::AdaptiveTtl::default();
-/// assert_eq!(ttl.base, std::time::Duration::from_secs(300));
-/// assert!(ttl.ttl_after_read(1.0, std::time::Duration::from_secs(600)) < std::time::Duration::from_secs(90));
+/// use std::time::Duration;
+/// let ttl = larder::AdaptiveTtl::default().with_min(Duration::from_secs(10));
+/// assert_eq!((ttl.base, ttl.min), (Duration::from_secs(300), Duration::from_secs(10)));
+/// assert!(ttl.ttl_after_read(1.0, Duration::from_secs(600)) < Duration::from_secs(90));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct AdaptiveTtl {
     /// Time to live of a new entry.
     pub base: Duration,
@@ -44,17 +48,81 @@ const SATURATION: f64 = 100.0;
 
 impl Default for AdaptiveTtl {
     fn default() -> Self {
-        AdaptiveTtl {
-            base: Duration::from_secs(300),
-            min: Duration::from_secs(60),
-            max: Duration::from_secs(3600),
-            access_weight: 0.6,
-            recency_weight: 0.4,
-        }
+        AdaptiveTtl::DEFAULT
     }
 }
 
 impl AdaptiveTtl {
+    /// The defaults: base 300 s, min 60 s, max 3600 s, access weight 0.6, recency weight 0.4. The
+    /// one definition of them: the macros start from it and change only what the attribute names.
+    pub const DEFAULT: AdaptiveTtl = AdaptiveTtl {
+        base: Duration::from_secs(300),
+        min: Duration::from_secs(60),
+        max: Duration::from_secs(3600),
+        access_weight: 0.6,
+        recency_weight: 0.4,
+    };
+
+    /// With another time to live for new entries.
+    ///
+    /// ```
+    /// let ttl = larder::AdaptiveTtl::DEFAULT.with_base(std::time::Duration::from_secs(60));
+    /// assert_eq!(ttl.base.as_secs(), 60);
+    /// ```
+    #[must_use]
+    pub const fn with_base(mut self, base: Duration) -> Self {
+        self.base = base;
+        self
+    }
+
+    /// With another shortest time to live after a read.
+    ///
+    /// ```
+    /// let ttl = larder::AdaptiveTtl::DEFAULT.with_min(std::time::Duration::from_secs(1));
+    /// assert_eq!(ttl.min.as_secs(), 1);
+    /// ```
+    #[must_use]
+    pub const fn with_min(mut self, min: Duration) -> Self {
+        self.min = min;
+        self
+    }
+
+    /// With another longest time to live after a read.
+    ///
+    /// ```
+    /// let ttl = larder::AdaptiveTtl::DEFAULT.with_max(std::time::Duration::from_secs(7200));
+    /// assert_eq!(ttl.max.as_secs(), 7200);
+    /// ```
+    #[must_use]
+    pub const fn with_max(mut self, max: Duration) -> Self {
+        self.max = max;
+        self
+    }
+
+    /// With another weight of the access count (0.0 to 1.0).
+    ///
+    /// ```
+    /// let ttl = larder::AdaptiveTtl::DEFAULT.with_access_weight(0.9);
+    /// assert_eq!(ttl.access_weight, 0.9);
+    /// ```
+    #[must_use]
+    pub const fn with_access_weight(mut self, weight: f64) -> Self {
+        self.access_weight = weight;
+        self
+    }
+
+    /// With another weight of the recency (0.0 to 1.0).
+    ///
+    /// ```
+    /// let ttl = larder::AdaptiveTtl::DEFAULT.with_recency_weight(0.1);
+    /// assert_eq!(ttl.recency_weight, 0.1);
+    /// ```
+    #[must_use]
+    pub const fn with_recency_weight(mut self, weight: f64) -> Self {
+        self.recency_weight = weight;
+        self
+    }
+
     /// The faded read count after a read `since` the previous one, from the count `previous`
     /// before it: `previous · exp(−since / base) + 1`.
     ///

@@ -26,13 +26,16 @@ pub enum Ttl {
     Fixed(Duration),
 }
 
-/// The settings of one cached method, written by the `#[cached_query]` macro.
+/// The settings of one cached method: adaptive TTL, at most 10 000 entries, no byte bound, unless
+/// changed with the `with_*` methods (`#[cached_query(...)]` calls them). Fields can be read; new
+/// ones may be added, so it is built from [`CacheConfig::DEFAULT`].
 ///
 /// ```
-/// let config = larder::CacheConfig::default();
-/// assert_eq!(config.max_entries, 10_000);
+/// let config = larder::CacheConfig::default().with_max_entries(500);
+/// assert_eq!((config.max_entries, config.max_bytes), (500, None));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct CacheConfig {
     /// Expiry policy.
     pub ttl: Ttl,
@@ -44,10 +47,62 @@ pub struct CacheConfig {
 
 impl Default for CacheConfig {
     fn default() -> Self {
-        CacheConfig {
-            ttl: Ttl::Adaptive(AdaptiveTtl::default()),
-            max_entries: 10_000,
-            max_bytes: None,
+        CacheConfig::DEFAULT
+    }
+}
+
+impl CacheConfig {
+    /// The defaults: [`AdaptiveTtl::DEFAULT`], 10 000 entries, no byte bound. The one definition
+    /// of them: the macros start from it and change only what the attribute names.
+    pub const DEFAULT: CacheConfig = CacheConfig {
+        ttl: Ttl::Adaptive(AdaptiveTtl::DEFAULT),
+        max_entries: 10_000,
+        max_bytes: None,
+    };
+
+    /// With another expiry policy.
+    ///
+    /// ```
+    /// let fixed = larder::Ttl::Fixed(std::time::Duration::from_secs(30));
+    /// assert_eq!(larder::CacheConfig::DEFAULT.with_ttl(fixed).ttl, fixed);
+    /// ```
+    #[must_use]
+    pub const fn with_ttl(mut self, ttl: Ttl) -> Self {
+        self.ttl = ttl;
+        self
+    }
+
+    /// With another bound on the number of entries.
+    ///
+    /// ```
+    /// assert_eq!(larder::CacheConfig::DEFAULT.with_max_entries(5).max_entries, 5);
+    /// ```
+    #[must_use]
+    pub const fn with_max_entries(mut self, max_entries: u64) -> Self {
+        self.max_entries = max_entries;
+        self
+    }
+
+    /// Bounded by approximate bytes (see [`Weigh`](crate::Weigh)).
+    ///
+    /// ```
+    /// assert_eq!(larder::CacheConfig::DEFAULT.with_max_bytes(1 << 20).max_bytes, Some(1 << 20));
+    /// ```
+    #[must_use]
+    pub const fn with_max_bytes(mut self, max_bytes: u64) -> Self {
+        self.max_bytes = Some(max_bytes);
+        self
+    }
+
+    /// Whether the settings can be used: an adaptive TTL's `min` is not longer than its `max`.
+    /// The macros assert it at compile time, under the attribute (`__private::check_cache_config`).
+    pub(crate) const fn validity(&self) -> crate::types::columns::ConstCheck {
+        match self.ttl {
+            Ttl::Adaptive(a) if a.min.as_nanos() > a.max.as_nanos() => crate::types::columns::message(&[
+                "`ttl_adaptive`: `min` is longer than `max` (the defaults are base 5m, min 1m, \
+                 max 1h); shorten `min` or lengthen `max`",
+            ]),
+            _ => crate::types::columns::ConstCheck::FITS,
         }
     }
 }

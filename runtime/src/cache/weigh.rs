@@ -41,8 +41,10 @@ weigh_scalars!(
     libsql::Value
 );
 #[cfg(feature = "uuid")]
+#[cfg_attr(docsrs, doc(cfg(feature = "uuid")))]
 impl Weigh for uuid::Uuid {}
 #[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
 impl Weigh for chrono::DateTime<chrono::Utc> {}
 
 impl Weigh for String {
@@ -67,6 +69,7 @@ impl<T: Weigh> Weigh for Option<T> {
 impl<T: Weigh + ?Sized> Weigh for std::sync::Arc<T> {}
 
 #[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 impl Weigh for serde_json::Value {
     fn heap_bytes(&self) -> usize {
         self.to_string().len()

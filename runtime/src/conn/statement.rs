@@ -2,8 +2,9 @@
 //!
 //! `#[prepared]` sites get a dense id the first time they run, so finding their statement is an
 //! index into the connection's slot vector. Dynamic SQL (`Db::fetch_all` and friends) goes through a
-//! bounded LRU keyed by the SQL text. Every statement is reset before it is reused and again
-//! when its use ends, so it never keeps old parameters or an open read transaction.
+//! bounded LRU keyed by the SQL text. Every statement is reset when its use ends, however it ends
+//! (`ResetOnDrop`), hence before its next use: it never keeps old parameters or an open read
+//! transaction.
 
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError};

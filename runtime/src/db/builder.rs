@@ -3,6 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+#[cfg(doc)]
+use {super::Db, crate::error::Error};
+
 /// Where a [`DbBuilder`] connects.
 #[derive(Debug, Clone)]
 pub(super) enum Target {
@@ -114,6 +117,7 @@ impl DbBuilder {
     /// A libSQL server (`sqld`) or Turso database at `url`, authenticated by `token` (may be
     /// empty for a local server without auth).
     #[cfg(feature = "remote")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "remote")))]
     ///
     /// ```ignore
     /// let b = larder::Db::builder().remote("http://127.0.0.1:8080", "");
@@ -144,6 +148,7 @@ impl DbBuilder {
     /// # Ok(()) }
     /// ```
     #[cfg(feature = "remote")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "remote")))]
     pub fn replica(
         mut self,
         local_path: impl AsRef<Path>,
@@ -169,6 +174,7 @@ impl DbBuilder {
     ///     .sync_interval(std::time::Duration::from_millis(500));
     /// ```
     #[cfg(feature = "remote")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "remote")))]
     pub fn sync_interval(mut self, interval: Duration) -> Self {
         self.sync_interval = Some(interval);
         self
@@ -185,6 +191,7 @@ impl DbBuilder {
     ///     .read_your_writes(false);
     /// ```
     #[cfg(feature = "remote")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "remote")))]
     pub fn read_your_writes(mut self, read_your_writes: bool) -> Self {
         self.read_your_writes = Some(read_your_writes);
         self
@@ -298,6 +305,7 @@ impl DbBuilder {
     /// # let _ = builder;
     /// ```
     #[cfg(feature = "tracing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tracing")))]
     pub fn trace_level(mut self, level: Option<tracing::Level>) -> Self {
         self.trace_level = level;
         self

@@ -91,7 +91,9 @@ impl Db {
         if !retry {
             return once(lease, params).await;
         }
-        // Boxed: the retry loop is the rarer path, and inline it would enlarge every call's future.
+        // Boxed: reads of WAL files and statements inside transactions (the bulk of calls) take the
+        // branch above; inline, the retry loop would enlarge their futures too. Autocommit writes
+        // and non-WAL reads pay one allocation here.
         let mut lease = Some(lease);
         let once = &once;
         Box::pin(busy::retry(self.inner.busy_timeout, || {

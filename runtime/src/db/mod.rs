@@ -24,6 +24,8 @@ use crate::cache::CacheRegistry;
 use crate::conn::generations::Generations;
 use crate::conn::pool::{Pool, Pooled};
 use crate::conn::statement::StatementRegistry;
+#[cfg(doc)]
+use crate::error::Error;
 use crate::error::Result;
 use crate::metrics::MetricsRegistry;
 use crate::stats::{CacheStats, PoolStats, StatementStats};

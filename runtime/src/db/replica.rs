@@ -121,6 +121,7 @@ pub struct ReplicaStats {
     pub last_error: Option<String>,
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "remote")))]
 impl Db {
     /// Brings an embedded replica up to date with its primary and returns the replication frame
     /// number it reached. When the sync applied frames, every cached entry of this `Db` is stale

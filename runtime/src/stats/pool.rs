@@ -3,6 +3,9 @@
 use std::fmt;
 use std::time::Duration;
 
+#[cfg(doc)]
+use crate::error::Error;
+
 /// Connection-pool counters of one `Db`, from [`Db::pool_stats`](crate::Db::pool_stats).
 ///
 /// ```

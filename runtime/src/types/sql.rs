@@ -1,5 +1,5 @@
-//! [`Sql`]: a statement checked at compile time, from [`sql!`](crate::types::sql!) or
-//! [`#[larder::sql]`](crate::types::sql), with what the engine learnt about it.
+//! [`Sql`]: a statement checked at compile time, from [`sql!`](crate::sql!) or
+//! [`#[larder::sql_const]`](crate::sql_const), with what the engine learnt about it.
 
 use std::fmt;
 use std::ops::Deref;
@@ -7,8 +7,8 @@ use std::ops::Deref;
 use crate::types::columns::{message, same_name, ConstCheck};
 
 /// A SQL statement checked at compile time — by libSQL's engine, against the crate's schema when
-/// there is one — with its parameter count and result columns. Made by [`sql!`](crate::types::sql!) or,
-/// for a `&str` constant marked [`#[larder::sql]`](crate::types::sql), as its `NAME_SQL` companion.
+/// there is one — with its parameter count and result columns. Made by [`sql!`](crate::sql!) or,
+/// for a `&str` constant marked [`#[larder::sql_const]`](crate::sql_const), as its `NAME_SQL` companion.
 /// It dereferences to the SQL text, so it goes wherever a `&str` does.
 ///
 /// ```
@@ -41,24 +41,54 @@ pub struct Sql {
     rows: bool,
 }
 
+/// What the macros learnt about a checked statement, to build its [`Sql`] (through
+/// `__private::checked_sql`): named fields, so a generated constant says what each value is.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct SqlParts {
+    /// The SQL text.
+    pub text: &'static str,
+    /// Each parameter index's placeholder as written ("" for an index never written).
+    pub placeholders: &'static [&'static str],
+    /// The result columns.
+    pub columns: &'static [&'static str],
+    /// Each column's declared type ("" for an expression).
+    pub declared: &'static [&'static str],
+    /// The columns, joined for messages.
+    pub returned: &'static str,
+    /// Tables read.
+    pub reads: &'static [&'static str],
+    /// Tables written.
+    pub writes: &'static [&'static str],
+    /// The engine says it does not write.
+    pub read_only: bool,
+    /// It only inserts rows.
+    pub insert_only: bool,
+    /// `(table, column)` of a `WHERE column = ?` lookup.
+    pub point: Option<(&'static str, &'static str)>,
+    /// The engine prepared it: columns and tables are known.
+    pub described: bool,
+    /// It returns rows.
+    pub rows: bool,
+}
+
 impl Sql {
     /// Written by the macros only, after they checked the statement.
-    #[doc(hidden)]
-    #[allow(clippy::too_many_arguments)]
-    pub const fn __checked(
-        text: &'static str,
-        placeholders: &'static [&'static str],
-        columns: &'static [&'static str],
-        declared: &'static [&'static str],
-        returned: &'static str,
-        reads: &'static [&'static str],
-        writes: &'static [&'static str],
-        read_only: bool,
-        insert_only: bool,
-        point: Option<(&'static str, &'static str)>,
-        described: bool,
-        rows: bool,
-    ) -> Sql {
+    pub(crate) const fn from_parts(parts: SqlParts) -> Sql {
+        let SqlParts {
+            text,
+            placeholders,
+            columns,
+            declared,
+            returned,
+            reads,
+            writes,
+            read_only,
+            insert_only,
+            point,
+            described,
+            rows,
+        } = parts;
         Sql {
             described,
             rows,
@@ -130,8 +160,8 @@ impl Sql {
         self.writes
     }
 
-    #[doc(hidden)]
-    pub const fn __writes(&self) -> Option<&'static [&'static str]> {
+    /// The tables it writes, `None` for a read (for its `StatementSite`).
+    pub(crate) const fn writes_if_any(&self) -> Option<&'static [&'static str]> {
         if self.read_only {
             None
         } else {
@@ -139,8 +169,8 @@ impl Sql {
         }
     }
 
-    #[doc(hidden)]
-    pub const fn __reads(&self) -> Option<&'static [&'static str]> {
+    /// The tables it reads, `None` when unknown (for its `CacheSite`).
+    pub(crate) const fn reads_if_known(&self) -> Option<&'static [&'static str]> {
         if self.reads.is_empty() {
             None
         } else {
@@ -148,24 +178,16 @@ impl Sql {
         }
     }
 
-    #[doc(hidden)]
-    pub const fn __insert_only(&self) -> bool {
+    pub(crate) const fn insert_only(&self) -> bool {
         self.insert_only
     }
 
-    #[doc(hidden)]
-    pub const fn __point(&self) -> Option<(&'static str, &'static str)> {
+    pub(crate) const fn point(&self) -> Option<(&'static str, &'static str)> {
         self.point
     }
 
-    #[doc(hidden)]
-    pub const fn __returns_rows(&self) -> bool {
+    pub(crate) const fn returns_rows(&self) -> bool {
         self.rows
-    }
-
-    #[doc(hidden)]
-    pub const fn __returned(&self) -> &'static str {
-        self.returned
     }
 }
 
@@ -344,20 +366,20 @@ pub const fn check_sql_columns(
 mod tests {
     use super::*;
 
-    const GET: Sql = Sql::__checked(
-        "SELECT name FROM items WHERE id = :id AND qty > ?2",
-        &[":id", "?2"],
-        &["name"],
-        &["TEXT"],
-        "name",
-        &["items"],
-        &[],
-        true,
-        false,
-        None,
-        true,
-        true,
-    );
+    const GET: Sql = Sql::from_parts(SqlParts {
+        text: "SELECT name FROM items WHERE id = :id AND qty > ?2",
+        placeholders: &[":id", "?2"],
+        columns: &["name"],
+        declared: &["TEXT"],
+        returned: "name",
+        reads: &["items"],
+        writes: &[],
+        read_only: true,
+        insert_only: false,
+        point: None,
+        described: true,
+        rows: true,
+    });
 
     fn check(params: &[&str], used: Use) -> Option<String> {
         check_use(&GET, "GET", "Store::get", params, used)
@@ -383,20 +405,20 @@ mod tests {
         assert!(check(&["id", "qty"], Use::Unit)
             .unwrap()
             .contains("returns rows (name)"));
-        let gap = Sql::__checked(
-            "SELECT ?1, ?3",
-            &["?1", "", "?3"],
-            &["a", "b"],
-            &["", ""],
-            "",
-            &[],
-            &[],
-            true,
-            false,
-            None,
-            true,
-            true,
-        );
+        let gap = Sql::from_parts(SqlParts {
+            text: "SELECT ?1, ?3",
+            placeholders: &["?1", "", "?3"],
+            columns: &["a", "b"],
+            declared: &["", ""],
+            returned: "",
+            reads: &[],
+            writes: &[],
+            read_only: true,
+            insert_only: false,
+            point: None,
+            described: true,
+            rows: true,
+        });
         let m = check_use(&gap, "GAP", "S::m", &["a", "b", "c"], Use::Rows);
         assert!(m
             .message()

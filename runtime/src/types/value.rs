@@ -327,6 +327,7 @@ impl Decode for Vec<u8> {
 }
 
 #[cfg(feature = "uuid")]
+#[cfg_attr(docsrs, doc(cfg(feature = "uuid")))]
 impl Encode for uuid::Uuid {
     fn encode(&self) -> Result<Value, ValueError> {
         Ok(Value::Text(self.hyphenated().to_string()))
@@ -334,6 +335,7 @@ impl Encode for uuid::Uuid {
 }
 
 #[cfg(feature = "uuid")]
+#[cfg_attr(docsrs, doc(cfg(feature = "uuid")))]
 impl Decode for uuid::Uuid {
     const TYPE_NAME: &'static str = "uuid::Uuid";
     const READS: StorageClasses = StorageClasses::TEXT.union(StorageClasses::BLOB);
@@ -348,6 +350,7 @@ impl Decode for uuid::Uuid {
 }
 
 #[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
 mod time {
     use super::*;
     use chrono::{DateTime, Datelike, NaiveDateTime, TimeZone, Utc};
@@ -391,6 +394,7 @@ mod time {
 }
 
 #[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 impl Encode for serde_json::Value {
     fn encode(&self) -> Result<Value, ValueError> {
         // serde_json escapes NUL as \u0000, so the text never holds one.
@@ -399,6 +403,7 @@ impl Encode for serde_json::Value {
 }
 
 #[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 impl Decode for serde_json::Value {
     const TYPE_NAME: &'static str = "serde_json::Value";
     const READS: StorageClasses = StorageClasses::TEXT;

@@ -1,0 +1,107 @@
+//! Checks of a `#[cached_query]` method's signature against its attribute: every mistake is
+//! reported, under its token, before anything is generated.
+
+use syn::{FnArg, Ident, Pat, Signature, Type};
+
+use super::attr::CachedAttr;
+use crate::errors::Errors;
+use crate::method;
+
+/// What expansion needs from a valid method.
+pub(crate) struct Checked<'a> {
+    /// The written return type.
+    pub(crate) ret: &'a Type,
+    /// The parameters making up the key, each with whether it is a reference.
+    pub(crate) key_params: Vec<(&'a Ident, bool)>,
+}
+
+pub(crate) fn validate<'a>(sig: &'a Signature, attr: &'a CachedAttr) -> syn::Result<Checked<'a>> {
+    let mut errors = Errors::default();
+    errors.take(method::check_async(
+        sig,
+        "`#[cached_query]` methods must be `async fn`",
+    ));
+    if let Some(param) = sig
+        .generics
+        .params
+        .iter()
+        .find(|p| !matches!(p, syn::GenericParam::Lifetime(_)))
+    {
+        errors.push(syn::Error::new_spanned(
+            param,
+            "`#[cached_query]` methods cannot be generic: a method's cache holds one key type and \
+             one value type; give the parameter a concrete type",
+        ));
+    }
+    errors.take(method::check_receiver(
+        sig,
+        "`#[cached_query]` methods take `&self`: the cache belongs to the `Db` found through `self`",
+    ));
+    let ret = match method::return_type(sig) {
+        Some(ty) => ty,
+        None => {
+            errors.push(syn::Error::new_spanned(
+                &sig.ident,
+                "`#[cached_query]` methods return `Result<T, E>`: only `Ok` values are cached",
+            ));
+            return Err(errors
+                .finish()
+                .err()
+                .unwrap_or_else(|| syn::Error::new_spanned(&sig.ident, "no return type")));
+        }
+    };
+    let params: Vec<(&syn::Ident, bool)> = sig
+        .inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            FnArg::Typed(pat) => match pat.pat.as_ref() {
+                Pat::Ident(p) => Some((&p.ident, matches!(pat.ty.as_ref(), Type::Reference(_)))),
+                other => {
+                    errors.push(syn::Error::new_spanned(
+                        other,
+                        "give this parameter a plain name: it is part of the cache key",
+                    ));
+                    None
+                }
+            },
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let key_params: Vec<(&syn::Ident, bool)> = match &attr.key {
+        None => params.clone(),
+        Some(names) => names
+            .iter()
+            .filter_map(|name| match params.iter().find(|(p, _)| *p == name) {
+                Some(found) => Some(*found),
+                None => {
+                    let list = params.iter().map(|(p, _)| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+                    errors.push(syn::Error::new_spanned(
+                        name,
+                        format!("`key` names `{name}`, which is not a parameter of this method (its parameters: {list})"),
+                    ));
+                    None
+                }
+            })
+            .collect(),
+    };
+    if let (Some(token), false) = (&attr.cache_none_token, attr.cache_none) {
+        if !returns_option(ret) {
+            errors.push(syn::Error::new_spanned(
+                token,
+                "`cache_none = false` skips caching `Ok(None)`, but this method does not return `Result<Option<T>>`",
+            ));
+        }
+    }
+    errors.finish()?;
+    Ok(Checked { ret, key_params })
+}
+
+/// Whether `ty` is `Result<Vec<_>, ..>` (by the last path segments' names).
+pub(crate) fn returns_vec(ty: &Type) -> bool {
+    method::result_ok(ty).and_then(method::last_name).as_deref() == Some("Vec")
+}
+
+/// Whether `ty` is `Result<Option<_>, ..>` (by the last path segments' names).
+pub(crate) fn returns_option(ty: &Type) -> bool {
+    method::result_ok(ty).and_then(method::last_name).as_deref() == Some("Option")
+}
