@@ -10,6 +10,12 @@ mod open;
 #[cfg(feature = "remote")]
 pub(crate) mod replica;
 pub(crate) mod timed;
+// Feature `tracing`: spans around timed calls, or the no-op twin.
+#[cfg(feature = "tracing")]
+mod trace;
+#[cfg(not(feature = "tracing"))]
+#[path = "trace_off.rs"]
+mod trace;
 pub(crate) mod tx;
 
 pub use builder::{DbBuilder, Synchronous};

@@ -93,7 +93,6 @@ impl DbBuilder {
             }),
         };
         probe(&db).await?;
-        #[cfg(feature = "remote")]
         self.start_replica(&db).await?;
         Ok(db)
     }
@@ -112,7 +111,6 @@ impl DbBuilder {
                 "request_timeout must be longer than zero: every request would time out".into(),
             ));
         }
-        #[cfg(feature = "remote")]
         self.check_replica_options(&target)?;
         Ok(target)
     }
@@ -288,6 +286,27 @@ mod remote {
                 local: None,
             }),
             Target::File(_) | Target::Memory => unreachable!("`open_target` opens local targets"),
+        }
+    }
+}
+
+/// Without feature `remote`: the twin of `remote`, for targets that are all local.
+#[cfg(not(feature = "remote"))]
+mod remote {
+    use super::Target;
+    use crate::db::builder::DbBuilder;
+    use crate::db::Db;
+    use crate::error::Result;
+
+    impl DbBuilder {
+        /// No replica options exist without the feature.
+        pub(super) fn check_replica_options(&self, _target: &Target) -> Result<()> {
+            Ok(())
+        }
+
+        /// No replica to start.
+        pub(super) async fn start_replica(&self, _db: &Db) -> Result<()> {
+            Ok(())
         }
     }
 }

@@ -20,36 +20,11 @@ where
     #[cfg(debug_assertions)]
     let body = Box::pin(body);
     let started = quanta::Instant::now();
-    #[cfg(feature = "tracing")]
-    let result = match db
-        .inner
-        .trace_level
-        .and_then(|level| span(level, site.name()))
-    {
-        Some(span) => tracing::Instrument::instrument(body, span).await,
-        None => body.await,
-    };
-    #[cfg(not(feature = "tracing"))]
-    let result = body.await;
+    let result = super::trace::in_span(db, site.name(), body).await;
     if let Some(method) = db.inner.metrics.method(site) {
         let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
         method.record(nanos, result.is_ok());
         crate::stats::facade::method(site.name(), nanos, result.is_ok());
     }
     result
-}
-
-/// Feature `tracing`: the span of one timed call, at the level chosen with
-/// `DbBuilder::trace_level` (`None` when that level is disabled).
-#[cfg(feature = "tracing")]
-fn span(level: tracing::Level, method: &'static str) -> Option<tracing::Span> {
-    // `span!` needs its level at compile time: one call site per level.
-    let span = match level {
-        tracing::Level::ERROR => tracing::error_span!("larder", method),
-        tracing::Level::WARN => tracing::warn_span!("larder", method),
-        tracing::Level::INFO => tracing::info_span!("larder", method),
-        tracing::Level::DEBUG => tracing::debug_span!("larder", method),
-        tracing::Level::TRACE => tracing::trace_span!("larder", method),
-    };
-    (!span.is_disabled()).then_some(span)
 }
