@@ -50,7 +50,7 @@ async fn raw_prepare_query(conn: &libsql::Connection, id: i64) -> Option<String>
 }
 
 fn bench(c: &mut Criterion) {
-    let Some(server) = sqld::server() else {
+    let Some(server) = sqld::try_server() else {
         eprintln!("remote bench: nothing measured");
         return;
     };

@@ -4,7 +4,8 @@
 
 use std::fmt::Display;
 
-use quote::ToTokens;
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
 use syn::{FnArg, GenericArgument, PathArguments, ReturnType, Signature, Type};
 
 /// `message`, under `fn`, unless the method is `async fn`.
@@ -24,7 +25,7 @@ pub(crate) fn check_receiver(sig: &Signature, message: impl Display) -> syn::Res
 }
 
 /// Whether the receiver is `&self` (shared), so a wrapper may borrow the `Db` beside the body.
-pub(crate) fn shared_receiver(sig: &Signature) -> bool {
+fn shared_receiver(sig: &Signature) -> bool {
     match sig.inputs.first() {
         Some(FnArg::Receiver(r)) => matches!(r.kind, syn::ReceiverKind::Reference(_, _, None)),
         _ => false,
@@ -44,6 +45,26 @@ pub(crate) fn contains_impl_trait(ty: &Type) -> bool {
     ty.to_token_stream()
         .into_iter()
         .any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "impl"))
+}
+
+/// The return type as a wrapper names it in its turbofish (`timed::<R, _>`), which fixes the
+/// body's output type so that `?` inside it knows its target; `_` when it cannot be named
+/// (`impl Trait`) or is not written.
+pub(crate) fn output_type(sig: &Signature) -> TokenStream {
+    match return_type(sig) {
+        Some(ty) if !contains_impl_trait(ty) => quote!(#ty),
+        _ => quote!(_),
+    }
+}
+
+/// The `&Db` a wrapper gets. `&self` lends the `Db` while the body holds `self` too; `&mut self`
+/// or `self` cannot be shared with the body, so the wrapper gets its own handle (an `Arc` clone).
+pub(crate) fn db_handle(sig: &Signature, private: &TokenStream, db: &TokenStream) -> TokenStream {
+    if shared_receiver(sig) {
+        quote!(#private::db(&self.#db))
+    } else {
+        quote!(&::core::clone::Clone::clone(#private::db(&self.#db)))
+    }
 }
 
 /// The name and type arguments of a path type's last segment (`larder::Result<T>` →

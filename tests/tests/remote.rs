@@ -89,9 +89,10 @@ async fn store_at(url: &str) -> Store {
     Store { db }
 }
 
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_methods_work_against_a_server() {
-    let Some(server) = server() else { return };
+    let server = server();
     let store = store(&server).await;
     store.insert(1, "one").await.unwrap();
     assert_eq!(store.name(1).await.unwrap().as_deref(), Some("one"));
@@ -106,9 +107,10 @@ async fn generated_methods_work_against_a_server() {
     assert!(matches!(err, Error::Sql { .. }), "{err}");
 }
 
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn batches_commit_and_roll_back_against_a_server() {
-    let Some(server) = server() else { return };
+    let server = server();
     let store = store(&server).await;
     // Used outside a transaction first: a remote statement cached now would end the next
     // transaction it runs in (libSQL decides stream closing at prepare time).
@@ -140,9 +142,10 @@ async fn an_unreachable_server_is_a_connect_error_naming_it() {
     assert!(err.to_string().contains(&url), "{err}");
 }
 
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_mid_batch_keeps_none_of_its_rows() {
-    let Some(server) = server() else { return };
+    let server = server();
     let store = store(&server).await;
     store.insert(1, "before").await.unwrap();
     let server = Mutex::new(server);
@@ -172,9 +175,10 @@ async fn a_server_killed_mid_batch_keeps_none_of_its_rows() {
     assert_eq!(after.name(1).await.unwrap().as_deref(), Some("before"));
 }
 
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_that_stops_answering_is_a_timeout_not_a_hang() {
-    let Some(server) = server() else { return };
+    let server = server();
     let db = larder::Db::builder()
         .remote(server.url.clone(), "")
         .request_timeout(Duration::from_millis(300))
@@ -235,9 +239,10 @@ async fn a_server_that_stops_answering_is_a_timeout_not_a_hang() {
     assert_eq!(count.unwrap(), 1, "rows 10 and 11 were not committed");
 }
 
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_cancelled_after_the_server_ran_it_still_invalidates() {
-    let Some(server) = server() else { return };
+    let server = server();
     let store = store(&server).await;
     store.insert(1, "one").await.unwrap();
     assert_eq!(store.name(1).await.unwrap().as_deref(), Some("one"));
@@ -277,9 +282,25 @@ async fn a_write_cancelled_after_the_server_ran_it_still_invalidates() {
     );
 }
 
+/// Stale misses of `Store::name` so far.
+fn stale_misses(store: &Store) -> u64 {
+    let stats = store.db.cache_stats();
+    stats.method("Store::name").map_or(0, |m| m.stale_misses)
+}
+
+/// The name of row `id` as the server has it, read uncached.
+async fn stored_name(store: &Store, id: i64) -> Option<String> {
+    store
+        .db
+        .fetch_optional("SELECT name FROM t WHERE id = ?1", larder::params![id])
+        .await
+        .unwrap()
+}
+
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancelled_write_is_published_again_once_the_server_must_have_answered() {
-    let Some(server) = server() else { return };
+    let server = server();
     let timeout = Duration::from_secs(2);
     let db = larder::Db::builder()
         .remote(&server.url, "")
@@ -291,10 +312,6 @@ async fn a_cancelled_write_is_published_again_once_the_server_must_have_answered
         .await
         .unwrap();
     let store = Store { db };
-    let stale_misses = |store: &Store| {
-        let stats = store.db.cache_stats();
-        stats.method("Store::name").map_or(0, |m| m.stale_misses)
-    };
     store.insert(1, "one").await.unwrap();
     assert_eq!(store.name(1).await.unwrap().as_deref(), Some("one"));
     let cancelled_at = Instant::now();
@@ -323,25 +340,17 @@ async fn a_cancelled_write_is_published_again_once_the_server_must_have_answered
         settled + 1,
         "the bump after the request timeout"
     );
-    let stored: Option<String> = store
-        .db
-        .fetch_optional("SELECT name FROM t WHERE id = 1", &[])
-        .await
-        .unwrap();
-    assert_eq!(value, stored);
+    assert_eq!(value, stored_name(&store, 1).await);
 }
 
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_dropped_while_its_commit_is_in_flight_invalidates() {
-    let Some(server) = server() else { return };
+    let server = server();
     let store = store(&server).await;
     store.insert(1, "one").await.unwrap();
     assert_eq!(store.name(1).await.unwrap().as_deref(), Some("one"));
-    let stale_misses = || {
-        let stats = store.db.cache_stats();
-        stats.method("Store::name").map_or(0, |m| m.stale_misses)
-    };
-    let before = stale_misses();
+    let before = stale_misses(&store);
     // The server stops answering once the body is done: the COMMIT is sent and never answered,
     // and the caller gives up. Whether the server commits when it wakes is its business; the
     // cache must not keep "one" as if nothing had been sent.
@@ -354,21 +363,17 @@ async fn a_batch_dropped_while_its_commit_is_in_flight_invalidates() {
     assert!(dropped.is_err(), "the COMMIT was answered: {dropped:?}");
     let value = store.name(1).await.unwrap();
     assert_eq!(
-        stale_misses(),
+        stale_misses(&store),
         before + 1,
         "the dropped commit made the entry stale"
     );
-    let stored: Option<String> = store
-        .db
-        .fetch_optional("SELECT name FROM t WHERE id = 1", &[])
-        .await
-        .unwrap();
-    assert_eq!(value, stored);
+    assert_eq!(value, stored_name(&store, 1).await);
 }
 
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn max_staleness_bounds_how_long_another_clients_write_stays_invisible() {
-    let Some(server) = server() else { return };
+    let server = server();
     let writer = store(&server).await;
     let reader = Store {
         db: larder::Db::builder()
@@ -436,9 +441,10 @@ impl Family {
     async fn recent(&self, id: i64) -> larder::Result<Option<i64>>;
 }
 
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remote_writes_through_cascades_and_triggers_invalidate_with_a_schema() {
-    let Some(server) = server() else { return };
+    let server = server();
     let db = larder::Db::builder()
         .remote(&server.url, "")
         .open()

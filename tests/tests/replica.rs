@@ -65,9 +65,10 @@ async fn instance(
     Kv { db }
 }
 
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_writes_b_syncs_and_bs_cached_method_returns_the_new_value() {
-    let Some(server) = server() else { return };
+    let server = server();
     primary_schema(&server).await;
     let dir = tempfile::tempdir().unwrap();
     let a = instance(&server, &dir, "a.db", true).await;
@@ -111,9 +112,10 @@ async fn a_writes_b_syncs_and_bs_cached_method_returns_the_new_value() {
     assert_eq!(stats.failures, 0);
 }
 
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_background_sync_brings_other_instances_writes_into_the_cache() {
-    let Some(server) = server() else { return };
+    let server = server();
     primary_schema(&server).await;
     let dir = tempfile::tempdir().unwrap();
     let a = instance(&server, &dir, "a.db", true).await;
@@ -141,9 +143,10 @@ async fn a_background_sync_brings_other_instances_writes_into_the_cache() {
     assert!(b.db.replica_stats().unwrap().advanced >= 1);
 }
 
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_read_your_writes_an_instance_sees_its_write_after_the_next_sync() {
-    let Some(server) = server() else { return };
+    let server = server();
     primary_schema(&server).await;
     let dir = tempfile::tempdir().unwrap();
     let a = instance(&server, &dir, "a.db", false).await;
@@ -158,9 +161,10 @@ async fn without_read_your_writes_an_instance_sees_its_write_after_the_next_sync
     assert_eq!(a.get(3).await.unwrap(), Some(30));
 }
 
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replica_batch_commits_on_the_primary_or_leaves_nothing() {
-    let Some(server) = server() else { return };
+    let server = server();
     primary_schema(&server).await;
     let dir = tempfile::tempdir().unwrap();
     let a = instance(&server, &dir, "a.db", true).await;
@@ -311,9 +315,10 @@ async fn check_interleaving(server: &Server, ops: &[Op]) -> Result<(), TestCaseE
     Ok(())
 }
 
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
 #[test]
 fn interleaved_writes_and_syncs_on_two_instances_match_the_model() {
-    let Some(server) = server() else { return };
+    let server = server();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -85,17 +85,9 @@ pub(crate) fn wrap(
             };
         }
     });
-    let output = if method::contains_impl_trait(ret) {
-        quote!(_)
-    } else {
-        quote!(#ret)
-    };
+    let output = method::output_type(sig);
+    let db_arg = method::db_handle(sig, &private, db);
     // Spanned on the return type: a type that is not a `Result` is reported once, under it.
-    let db_arg = if method::shared_receiver(sig) {
-        quote!(#private::db(&self.#db))
-    } else {
-        quote!(&::core::clone::Clone::clone(#private::db(&self.#db)))
-    };
     let call = quote_spanned! {syn::spanned::Spanned::span(ret)=>
         #private_ret::cached::<_, #output, _>(
             #db_arg,

@@ -128,10 +128,7 @@ pub(crate) fn wrap_invalidation(
         })
         .collect();
     errors.finish()?;
-    let output = match &sig.output {
-        syn::ReturnType::Type(_, ty) if !crate::method::contains_impl_trait(ty) => quote!(#ty),
-        _ => quote!(_),
-    };
+    let output = crate::method::output_type(sig);
     Ok(quote! {
         {
             let __larder_result = #private::anchor::<#output, _>(async #block).await;

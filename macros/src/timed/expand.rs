@@ -24,18 +24,8 @@ pub(crate) fn wrap(
         Some(name) => name.value(),
         None => format!("{self_name}::{}", sig.ident),
     };
-    let output = if method::contains_impl_trait(ret) {
-        quote!(_)
-    } else {
-        quote!(#ret)
-    };
-    // `&self` lends the `Db` to the wrapper while the body holds `self` too; `&mut self` or
-    // `self` cannot be shared with the body, so the wrapper gets its own handle (an `Arc` clone).
-    let db_arg = if method::shared_receiver(sig) {
-        quote!(#private::db(&self.#db))
-    } else {
-        quote!(&::core::clone::Clone::clone(#private::db(&self.#db)))
-    };
+    let output = method::output_type(sig);
+    let db_arg = method::db_handle(sig, &private, db);
     let private_ret = krate.private_at(syn::spanned::Spanned::span(ret));
     let call = quote_spanned! {syn::spanned::Spanned::span(ret)=>
         #private_ret::timed::<#output, _>(

@@ -19,11 +19,7 @@ pub(crate) fn wrap(
 ) -> syn::Result<TokenStream> {
     validate(sig, attr)?;
     let mode = Ident::new(attr.mode.variant(), Span::call_site());
-    // Naming the return type fixes the body's output type, so `?` inside it knows its target.
-    let output = match &sig.output {
-        ReturnType::Type(_, ty) if !method::contains_impl_trait(ty) => quote!(#ty),
-        _ => quote!(_),
-    };
+    let output = method::output_type(sig);
     // Spanned on the return type: a type that is not a `Result` is reported once, under it.
     let span = match &sig.output {
         ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),

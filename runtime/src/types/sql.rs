@@ -24,27 +24,13 @@ use crate::types::columns::{message, same_name, ConstCheck};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sql {
-    text: &'static str,
-    placeholders: &'static [&'static str],
-    columns: &'static [&'static str],
-    /// Each column's declared type ("" for an expression).
-    declared: &'static [&'static str],
-    returned: &'static str,
-    reads: &'static [&'static str],
-    writes: &'static [&'static str],
-    read_only: bool,
-    insert_only: bool,
-    point: Option<(&'static str, &'static str)>,
-    /// The engine prepared it (with a schema, or naming no table): columns and tables are known.
-    described: bool,
-    /// It returns rows: it has columns, or (not described) the lexer saw a query or RETURNING.
-    rows: bool,
+    parts: SqlParts,
 }
 
 /// What the macros learnt about a checked statement, to build its [`Sql`] (through
 /// `__private::checked_sql`): named fields, so a generated constant says what each value is.
 #[doc(hidden)]
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SqlParts {
     /// The SQL text.
     pub text: &'static str,
@@ -75,34 +61,7 @@ pub struct SqlParts {
 impl Sql {
     /// Written by the macros only, after they checked the statement.
     pub(crate) const fn from_parts(parts: SqlParts) -> Sql {
-        let SqlParts {
-            text,
-            placeholders,
-            columns,
-            declared,
-            returned,
-            reads,
-            writes,
-            read_only,
-            insert_only,
-            point,
-            described,
-            rows,
-        } = parts;
-        Sql {
-            described,
-            rows,
-            text,
-            placeholders,
-            columns,
-            declared,
-            returned,
-            reads,
-            writes,
-            read_only,
-            insert_only,
-            point,
-        }
+        Sql { parts }
     }
 
     /// The SQL text.
@@ -111,7 +70,7 @@ impl Sql {
     /// assert_eq!(larder::sql!("SELECT 1").as_str(), "SELECT 1");
     /// ```
     pub const fn as_str(&self) -> &'static str {
-        self.text
+        self.parts.text
     }
 
     /// How many parameters the statement binds (SQLite's count: the largest index).
@@ -120,7 +79,7 @@ impl Sql {
     /// assert_eq!(larder::sql!("SELECT :a, :b, :a").param_count(), 2);
     /// ```
     pub const fn param_count(&self) -> usize {
-        self.placeholders.len()
+        self.parts.placeholders.len()
     }
 
     /// The names of the result columns (empty for a statement that returns no rows, and when
@@ -130,7 +89,7 @@ impl Sql {
     /// assert_eq!(larder::sql!("SELECT 1 AS one, 2 AS two").columns(), ["one", "two"]);
     /// ```
     pub const fn columns(&self) -> &'static [&'static str] {
-        self.columns
+        self.parts.columns
     }
 
     /// Whether the statement changes nothing (SQLite's `sqlite3_stmt_readonly`).
@@ -139,7 +98,7 @@ impl Sql {
     /// assert!(larder::sql!("SELECT 1").is_read_only());
     /// ```
     pub const fn is_read_only(&self) -> bool {
-        self.read_only
+        self.parts.read_only
     }
 
     /// The tables it reads, as the engine reports them (through views; known only with a schema).
@@ -148,7 +107,7 @@ impl Sql {
     /// assert!(larder::sql!("SELECT 1").tables_read().is_empty());
     /// ```
     pub const fn tables_read(&self) -> &'static [&'static str] {
-        self.reads
+        self.parts.reads
     }
 
     /// The tables it writes, triggers included (known only with a schema).
@@ -157,37 +116,37 @@ impl Sql {
     /// assert!(larder::sql!("SELECT 1").tables_written().is_empty());
     /// ```
     pub const fn tables_written(&self) -> &'static [&'static str] {
-        self.writes
+        self.parts.writes
     }
 
     /// The tables it writes, `None` for a read (for its `StatementSite`).
     pub(crate) const fn writes_if_any(&self) -> Option<&'static [&'static str]> {
-        if self.read_only {
+        if self.parts.read_only {
             None
         } else {
-            Some(self.writes)
+            Some(self.parts.writes)
         }
     }
 
     /// The tables it reads, `None` when unknown (for its `CacheSite`).
     pub(crate) const fn reads_if_known(&self) -> Option<&'static [&'static str]> {
-        if self.reads.is_empty() {
+        if self.parts.reads.is_empty() {
             None
         } else {
-            Some(self.reads)
+            Some(self.parts.reads)
         }
     }
 
     pub(crate) const fn insert_only(&self) -> bool {
-        self.insert_only
+        self.parts.insert_only
     }
 
     pub(crate) const fn point(&self) -> Option<(&'static str, &'static str)> {
-        self.point
+        self.parts.point
     }
 
     pub(crate) const fn returns_rows(&self) -> bool {
-        self.rows
+        self.parts.rows
     }
 }
 
@@ -195,19 +154,19 @@ impl Deref for Sql {
     type Target = str;
 
     fn deref(&self) -> &str {
-        self.text
+        self.parts.text
     }
 }
 
 impl AsRef<str> for Sql {
     fn as_ref(&self) -> &str {
-        self.text
+        self.parts.text
     }
 }
 
 impl fmt::Display for Sql {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.text)
+        f.write_str(self.parts.text)
     }
 }
 
@@ -240,7 +199,7 @@ pub const fn check_use(
     if check.message().is_some() {
         return check;
     }
-    if !sql.described {
+    if !sql.parts.described {
         return ConstCheck::FITS;
     }
     check_rows(sql, constant, statement, used)
@@ -253,7 +212,7 @@ const fn check_placeholders(
     statement: &str,
     params: &[&str],
 ) -> ConstCheck {
-    if sql.placeholders.len() != params.len() {
+    if sql.parts.placeholders.len() != params.len() {
         return message(&[
             "`",
             constant,
@@ -265,7 +224,7 @@ const fn check_placeholders(
     }
     let mut i = 0;
     while i < params.len() {
-        let placeholder = sql.placeholders[i];
+        let placeholder = sql.parts.placeholders[i];
         if placeholder.is_empty() {
             return message(&[
                 "parameter `",
@@ -302,7 +261,7 @@ const fn check_placeholders(
 
 /// Rows when the method reads them, none for `()`, a read for `#[cached_query]`.
 const fn check_rows(sql: &Sql, constant: &str, statement: &str, used: Use) -> ConstCheck {
-    let rows = !sql.columns.is_empty();
+    let rows = !sql.parts.columns.is_empty();
     match used {
         Use::Rows if !rows => message(&[
             "`",
@@ -315,12 +274,12 @@ const fn check_rows(sql: &Sql, constant: &str, statement: &str, used: Use) -> Co
             "`",
             constant,
             "` returns rows (",
-            sql.returned,
+            sql.parts.returned,
             "), but `",
             statement,
             "` returns `()` and would throw them away; return `Option<T>`, `Vec<T>` or `T`",
         ]),
-        Use::CachedRows if !sql.read_only => message(&[
+        Use::CachedRows if !sql.parts.read_only => message(&[
             "`#[cached_query]` caches reads, and `",
             constant,
             "` writes; put `#[invalidates(...)]` on `",
@@ -348,17 +307,17 @@ pub const fn check_sql_columns(
     type_name: &str,
     statement: &str,
 ) -> ConstCheck {
-    if !sql.described || sql.columns.is_empty() {
+    if !sql.parts.described || sql.parts.columns.is_empty() {
         return ConstCheck::FITS;
     }
     crate::types::columns::check_columns(
         shape,
         fields,
-        sql.columns,
-        sql.declared,
+        sql.parts.columns,
+        sql.parts.declared,
         type_name,
         statement,
-        sql.returned,
+        sql.parts.returned,
     )
 }
 

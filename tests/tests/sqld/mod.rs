@@ -1,6 +1,7 @@
 //! A real libSQL server (`sqld`) for tests and benchmarks: started on a free 127.0.0.1 port with
 //! its own temporary data directory, waited for (`/health`), killed when dropped. Found through
-//! `LARDER_SQLD` or `sqld` on `PATH`; without it, callers print why and skip.
+//! `LARDER_SQLD` or `sqld` on `PATH`. Tests that need it are `#[ignore = "needs sqld"]` and fail
+//! without it when run; benchmarks print why and skip.
 //!
 //! Shared by `tests/tests/remote.rs`, `tests/tests/replica.rs` and `benches/benches/remote.rs`
 //! (through `#[path]`), so that there is one harness.
@@ -67,8 +68,18 @@ fn healthy(port: u16) -> bool {
     stream.read_exact(&mut answer).is_ok() && answer.starts_with(b"HTTP/1.1 200")
 }
 
-/// Starts a server, or says why it cannot and returns `None`.
-pub fn server() -> Option<Server> {
+/// Starts a server for a test. The tests that call it are `#[ignore = "needs sqld"]`, so they
+/// run only when asked for (`-- --ignored`, as `.ci/run` does): without a binary then, that is a
+/// failure, not a silent pass.
+pub fn server() -> Server {
+    try_server().expect(
+        "no sqld: set LARDER_SQLD to the libSQL server binary (see shared/bin/README.md) or put \
+         sqld on PATH",
+    )
+}
+
+/// Starts a server, or says why it cannot and returns `None` (benchmarks skip, visibly).
+pub fn try_server() -> Option<Server> {
     let Some(binary) = sqld() else {
         eprintln!("skipped: no sqld (set LARDER_SQLD or put sqld on PATH)");
         return None;
