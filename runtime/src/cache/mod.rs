@@ -135,13 +135,6 @@ pub(crate) struct CacheRegistry {
     max_staleness: Option<Duration>,
 }
 
-/// A method's cache slot, before and after its cache exists.
-pub(crate) enum Slot<'a, K, V> {
-    Ready(&'a MethodCache<K, V>),
-    /// Not created yet: `CacheRegistry::create` makes it from the query's dependencies.
-    Empty,
-}
-
 impl CacheRegistry {
     pub(crate) fn new(max_staleness: Option<Duration>) -> CacheRegistry {
         CacheRegistry {
@@ -151,15 +144,19 @@ impl CacheRegistry {
         }
     }
 
-    /// The cache of `site`, if it exists. An error past the slots' capacity.
-    pub(crate) fn get<K, V>(&self, site: &'static CacheSite) -> Result<Slot<'_, K, V>, Error>
+    /// The cache of `site`, if it exists (else `create` makes it from the query's dependencies).
+    /// An error past the slots' capacity.
+    pub(crate) fn get<K, V>(
+        &self,
+        site: &'static CacheSite,
+    ) -> Result<Option<&MethodCache<K, V>>, Error>
     where
         K: Hash + Eq + Clone + Send + Sync + 'static,
         V: Clone + Send + Sync + 'static,
     {
         match self.cell(site)?.get() {
-            Some(cache) => Ok(Slot::Ready(downcast(&**cache, site)?)),
-            None => Ok(Slot::Empty),
+            Some(cache) => downcast(&**cache, site).map(Some),
+            None => Ok(None),
         }
     }
 

@@ -6,7 +6,7 @@ use std::hash::Hash;
 use std::sync::atomic::Ordering::Relaxed;
 
 use super::Db;
-use crate::cache::{weight_of, CacheSite, MethodCache, Slot};
+use crate::cache::{weight_of, CacheSite, MethodCache};
 use crate::conn::generations::{Dependencies, Stamps};
 use crate::error::Error;
 use crate::stats::facade::{self, CacheOutcome};
@@ -128,13 +128,11 @@ where
     V: Clone + Send + Sync + 'static,
 {
     let caches = &db.inner.caches;
-    match caches.get::<K, V>(site)? {
-        Slot::Ready(cache) => Ok(cache),
-        Slot::Empty => {
-            let deps = dependencies(db, site.reads, site.point).await?;
-            caches.create(site, deps)
-        }
+    if let Some(cache) = caches.get::<K, V>(site)? {
+        return Ok(cache);
     }
+    let deps = dependencies(db, site.reads, site.point).await?;
+    caches.create(site, deps)
 }
 
 /// The counters a query reading `reads` depends on. A name that is not a base table (a view, an
