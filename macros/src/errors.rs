@@ -58,6 +58,33 @@ pub(crate) fn did_you_mean(given: &str, known: &[&str]) -> String {
         .unwrap_or_default()
 }
 
+/// One known argument name: its text and how to peek it (`|l| l.peek(kw::ttl)`).
+pub(crate) type KnownArg<'a> = (&'a str, &'a dyn Fn(&syn::parse::Lookahead1<'_>) -> bool);
+
+/// The name of the next `name = value` argument, the way every attribute reads it: peeked with
+/// `lookahead1` against the `kw` keywords in `known` (so a token that is no name at all is
+/// "expected one of `a`, `b`, …"), and an unknown name reported by `unknown`, which can add a
+/// "did you mean".
+pub(crate) fn argument_name(
+    input: syn::parse::ParseStream,
+    known: &[KnownArg<'_>],
+    unknown: impl FnOnce(&syn::Ident) -> syn::Error,
+) -> syn::Result<syn::Ident> {
+    use syn::ext::IdentExt;
+    let lookahead = input.lookahead1();
+    // Every peek runs, so that the error below lists them all.
+    let found = known
+        .iter()
+        .fold(false, |found, (_, peek)| peek(&lookahead) || found);
+    if found {
+        input.call(syn::Ident::parse_any)
+    } else if input.peek(syn::Ident::peek_any) {
+        Err(unknown(&input.call(syn::Ident::parse_any)?))
+    } else {
+        Err(lookahead.error())
+    }
+}
+
 /// Levenshtein distance.
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

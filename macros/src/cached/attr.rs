@@ -2,13 +2,12 @@
 
 use std::time::Duration;
 
-use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Ident, LitBool, LitFloat, LitInt, LitStr, Token};
 
 use super::duration;
-use crate::errors::did_you_mean;
+use crate::errors::{argument_name, did_you_mean, KnownArg};
 
 /// The adaptive TTL parameters the attribute names; the others keep the runtime's defaults
 /// (`AdaptiveTtl::DEFAULT`, their one definition).
@@ -42,15 +41,35 @@ pub(crate) struct CachedAttr {
     pub(crate) adaptive_span: Option<proc_macro2::Span>,
 }
 
-const KEYS: &[&str] = &[
-    "ttl_adaptive",
-    "ttl",
-    "max_entries",
-    "max_bytes",
-    "key",
-    "cache_none",
+mod kw {
+    syn::custom_keyword!(ttl_adaptive);
+    syn::custom_keyword!(ttl);
+    syn::custom_keyword!(max_entries);
+    syn::custom_keyword!(max_bytes);
+    syn::custom_keyword!(key);
+    syn::custom_keyword!(cache_none);
+    syn::custom_keyword!(base);
+    syn::custom_keyword!(min);
+    syn::custom_keyword!(max);
+    syn::custom_keyword!(access_weight);
+    syn::custom_keyword!(recency_weight);
+}
+
+const KEYS: &[KnownArg<'static>] = &[
+    ("ttl_adaptive", &|l| l.peek(kw::ttl_adaptive)),
+    ("ttl", &|l| l.peek(kw::ttl)),
+    ("max_entries", &|l| l.peek(kw::max_entries)),
+    ("max_bytes", &|l| l.peek(kw::max_bytes)),
+    ("key", &|l| l.peek(kw::key)),
+    ("cache_none", &|l| l.peek(kw::cache_none)),
 ];
-const ADAPTIVE_KEYS: &[&str] = &["base", "min", "max", "access_weight", "recency_weight"];
+const ADAPTIVE_KEYS: &[KnownArg<'static>] = &[
+    ("base", &|l| l.peek(kw::base)),
+    ("min", &|l| l.peek(kw::min)),
+    ("max", &|l| l.peek(kw::max)),
+    ("access_weight", &|l| l.peek(kw::access_weight)),
+    ("recency_weight", &|l| l.peek(kw::recency_weight)),
+];
 
 pub(crate) fn is_cached(attr: &Attribute) -> bool {
     crate::errors::is_method_attr(attr, "cached_query")
@@ -113,19 +132,23 @@ fn positive(input: ParseStream, name: &str) -> syn::Result<u64> {
     Ok(value)
 }
 
-fn unknown(key: &Ident, known: &[&str], what: &str) -> syn::Error {
-    let list = known
-        .iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    syn::Error::new_spanned(
-        key,
-        format!(
-            "unknown {what} `{key}`; expected one of {list}{}",
-            did_you_mean(&key.to_string(), known)
-        ),
-    )
+/// The next argument name among `known`; an unknown one is an error naming them all.
+fn key_of(input: ParseStream, known: &[KnownArg<'_>], what: &str) -> syn::Result<Ident> {
+    argument_name(input, known, |key| {
+        let names: Vec<&str> = known.iter().map(|(name, _)| *name).collect();
+        let list = names
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        syn::Error::new_spanned(
+            key,
+            format!(
+                "unknown {what} `{key}`; expected one of {list}{}",
+                did_you_mean(&key.to_string(), &names)
+            ),
+        )
+    })
 }
 
 fn parse_adaptive(input: ParseStream) -> syn::Result<Adaptive> {
@@ -137,7 +160,7 @@ fn parse_adaptive(input: ParseStream) -> syn::Result<Adaptive> {
     syn::parenthesized!(content in input);
     let mut seen: Vec<String> = Vec::new();
     while !content.is_empty() {
-        let key = content.call(Ident::parse_any)?;
+        let key = key_of(&content, ADAPTIVE_KEYS, "`ttl_adaptive` argument")?;
         let name = key.to_string();
         if seen.contains(&name) {
             return Err(syn::Error::new_spanned(
@@ -152,7 +175,7 @@ fn parse_adaptive(input: ParseStream) -> syn::Result<Adaptive> {
             "max" => adaptive.max = Some(duration_arg(&content)?),
             "access_weight" => adaptive.access_weight = Some(weight_arg(&content)?),
             "recency_weight" => adaptive.recency_weight = Some(weight_arg(&content)?),
-            _ => return Err(unknown(&key, ADAPTIVE_KEYS, "`ttl_adaptive` argument")),
+            _ => unreachable!("`key_of` returns one of `ADAPTIVE_KEYS`"),
         }
         seen.push(name);
         if !content.is_empty() {
@@ -169,7 +192,7 @@ impl Parse for CachedAttr {
         let mut out = CachedAttr::default();
         let mut seen: Vec<(String, Ident)> = Vec::new();
         while !input.is_empty() {
-            let key = input.call(Ident::parse_any)?;
+            let key = key_of(input, KEYS, "`cached_query` argument")?;
             let name = key.to_string();
             if seen.iter().any(|(n, _)| *n == name) {
                 return Err(syn::Error::new_spanned(
@@ -208,7 +231,7 @@ impl Parse for CachedAttr {
                     out.cache_none = value.value;
                     out.cache_none_token = Some(value);
                 }
-                _ => return Err(unknown(&key, KEYS, "`cached_query` argument")),
+                _ => unreachable!("`key_of` returns one of `KEYS`"),
             }
             if let Some((_, earlier)) = seen.iter().find(|(n, _)| {
                 (n == "ttl" && name == "ttl_adaptive") || (n == "ttl_adaptive" && name == "ttl")

@@ -1,10 +1,9 @@
 //! Parsing `#[timed]` and `#[timed(name = "...")]`.
 
-use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
-use syn::{Attribute, Ident, LitStr, Token};
+use syn::{Attribute, LitStr, Token};
 
-use crate::errors::did_you_mean;
+use crate::errors::{argument_name, did_you_mean};
 
 pub(crate) fn is_timed(attr: &Attribute) -> bool {
     crate::errors::is_method_attr(attr, "timed")
@@ -29,20 +28,23 @@ impl TimedAttr {
     }
 }
 
+mod kw {
+    syn::custom_keyword!(name);
+}
+
 impl Parse for TimedAttr {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let mut out = TimedAttr::default();
         while !input.is_empty() {
-            let key = input.call(Ident::parse_any)?;
-            if key != "name" {
-                return Err(syn::Error::new_spanned(
-                    &key,
+            let key = argument_name(input, &[("name", &|l| l.peek(kw::name))], |key| {
+                syn::Error::new_spanned(
+                    key,
                     format!(
                         "unknown `timed` argument `{key}`; expected `name = \"...\"`{}",
                         did_you_mean(&key.to_string(), &["name"])
                     ),
-                ));
-            }
+                )
+            })?;
             if out.name.is_some() {
                 return Err(syn::Error::new_spanned(
                     &key,
