@@ -4,17 +4,16 @@
 //! → `#[invalidates]`.
 
 mod args;
+mod cached_methods;
 
 use std::rc::Rc;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, ToTokens};
 use syn::parse::{Parse, ParseStream};
-use syn::{Attribute, Block, FnArg, ImplItem, ItemImpl, Signature, Token, Visibility};
+use syn::{Attribute, Block, ImplItem, ItemImpl, Signature, Token, Visibility};
 
-use crate::cached::{
-    self, is_cached, is_invalidates, key_type, CachedAttr, CachedMethod, Invalidates,
-};
+use crate::cached::{self, is_cached, is_invalidates, CachedAttr, CachedMethod, Invalidates};
 use crate::check::{self, Schema};
 use crate::errors::Errors;
 use crate::krate::Krate;
@@ -23,6 +22,7 @@ use crate::sql::Kind;
 use crate::timed::{self, is_timed, TimedAttr};
 use crate::transactional::{self, is_transactional, TransactionalAttr};
 use args::StorageArgs;
+use cached_methods::cached_methods;
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     // Bad arguments are reported, and the impl is still expanded with the defaults so that its
@@ -84,48 +84,6 @@ struct Context {
     /// The impl has generic parameters: row-type checks, which are `const` items, cannot name
     /// them and are left to run time.
     generic: bool,
-}
-
-fn cached_methods(items: &[ImplItem]) -> Vec<CachedMethod> {
-    items
-        .iter()
-        .filter_map(FnItem::from_item)
-        .filter_map(|f| {
-            let attr = f.attrs.iter().find(|a| is_cached(a))?;
-            // Every typed parameter, with its name when it is a plain identifier.
-            let params: Vec<(Option<&syn::Ident>, &syn::Type)> = f
-                .sig
-                .inputs
-                .iter()
-                .filter_map(|a| match a {
-                    FnArg::Typed(p) => Some(match p.pat.as_ref() {
-                        syn::Pat::Ident(i) => (Some(&i.ident), p.ty.as_ref()),
-                        _ => (None, p.ty.as_ref()),
-                    }),
-                    FnArg::Receiver(_) => None,
-                })
-                .collect();
-            let key_types = match CachedAttr::from_attr(attr).ok().and_then(|a| a.key) {
-                Some(key) => key
-                    .iter()
-                    .map(|k| {
-                        params
-                            .iter()
-                            .find(|(name, _)| *name == Some(k))
-                            .and_then(|(_, ty)| key_type(ty))
-                    })
-                    .collect(),
-                None => params
-                    .iter()
-                    .map(|(name, ty)| name.and_then(|_| key_type(ty)))
-                    .collect(),
-            };
-            Some(CachedMethod {
-                name: f.sig.ident.to_string(),
-                key_types,
-            })
-        })
-        .collect()
 }
 
 /// Whether the return type is written `...Result<...>` (`larder::Result<T>`, `Result<T, E>`).
