@@ -162,6 +162,22 @@ pub enum Error {
         source: libsql::Error,
     },
 
+    /// The database ended a transaction itself during a statement — `INSERT OR ROLLBACK`, a
+    /// trigger's `RAISE(ROLLBACK, ...)`, an I/O error — and rolled it back. Every statement of the
+    /// transaction before that one was undone; the transaction fails with this error even when
+    /// its body handled the statement's own error, and nothing else runs in it (it would run
+    /// outside the transaction).
+    #[error(
+        "the database rolled the transaction back during statement `{statement}` (an `OR \
+         ROLLBACK` conflict, `RAISE(ROLLBACK)` in a trigger, or an I/O error); none of its \
+         writes were kept and nothing after that statement ran. Fix the cause and run the \
+         transaction again"
+    )]
+    TransactionEnded {
+        /// The statement during which the engine ended the transaction.
+        statement: String,
+    },
+
     /// A builder option has a value larder cannot use.
     #[error("invalid configuration: {0}")]
     Config(String),

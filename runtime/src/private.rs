@@ -166,13 +166,35 @@ pub fn weigh<V: crate::cache::Weigh>(value: &V) -> usize {
     value.heap_bytes()
 }
 
-/// `#[invalidates(method)]`: drops every entry of `method` (`Type::method`).
-pub fn invalidate_method(db: &Db, method: &str) {
+/// `#[invalidates(...)]`: marks the named methods in flux while the invalidating method's body
+/// runs (what they cached may be changing); lifted when the guard is dropped, after the
+/// invalidation.
+pub fn invalidating(db: &Db, methods: &[&'static str]) -> Invalidating {
+    let caches = &db.inner.caches;
+    Invalidating {
+        _marks: methods
+            .iter()
+            .map(|name| caches.method(name).enter())
+            .collect(),
+    }
+}
+
+/// The guard of [`invalidating`].
+pub struct Invalidating {
+    _marks: Vec<crate::conn::generations::MethodFlux>,
+}
+
+/// `#[invalidates(method)]`: makes every entry of `method` (`Type::method`) stale.
+pub fn invalidate_method(db: &Db, method: &'static str) {
     db.inner.caches.clear_method(method);
 }
 
-/// `#[invalidates(method(args))]`: drops the entry of `method` for this key.
-pub async fn invalidate_key<K: ::core::any::Any + Send + Sync>(db: &Db, method: &str, key: K) {
+/// `#[invalidates(method(args))]`: makes the entry of `method` for this key stale.
+pub async fn invalidate_key<K: ::core::any::Any + Send + Sync>(
+    db: &Db,
+    method: &'static str,
+    key: K,
+) {
     db.inner.caches.invalidate_key(method, &key).await;
 }
 

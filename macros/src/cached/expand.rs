@@ -16,12 +16,15 @@ use crate::method;
 pub(crate) struct Facts {
     reads: TokenStream,
     point: TokenStream,
+    /// A `#[prepared]` query: the runtime learns what it reads from the engine.
+    statement: bool,
 }
 
 impl Facts {
     /// Known when the macro expands: SQL written in the attribute.
     pub(crate) fn literal(reads: Option<&[String]>, point: Option<&(String, String)>) -> Facts {
         Facts {
+            statement: reads.is_some(),
             reads: match reads {
                 Some(tables) => quote!(::core::option::Option::Some(&[#(#tables),*])),
                 None => quote!(::core::option::Option::None),
@@ -37,6 +40,7 @@ impl Facts {
     pub(crate) fn constant(sql: &TokenStream, krate: &Krate) -> Facts {
         let private = krate.private();
         Facts {
+            statement: true,
             reads: quote!(#private::sql_reads(&#sql)),
             point: quote!(#private::sql_point(&#sql)),
         }
@@ -54,7 +58,11 @@ pub(crate) fn wrap(
     krate: &Krate,
 ) -> syn::Result<TokenStream> {
     let private = krate.private();
-    let Facts { reads, point } = facts;
+    let Facts {
+        reads,
+        point,
+        statement,
+    } = facts;
     let Checked { ret, key_params } = validate(sig, attr)?;
     let private_ret = krate.private_at(syn::spanned::Spanned::span(ret));
     let (keep, found) = value_fns(attr, ret);
@@ -105,7 +113,7 @@ pub(crate) fn wrap(
             const __LARDER_CONFIG: #private::CacheConfig = #config;
             #config_check
             static __LARDER_CACHE: #private::CacheSite =
-                #private::CacheSite::new(#name, #reads, #point, __LARDER_CONFIG);
+                #private::CacheSite::new(#name, #reads, #point, #statement, __LARDER_CONFIG);
             let __larder_key = (#(#parts,)*);
             #call
         }

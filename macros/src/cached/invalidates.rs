@@ -129,13 +129,21 @@ pub(crate) fn wrap_invalidation(
         .collect();
     errors.finish()?;
     let output = crate::method::output_type(sig);
+    let names = invalidates
+        .targets
+        .iter()
+        .map(|target| format!("{self_name}::{}", target.method));
+    // The targets are in flux while the body runs (what they cached may be changing), so no
+    // entry of theirs is served until the invalidation is done.
     Ok(quote! {
         {
+            let __larder_flux = #private::invalidating(#private::db(&self.#db), &[#(#names),*]);
             let __larder_result = #private::anchor::<#output, _>(async #block).await;
             if ::core::result::Result::is_ok(&__larder_result) {
                 let __larder_db = #private::db(&self.#db);
                 #(#actions)*
             }
+            ::core::mem::drop(__larder_flux);
             __larder_result
         }
     })

@@ -176,6 +176,22 @@ fn result_columns(tokens: &[Token]) -> Option<usize> {
 
 /// `SELECT <columns> FROM <table> WHERE <column> = <placeholder>`, optionally followed by
 /// `LIMIT ...`: nothing else may narrow or widen the result.
+/// Aggregate functions (`min` and `max` also have scalar forms, which count too).
+const AGGREGATES: &[&str] = &[
+    "avg",
+    "count",
+    "group_concat",
+    "string_agg",
+    "max",
+    "min",
+    "sum",
+    "total",
+    "json_group_array",
+    "json_group_object",
+    "jsonb_group_array",
+    "jsonb_group_object",
+];
+
 fn point_lookup(tokens: &[Token]) -> Option<(String, String)> {
     if !is_word(tokens.first(), "SELECT") {
         return None;
@@ -188,6 +204,17 @@ fn point_lookup(tokens: &[Token]) -> Option<(String, String)> {
         matches!(t, Token::Word(w) if w.eq_ignore_ascii_case("SELECT"))
             && !std::ptr::eq(t, &tokens[0])
     }) {
+        return None;
+    }
+    // No aggregate: `SELECT count(*) FROM t WHERE k = ?` counts rows, it finds none.
+    if tokens[1..from].windows(2).any(|pair| {
+        matches!(&pair[0], Token::Word(w) if AGGREGATES.iter().any(|a| w.eq_ignore_ascii_case(a)))
+            && pair[1] == Token::Open
+    }) {
+        return None;
+    }
+    // A table of another schema (`aux.t`, `temp.t`) is not the `t` the counters name.
+    if tokens.get(from + 2) == Some(&Token::Dot) && !is_word(tokens.get(from + 1), "main") {
         return None;
     }
     let (table, after_table) = name_at(tokens, from + 1)?;
@@ -365,7 +392,8 @@ mod tests {
         );
         assert_eq!(
             rw("WITH recent(id) AS (SELECT id FROM episodes) SELECT * FROM recent JOIN steps ON 1"),
-            (names(&["episodes", "steps"]), names(&[]))
+            // A CTE name is kept: it may shadow a table elsewhere in the statement.
+            (names(&["episodes", "recent", "steps"]), names(&[]))
         );
         assert_eq!(rw("SELECT * FROM json_each(?1)"), (names(&[]), names(&[])));
         assert_eq!(
@@ -409,6 +437,13 @@ mod tests {
             None
         );
         assert_eq!(point("SELECT * FROM episodes WHERE id >= ?1"), None);
+        assert_eq!(point("SELECT count(*) FROM kv WHERE k = ?1"), None);
+        assert_eq!(point("SELECT MAX(v) FROM kv WHERE k = ?1"), None);
+        assert_eq!(point("SELECT v FROM aux.kv WHERE k = ?1"), None);
+        assert_eq!(
+            point("SELECT v FROM main.kv WHERE k = ?1"),
+            Some(("kv".into(), "k".into()))
+        );
         assert_eq!(point("SELECT * FROM episodes WHERE id <= ?1"), None);
         assert_eq!(
             point("SELECT * FROM episodes e JOIN steps s ON 1 WHERE id = ?1"),

@@ -2,7 +2,10 @@
 //! method's (key) arguments, whose entries carry the generation stamp they were read under.
 
 use std::hash::Hash;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{
+    AtomicU64,
+    Ordering::{Relaxed, SeqCst},
+};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -10,7 +13,10 @@ use moka::notification::RemovalCause;
 use moka::Expiry;
 
 use super::adaptive::{AdaptiveTtl, Reads};
-use crate::conn::generations::Dependencies;
+use arc_swap::ArcSwap;
+
+use crate::conn::generations::{Dependencies, MethodGenerations};
+use crate::conn::learn::ReadSet;
 
 /// How long entries live.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -112,6 +118,8 @@ pub(crate) struct Entry<V> {
     pub(crate) value: V,
     /// The generation stamp taken before the query that produced `value` ran.
     pub(crate) stamp: u64,
+    /// The version of the method's dependencies the stamp was taken with (see [`MethodDeps`]).
+    pub(crate) version: u64,
     /// Whether the query found what it looked for (decides which stamp applies, see
     /// `generations`).
     pub(crate) found: bool,
@@ -119,6 +127,27 @@ pub(crate) struct Entry<V> {
     weight: u32,
     /// When the value was read from the database (for `max_staleness`).
     created: Instant,
+    /// The method's keyed-invalidation counter when the load started, moved forward once an
+    /// entry is known not to be affected by the invalidations since (see [`KeyedLog`]).
+    keyed: AtomicU64,
+}
+
+/// The last keyed invalidations of one method (`#[invalidates(method(key))]`), by key hash. An
+/// entry whose load started before one of them for its key is stale — also one stored *after*
+/// the invalidation removed the key, by a load that read before it.
+#[derive(Default)]
+struct KeyedLog {
+    /// (sequence number, key hash), oldest first, at most [`KeyedLog::CAPACITY`].
+    recent: std::collections::VecDeque<(u64, u64)>,
+}
+
+impl KeyedLog {
+    const CAPACITY: usize = 1024;
+}
+
+fn key_hash<K: Hash>(key: &K) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(key)
 }
 
 /// Counters of one method cache.
@@ -132,10 +161,31 @@ pub(crate) struct Counters {
     pub(crate) evicted_expired: AtomicU64,
 }
 
+/// What one method's entries depend on, as derived at one schema counter.
+#[derive(Debug)]
+pub(crate) struct MethodDeps {
+    pub(crate) deps: Dependencies,
+    /// Entries stamped under other dependencies are never served: a new version per derivation.
+    pub(crate) version: u64,
+    /// The schema counter they were derived under (see `Generations::schema`).
+    pub(crate) schema: u64,
+    /// What the engine recorded the query reading, when they were derived from that; a load
+    /// that reads something else does not store its value.
+    pub(crate) learned: Option<ReadSet>,
+    /// Derived and usable; `false` until the query ran once where the engine can say what it
+    /// reads.
+    pub(crate) settled: bool,
+}
+
 pub(crate) struct MethodCache<K, V> {
     pub(crate) cache: moka::future::Cache<K, Arc<Entry<V>>>,
-    pub(crate) deps: Dependencies,
+    pub(crate) deps: ArcSwap<MethodDeps>,
+    /// Moved by `#[invalidates]`.
+    pub(crate) generations: Arc<MethodGenerations>,
     pub(crate) counters: Arc<Counters>,
+    /// Keyed invalidations so far (their sequence numbers), and the last ones.
+    keyed: AtomicU64,
+    keyed_log: std::sync::Mutex<KeyedLog>,
     epoch: Instant,
 }
 
@@ -189,7 +239,8 @@ where
 {
     pub(crate) fn new(
         config: CacheConfig,
-        deps: Dependencies,
+        deps: MethodDeps,
+        generations: Arc<MethodGenerations>,
         max_staleness: Option<Duration>,
     ) -> Self {
         let counters = Arc::new(Counters::default());
@@ -218,21 +269,80 @@ where
         };
         MethodCache {
             cache: builder.build(),
-            deps,
+            deps: ArcSwap::from_pointee(deps),
+            generations,
             counters,
+            keyed: AtomicU64::new(0),
+            keyed_log: std::sync::Mutex::default(),
             epoch,
         }
     }
 
-    pub(crate) fn entry(&self, value: V, stamp: u64, found: bool, weight: u32) -> Arc<Entry<V>> {
+    fn keyed_log(&self) -> std::sync::MutexGuard<'_, KeyedLog> {
+        self.keyed_log
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The keyed-invalidation counter, for a load about to start.
+    pub(crate) fn keyed_now(&self) -> u64 {
+        self.keyed.load(SeqCst)
+    }
+
+    /// `#[invalidates(method(key))]`: the entry of `key` is stale, and so is any entry for it
+    /// that a load which started before now stores later.
+    pub(crate) async fn invalidate_key(&self, key: &K) {
+        let hash = key_hash(key);
+        {
+            let mut log = self.keyed_log();
+            let seq = self.keyed.fetch_add(1, SeqCst) + 1;
+            log.recent.push_back((seq, hash));
+            if log.recent.len() > KeyedLog::CAPACITY {
+                log.recent.pop_front();
+            }
+        }
+        self.cache.invalidate(key).await;
+    }
+
+    /// Whether no keyed invalidation since `entry`'s load started was for `key`.
+    pub(crate) fn unaffected(&self, key: &K, entry: &Entry<V>) -> bool {
+        let start = entry.keyed.load(Relaxed);
+        if start == self.keyed.load(SeqCst) {
+            return true;
+        }
+        let log = self.keyed_log();
+        let now = self.keyed.load(SeqCst);
+        // Invalidations `start + 1 ..= now` are the ones to look at; all must still be logged.
+        let complete = log
+            .recent
+            .front()
+            .is_some_and(|(oldest, _)| *oldest <= start + 1);
+        let hash = key_hash(key);
+        let affected = !complete || log.recent.iter().any(|(seq, h)| *seq > start && *h == hash);
+        if !affected {
+            entry.keyed.store(now, Relaxed);
+        }
+        !affected
+    }
+
+    pub(crate) fn entry(
+        &self,
+        value: V,
+        (stamp, version): (u64, u64),
+        found: bool,
+        weight: u32,
+        keyed: u64,
+    ) -> Arc<Entry<V>> {
         let now = Instant::now();
         Arc::new(Entry {
             created: now,
             value,
             stamp,
+            version,
             found,
             reads: Reads::new(self.epoch, now),
             weight,
+            keyed: AtomicU64::new(keyed),
         })
     }
 
@@ -251,17 +361,27 @@ where
 mod tests {
     use super::*;
 
+    fn anything() -> MethodDeps {
+        MethodDeps {
+            deps: Dependencies::Anything,
+            version: 0,
+            schema: 0,
+            learned: None,
+            settled: true,
+        }
+    }
+
     /// Drives the real `Expiry` implementation with synthetic instants: a hot key (read every
     /// second) climbs toward `max`, a cold key (read every few minutes) stays near `min`.
     #[test]
     fn adaptive_expiry_grows_for_hot_keys_and_stays_low_for_cold_ones() {
         let cache: MethodCache<u32, u32> =
-            MethodCache::new(CacheConfig::default(), Dependencies::Anything, None);
+            MethodCache::new(CacheConfig::default(), anything(), Default::default(), None);
         let expiry = cache.expiry(CacheConfig::default().ttl, None);
         let t = AdaptiveTtl::default();
         let start = Instant::now();
-        let hot = cache.entry(1, 0, true, 1);
-        let cold = cache.entry(2, 0, true, 1);
+        let hot = cache.entry(1, (0, 0), true, 1, 0);
+        let cold = cache.entry(2, (0, 0), true, 1, 0);
         assert_eq!(
             Expiry::<u32, _>::expire_after_create(&expiry, &1, &hot, start),
             Some(t.base)
@@ -290,10 +410,14 @@ mod tests {
     #[test]
     fn max_staleness_bounds_the_age_of_every_entry() {
         let max = Duration::from_secs(10);
-        let cache: MethodCache<u32, u32> =
-            MethodCache::new(CacheConfig::default(), Dependencies::Anything, Some(max));
+        let cache: MethodCache<u32, u32> = MethodCache::new(
+            CacheConfig::default(),
+            anything(),
+            Default::default(),
+            Some(max),
+        );
         let expiry = cache.expiry(CacheConfig::default().ttl, Some(max));
-        let entry = cache.entry(1, 0, true, 1);
+        let entry = cache.entry(1, (0, 0), true, 1, 0);
         let start = entry.created;
         assert_eq!(
             Expiry::<u32, _>::expire_after_create(&expiry, &1, &entry, start),

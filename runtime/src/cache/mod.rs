@@ -9,18 +9,20 @@ pub(crate) mod watch;
 mod weigh;
 
 use std::any::Any;
+use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 pub use adaptive::AdaptiveTtl;
 pub use method::{CacheConfig, Ttl};
-pub(crate) use method::{Counters, MethodCache};
+pub(crate) use method::{Counters, MethodCache, MethodDeps};
 pub(crate) use weigh::weight_of;
 pub use weigh::Weigh;
 
-use crate::conn::generations::{Dependencies, Generations};
+use crate::conn::generations::{Generations, MethodGenerations};
 use crate::error::Error;
 use crate::stats::{CacheStats, MethodCacheStats};
 use crate::util::site_id::SiteId;
@@ -36,6 +38,8 @@ pub struct CacheSite {
     pub(crate) name: &'static str,
     pub(crate) reads: Option<&'static [&'static str]>,
     pub(crate) point: Option<(&'static str, &'static str)>,
+    /// The method runs one `#[prepared]` statement: what it reads can be learned from the engine.
+    pub(crate) statement: bool,
     config: CacheConfig,
     id: SiteId,
 }
@@ -44,17 +48,20 @@ impl CacheSite {
     /// `reads` is `None` when the tables are not known (a method with a body): any write then
     /// makes its entries stale. `point` is `(table, column)` when the query is
     /// `SELECT ... FROM table WHERE column = ?`: if the column is a unique key, inserts do not
-    /// invalidate entries that found their row.
+    /// invalidate entries that found their row. `statement` when the method is a `#[prepared]`
+    /// query (what it reads is then learned from the engine where it can say).
     pub const fn new(
         name: &'static str,
         reads: Option<&'static [&'static str]>,
         point: Option<(&'static str, &'static str)>,
+        statement: bool,
         config: CacheConfig,
     ) -> Self {
         CacheSite {
             name,
             reads,
             point,
+            statement,
             config,
             id: SiteId::new(),
         }
@@ -98,7 +105,7 @@ where
         Box::pin(async move {
             match key.downcast_ref::<K>() {
                 Some(key) => {
-                    self.cache.cache.invalidate(key).await;
+                    self.cache.invalidate_key(key).await;
                     true
                 }
                 None => false,
@@ -131,6 +138,10 @@ where
 pub(crate) struct CacheRegistry {
     caches: Slots<Box<dyn AnyCache>>,
     pub(crate) generations: Generations,
+    /// The `#[invalidates]` counters of each method, by name (they exist before its cache does).
+    methods: RwLock<HashMap<&'static str, Arc<MethodGenerations>>>,
+    /// Versions of derived dependencies (see `MethodDeps::version`).
+    versions: AtomicU64,
     /// `DbBuilder::max_staleness`: no entry is served once older than this.
     max_staleness: Option<Duration>,
 }
@@ -140,6 +151,8 @@ impl CacheRegistry {
         CacheRegistry {
             caches: Slots::default(),
             generations: Generations::default(),
+            methods: RwLock::default(),
+            versions: AtomicU64::new(1),
             max_staleness,
         }
     }
@@ -160,12 +173,28 @@ impl CacheRegistry {
         }
     }
 
+    /// The `#[invalidates]` counters of the method called `name`.
+    pub(crate) fn method(&self, name: &'static str) -> Arc<MethodGenerations> {
+        let read = self.methods.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(method) = read.get(name) {
+            return Arc::clone(method);
+        }
+        drop(read);
+        let mut write = self.methods.write().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(write.entry(name).or_default())
+    }
+
+    /// A version number no derivation of dependencies had.
+    pub(crate) fn next_version(&self) -> u64 {
+        self.versions.fetch_add(1, Relaxed)
+    }
+
     /// Creates the cache of `site` with `deps`, unless another task did meanwhile (its cache
     /// stands).
     pub(crate) fn create<K, V>(
         &self,
         site: &'static CacheSite,
-        deps: Dependencies,
+        deps: MethodDeps,
     ) -> Result<&MethodCache<K, V>, Error>
     where
         K: Hash + Eq + Clone + Send + Sync + 'static,
@@ -174,7 +203,12 @@ impl CacheRegistry {
         let cache = self.cell(site)?.get_or_init(|| {
             Box::new(Named::<K, V> {
                 name: site.name,
-                cache: MethodCache::new(site.config, deps, self.max_staleness),
+                cache: MethodCache::new(
+                    site.config,
+                    deps,
+                    self.method(site.name),
+                    self.max_staleness,
+                ),
             })
         });
         downcast(&**cache, site)
@@ -213,8 +247,10 @@ impl CacheRegistry {
         self.all().for_each(|c| c.clear());
     }
 
-    /// Clears every entry of the method called `name` (`Type::method`); false if it has no cache yet.
-    pub(crate) fn clear_method(&self, name: &str) -> bool {
+    /// Makes every entry of the method called `name` (`Type::method`) stale, and clears them;
+    /// false if it has no cache yet.
+    pub(crate) fn clear_method(&self, name: &'static str) -> bool {
+        self.method(name).bump_all();
         let mut found = false;
         for cache in self.all().filter(|c| c.name() == name) {
             cache.clear();
@@ -225,7 +261,7 @@ impl CacheRegistry {
 
     /// Removes one entry of the method called `name`; clears the method when the key's type does
     /// not match (never leaves a possibly stale entry).
-    pub(crate) async fn invalidate_key(&self, name: &str, key: &(dyn Any + Send + Sync)) {
+    pub(crate) async fn invalidate_key(&self, name: &'static str, key: &(dyn Any + Send + Sync)) {
         for cache in self.all().filter(|c| c.name() == name) {
             if !cache.invalidate(key).await {
                 cache.clear();

@@ -4,7 +4,9 @@
 //! `util`, `types`, `stats` and `error`.
 
 pub(crate) mod busy;
+pub(crate) mod classify;
 pub(crate) mod generations;
+pub(crate) mod learn;
 pub(crate) mod pool;
 pub(crate) mod statement;
 pub(crate) mod tx_conn;

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
+use crate::conn::learn::{self, Recorder};
 use crate::conn::statement::StatementCache;
 use crate::conn::writes::{self, WriteLog};
 use crate::error::{Error, Result};
@@ -41,6 +42,11 @@ pub(crate) struct Connection {
     pub(crate) savepoints: usize,
     /// Tables written and not yet published to the caches.
     pub(crate) writes: Arc<WriteLog>,
+    /// The engine's authorizer record (local connections; see `learn`).
+    pub(crate) recorder: Option<Arc<Recorder>>,
+    /// The statement during which the engine ended this connection's transaction itself
+    /// (`INSERT OR ROLLBACK`, `RAISE(ROLLBACK)`, an I/O error): nothing more runs in it.
+    pub(crate) tx_ended: Option<String>,
     /// A remote (Hrana) connection: statements are not cached on it. libSQL's remote `prepare`
     /// costs a round trip (`describe`) and fixes, when prepared, whether executing the statement
     /// closes the stream — a statement prepared outside a transaction would end one it later runs
@@ -150,14 +156,18 @@ impl Connector {
     async fn create(&self) -> Result<Connection> {
         let conn = self.connect().await?;
         let writes = Arc::new(WriteLog::default());
+        let mut recorder = None;
         if self.setup.local.is_some() {
             writes::install_hook(&conn, &writes);
+            recorder = learn::install(&conn);
         }
         Ok(Connection {
             conn,
             statements: StatementCache::new(self.setup.statement_capacity, Arc::clone(&self.held)),
             savepoints: 0,
             writes,
+            recorder,
+            tx_ended: None,
             remote: self.setup.local.is_none(),
             request_timeout: self.setup.request_timeout,
             broken: AtomicBool::new(false),
@@ -258,6 +268,7 @@ impl Pool {
         if !dirty.broken.load(Relaxed) && dirty.conn.is_autocommit() {
             let mut clean = dirty;
             clean.savepoints = 0;
+            clean.tx_ended = None;
             clean.writes.discard();
             return Ok(clean);
         }

@@ -9,6 +9,7 @@
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use super::learn::{Learned, Recorder};
 use crate::error::{Error, Result};
 use crate::stats::{StatementRow, StatementStats};
 use crate::types::row::ColumnMap;
@@ -92,25 +93,36 @@ impl Source<'_> {
     pub(crate) fn may_write(&self) -> bool {
         match self {
             Source::Site(site) => site.writes.is_some(),
-            Source::Dynamic(sql) => {
-                let first = sql.trim_start().get(..6).unwrap_or("");
-                !(first.eq_ignore_ascii_case("select") || first.eq_ignore_ascii_case("values"))
-            }
+            Source::Dynamic(sql) => super::classify::may_write(sql),
         }
     }
 
-    /// Records what the statement wrote on `log`: the tables its SQL names (the update hook adds
-    /// the rest), or everything for dynamic SQL that may write.
+    /// The table a plain `INSERT` (no REPLACE, no upsert) writes, by its SQL: the one table whose
+    /// rows the statement only adds. Dynamic SQL names none.
+    pub(crate) fn plain_insert_target(&self) -> Option<&'static str> {
+        match self {
+            Source::Site(site) if site.insert_only => site.writes.and_then(|w| w.first().copied()),
+            _ => None,
+        }
+    }
+
+    /// Records what the statement writes on `log` where the engine recorded nothing (remote
+    /// connections, embedded replicas): the tables its SQL names, or everything for a write
+    /// that names none (DDL, a PRAGMA) and for dynamic SQL that may write.
     pub(crate) fn record_writes(&self, log: &crate::conn::writes::WriteLog) {
         match self {
-            Source::Site(site) => {
-                // `insert_only` describes the statement's own target, listed first; the other
-                // tables are written by triggers and foreign-key actions, which may change rows.
-                for (i, table) in site.writes.unwrap_or_default().iter().enumerate() {
-                    log.table(table, site.insert_only && i == 0);
+            Source::Site(site) => match site.writes {
+                None => {}
+                Some([]) => log.schema(),
+                Some(tables) => {
+                    // `insert_only` describes the statement's own target, listed first; the
+                    // other tables are written by triggers and foreign-key actions.
+                    for (i, table) in tables.iter().enumerate() {
+                        log.table(table, site.insert_only && i == 0);
+                    }
                 }
-            }
-            Source::Dynamic(_) if self.may_write() => log.all(),
+            },
+            Source::Dynamic(_) if self.may_write() => log.schema(),
             Source::Dynamic(_) => {}
         }
     }
@@ -218,6 +230,10 @@ impl StatementRegistry {
 pub(crate) struct CachedStatement {
     pub(crate) stmt: libsql::Statement,
     pub(crate) columns: ColumnMap,
+    /// What the engine's authorizer recorded when it was prepared (`None` without one).
+    pub(crate) learned: Option<Arc<Learned>>,
+    /// The schema counter it was prepared under (see `Generations::schema`).
+    schema: u64,
     counters: Arc<StatementCounters>,
 }
 
@@ -237,11 +253,14 @@ impl StatementCache {
         }
     }
 
-    /// The statement for `source`, prepared on `conn` if this connection has not seen it. The
-    /// caller resets it when done (`ResetOnDrop`).
+    /// The statement for `source`, prepared on `conn` if this connection has not seen it under
+    /// the current `schema` counter (with what `recorder` saw while preparing it). The caller
+    /// resets it when done (`ResetOnDrop`).
     pub(crate) async fn get(
         &mut self,
         conn: &libsql::Connection,
+        recorder: Option<&Recorder>,
+        schema: u64,
         source: Source<'_>,
         registry: &StatementRegistry,
     ) -> Result<&mut CachedStatement> {
@@ -251,10 +270,20 @@ impl StatementCache {
                 if self.slots.len() <= id {
                     self.slots.resize_with(id + 1, || None);
                 }
-                self.slots[id].is_some()
+                self.slots[id].as_ref().map(|s| s.schema)
             }
-            Source::Dynamic(sql) => self.dynamic.contains_key(sql),
+            Source::Dynamic(sql) => self.dynamic.peek(sql).map(|s| s.schema),
         };
+        // Prepared under another schema: what it was learned to read and write may have changed.
+        let stale = found.is_some_and(|prepared| prepared != schema);
+        let found = found.is_some() && !stale;
+        if stale {
+            self.remove(source);
+        }
+        // What ran on the connection since (BEGIN, COMMIT, ...) is not this statement's.
+        if let Some(recorder) = recorder {
+            recorder.clear();
+        }
         if !found {
             let stmt = Box::pin(conn.prepare(source.sql()))
                 .await
@@ -262,6 +291,8 @@ impl StatementCache {
             let cached = CachedStatement {
                 stmt,
                 columns: ColumnMap::default(),
+                learned: recorder.map(|r| Arc::new(r.take().unwrap_or(Learned::NOTHING))),
+                schema,
                 counters: registry.counters(source),
             };
             cached.counters.misses.fetch_add(1, Relaxed);
@@ -291,6 +322,16 @@ impl StatementCache {
             // ends), so a cached statement is always reset before its next use.
         }
         Ok(cached)
+    }
+
+    fn remove(&mut self, source: Source<'_>) {
+        let removed = match source {
+            Source::Site(site) => self.slots[site.id()].take().is_some(),
+            Source::Dynamic(sql) => self.dynamic.remove(sql).is_some(),
+        };
+        if removed {
+            self.held.fetch_sub(1, Relaxed);
+        }
     }
 
     fn len(&self) -> usize {

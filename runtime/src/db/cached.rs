@@ -1,13 +1,21 @@
 //! The cached-call entry of generated code: `#[cached_query]` methods read and fill their
 //! method's cache on the `Db`, stamped with the table generations read before the query ran.
+//!
+//! What a method depends on is derived once per schema (see `dependencies`): from what the
+//! engine recorded its statement reading, where it can say (local connections), else from its
+//! SQL. Until it is derived — on the first call, and on the first call after a change of the
+//! schema — calls run uncached.
 
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
 
+use super::learning::{self, Report};
 use super::Db;
-use crate::cache::{weight_of, CacheSite, MethodCache};
+use crate::cache::{weight_of, CacheSite, MethodCache, MethodDeps};
 use crate::conn::generations::{Dependencies, Stamps};
+use crate::conn::learn::ReadSet;
 use crate::error::Error;
 use crate::stats::facade::{self, CacheOutcome};
 use crate::types::MethodResult;
@@ -34,32 +42,50 @@ where
     if db.in_transaction() {
         return load.await;
     }
-    db.check_external_writes().await;
+    let watched = db.check_external_writes().await;
     let method = match method_cache::<K, R::Ok>(db, site).await {
         Ok(cache) => cache,
         Err(error) => return R::from_result(Err(error.into())),
     };
-    let counters = &method.counters;
-    // Taken before the query runs: any write committed after this point moves it.
-    let stamps = db.inner.caches.generations.stamps(&method.deps);
-    if let Some(value) = fresh(method, site, &key, &stamps).await {
+    let deps = method.deps.load_full();
+    if !deps.settled || deps.schema != db.generations().schema() {
+        let judge = Judge { keep, weigh, found };
+        if !watched {
+            return load.await;
+        }
+        return learn(db, site, method, key, judge, load).await;
+    }
+    // Taken before the query runs: any write committed after this point moves it, and any
+    // write that may commit meanwhile is in flux now.
+    let mut stamps = db.generations().stamps(&deps.deps, &method.generations);
+    if !watched {
+        stamps.found.settled = false;
+        stamps.missing.settled = false;
+    }
+    if let Some(value) = fresh(method, site, &key, &stamps, deps.version).await {
         return R::from_result(Ok(value));
     }
-
+    let keyed = method.keyed_now();
     let mut load = Some(load);
     let mut outcome: Option<R> = None;
     let init = async {
-        let loaded = match load.take() {
-            Some(load) => load.await,
+        let (loaded, report) = match load.take() {
+            Some(load) => learning::collect(load).await,
             None => return None,
         };
+        // What the query read is not what the stamp covers: the schema changed under it.
+        let covered = reads_within(&report, &deps);
+        if !covered && loaded.is_ok() {
+            relearn(method, &deps);
+        }
         match loaded.into_result() {
-            Ok(value) if keep(&value) => {
+            Ok(value) if covered && keep(&value) => {
                 let weight = weight_of(&value, weigh(&value));
                 let found = found(&value);
-                let entry = method.entry(value.clone(), stamps.get(found), found, weight);
+                let stamp = (stamps.get(found).value, deps.version);
+                let entry = method.entry(value.clone(), stamp, found, weight, keyed);
                 outcome = Some(R::from_result(Ok(value)));
-                counters.inserts.fetch_add(1, Relaxed);
+                method.counters.inserts.fetch_add(1, Relaxed);
                 Some(entry)
             }
             other => {
@@ -68,15 +94,19 @@ where
             }
         }
     };
-    let joined = method.cache.optionally_get_with(key, init).await;
+    let joined = method.cache.optionally_get_with(key.clone(), init).await;
     if let Some(result) = outcome {
         // This call ran the query (and cached it if it could).
         return result;
     }
     match (joined, load) {
         // Joined another caller's query: use its value only if no write came between its start
-        // and this call's start.
-        (Some(entry), _) if entry.stamp == stamps.get(entry.found) => {
+        // and this call's start, and none was in flux when this call started.
+        (Some(entry), _)
+            if entry.version == deps.version
+                && stamps.serves(entry.stamp, entry.found)
+                && method.unaffected(&key, &entry) =>
+        {
             R::from_result(Ok(entry.value.clone()))
         }
         (_, Some(load)) => load.await,
@@ -84,13 +114,15 @@ where
     }
 }
 
-/// The cached value of `key` if it is fresh (stamped with the counters read just now); a stale
-/// entry is removed. Counts the hit, stale miss or miss.
+/// The cached value of `key` if it is fresh (stamped with the counters read just now, under the
+/// current dependencies, nothing in flux); a stale entry is removed. Counts the hit, stale miss
+/// or miss.
 async fn fresh<K, V>(
     method: &MethodCache<K, V>,
     site: &CacheSite,
     key: &K,
     stamps: &Stamps,
+    version: u64,
 ) -> Option<V>
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
@@ -98,15 +130,23 @@ where
 {
     let counters = &method.counters;
     match method.cache.get(key).await {
-        Some(entry) if entry.stamp == stamps.get(entry.found) => {
+        Some(entry)
+            if entry.version == version
+                && stamps.serves(entry.stamp, entry.found)
+                && method.unaffected(key, &entry) =>
+        {
             counters.hits.fetch_add(1, Relaxed);
             facade::cache(site.name, CacheOutcome::Hit);
             Some(entry.value.clone())
         }
-        Some(_) => {
+        Some(entry) => {
             counters.stale.fetch_add(1, Relaxed);
             facade::cache(site.name, CacheOutcome::Stale);
-            method.cache.invalidate(key).await;
+            // An entry that is only waiting for a write in flux may be valid again afterwards
+            // (the write may roll back); one whose stamp moved never is.
+            if entry.version != version || entry.stamp != stamps.get(entry.found).value {
+                method.cache.invalidate(key).await;
+            }
             None
         }
         None => {
@@ -117,8 +157,98 @@ where
     }
 }
 
-/// The method cache of `site` on `db`, created on first use (with the dependencies its query has
-/// on the live schema).
+/// A call while the method's dependencies are not derived (first call, schema changed): runs
+/// the query, derives them from what the engine recorded it reading, and caches the value if no
+/// write at all happened meanwhile — then the counters the new dependencies name did not move
+/// either, so a stamp taken now is as good as one taken before the query.
+async fn learn<K, R, F>(
+    db: &Db,
+    site: &'static CacheSite,
+    method: &MethodCache<K, R::Ok>,
+    key: K,
+    judge: Judge<R::Ok>,
+    load: F,
+) -> R
+where
+    K: Hash + Eq + Clone + Send + Sync + 'static,
+    R: MethodResult,
+    R::Ok: Clone + Send + Sync + 'static,
+    F: Future<Output = R>,
+{
+    method.counters.misses.fetch_add(1, Relaxed);
+    facade::cache(site.name, CacheOutcome::Miss);
+    let generations = db.generations();
+    let schema = generations.schema();
+    let keyed = method.keyed_now();
+    let before = generations.stamps(&Dependencies::Anything, &method.generations);
+    let (result, report) = learning::collect(load).await;
+    let value = match result.into_result() {
+        Ok(value) => value,
+        Err(error) => return R::from_result(Err(error)),
+    };
+    let Ok(derived) = super::dependencies::derive(db, site, &report).await else {
+        return R::from_result(Ok(value));
+    };
+    let deps = Arc::new(MethodDeps {
+        version: db.inner.caches.next_version(),
+        schema,
+        settled: true,
+        ..derived
+    });
+    method.deps.store(Arc::clone(&deps));
+    let stamps = generations.stamps(&deps.deps, &method.generations);
+    let after = generations.stamps(&Dependencies::Anything, &method.generations);
+    let quiet = before.found.settled && before == after && generations.schema() == schema;
+    if quiet && (judge.keep)(&value) {
+        let found = (judge.found)(&value);
+        let weight = weight_of(&value, (judge.weigh)(&value));
+        let stamp = (stamps.get(found).value, deps.version);
+        let entry = method.entry(value.clone(), stamp, found, weight, keyed);
+        method.cache.insert(key, entry).await;
+        method.counters.inserts.fetch_add(1, Relaxed);
+    }
+    R::from_result(Ok(value))
+}
+
+/// How a loaded value is judged: kept or not, its weight, whether it found its row.
+struct Judge<V> {
+    keep: fn(&V) -> bool,
+    weigh: fn(&V) -> usize,
+    found: fn(&V) -> bool,
+}
+
+/// Whether a load's reads are within what its stamp covered.
+fn reads_within(report: &Report, deps: &MethodDeps) -> bool {
+    if matches!(deps.deps, Dependencies::Anything) {
+        return true;
+    }
+    match (report, &deps.learned) {
+        (Report::One(learned), Some(known)) => match (&learned.reads, known) {
+            (_, ReadSet::Anything) => true,
+            (ReadSet::Tables(read), ReadSet::Tables(known)) => {
+                read.iter().all(|t| known.contains(t))
+            }
+            (ReadSet::Anything, ReadSet::Tables(_)) => false,
+        },
+        // Derived from the SQL (no record), or several statements: nothing to compare.
+        (Report::Nothing, None) => true,
+        _ => false,
+    }
+}
+
+/// The method's dependencies are wrong: derive them again at the next call.
+fn relearn<K, V>(method: &MethodCache<K, V>, deps: &Arc<MethodDeps>) {
+    let unsettled = MethodDeps {
+        deps: deps.deps.clone(),
+        version: deps.version,
+        schema: deps.schema,
+        learned: deps.learned.clone(),
+        settled: false,
+    };
+    method.deps.compare_and_swap(deps, Arc::new(unsettled));
+}
+
+/// The method cache of `site` on `db`, created on first use (its dependencies not derived yet).
 async fn method_cache<'a, K, V>(
     db: &'a Db,
     site: &'static CacheSite,
@@ -131,77 +261,5 @@ where
     if let Some(cache) = caches.get::<K, V>(site)? {
         return Ok(cache);
     }
-    let deps = dependencies(db, site.reads, site.point).await?;
-    caches.create(site, deps)
-}
-
-/// The counters a query reading `reads` depends on. A name that is not a base table (a view, an
-/// unknown name) — or unknown tables — make it depend on every write. A point lookup whose column
-/// is the table's single-column primary key or has a single-column unique index depends on the
-/// table's point counters.
-async fn dependencies(
-    db: &Db,
-    reads: Option<&'static [&'static str]>,
-    point: Option<(&'static str, &'static str)>,
-) -> Result<Dependencies, Error> {
-    let Some(reads) = reads.filter(|r| !r.is_empty()) else {
-        return Ok(Dependencies::Anything);
-    };
-    let tables: Vec<String> = db
-        .fetch_all(
-            "SELECT lower(name) FROM sqlite_schema WHERE type = 'table'",
-            &[],
-        )
-        .await?;
-    if !reads
-        .iter()
-        .all(|r| tables.iter().any(|t| t.eq_ignore_ascii_case(r)))
-    {
-        return Ok(Dependencies::Anything);
-    }
-    let generations = &db.inner.caches.generations;
-    if let Some((table, column)) = point {
-        if unique_key(db, table, column).await? && !may_replace(db, table).await? {
-            return Ok(Dependencies::Point(generations.counter(table)));
-        }
-    }
-    Ok(Dependencies::Tables(
-        reads.iter().map(|r| generations.counter(r)).collect(),
-    ))
-}
-
-/// Whether `column` alone identifies a row of `table`: the single-column primary key, or the only
-/// column of a unique index.
-async fn unique_key(db: &Db, table: &str, column: &str) -> Result<bool, Error> {
-    let unique: i64 = db
-        .fetch_one(
-            "SELECT (SELECT count(*) = 1 FROM pragma_table_info(?1) WHERE pk > 0)
-                    AND (SELECT pk FROM pragma_table_info(?1) WHERE name = ?2 COLLATE NOCASE) = 1
-                 OR EXISTS (SELECT 1 FROM pragma_index_list(?1) AS il
-                            WHERE il.\"unique\" = 1
-                              AND (SELECT count(*) FROM pragma_index_info(il.name)) = 1
-                              AND (SELECT name FROM pragma_index_info(il.name)) = ?2 COLLATE NOCASE)",
-            crate::params![table, column],
-        )
-        .await?;
-    Ok(unique == 1)
-}
-
-/// Whether a plain `INSERT` may replace a row of `table` without a `REPLACE` in its own SQL: the
-/// table declares `ON CONFLICT REPLACE` on a constraint, or a trigger that mentions it uses
-/// `REPLACE`. SQLite's update hook does not report rows deleted by REPLACE, so such an insert
-/// would look like one that only adds rows; lookups on such a table are stamped with every write.
-/// (A text match: a `replace()` call or a name that merely contains the table's also count, which
-/// only costs hits.)
-async fn may_replace(db: &Db, table: &str) -> Result<bool, Error> {
-    let replaces: i64 = db
-        .fetch_one(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_schema
-                WHERE instr(upper(sql), 'REPLACE') > 0
-                  AND ((type = 'table' AND lower(name) = lower(?1))
-                       OR (type = 'trigger' AND instr(lower(sql), lower(?1)) > 0)))",
-            crate::params![table],
-        )
-        .await?;
-    Ok(replaces == 1)
+    caches.create(site, super::dependencies::unsettled())
 }

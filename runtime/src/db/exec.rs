@@ -1,13 +1,13 @@
 //! Running statements: one code path for `#[prepared]` sites and dynamic SQL.
 
-use std::sync::Arc;
-
 use libsql::params::Params;
 use libsql::Value;
 
 use crate::conn::busy;
 use crate::conn::pool::Connection;
 use crate::conn::statement::{CachedStatement, ResetOnDrop, Source, StatementRegistry};
+use crate::db::learning;
+use crate::db::publish::StatementWrites;
 use crate::db::tx::Lease;
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -118,29 +118,28 @@ impl Db {
     ) -> Result<C> {
         let autocommit = !lease.in_transaction();
         let conn = lease.get();
-        // Also after an error: a RETURNING write may have committed before a row failed to decode.
-        let mut publish = self.publish_writes(conn, source, autocommit);
-        let result = read_rows(conn, source, params, &self.inner.statements).await;
-        publish.returned = true;
+        still_in_transaction(conn, autocommit)?;
+        let mut writes = StatementWrites::new(self, conn, source, autocommit);
+        let schema = self.generations().schema();
+        let registry = &self.inner.statements;
+        let result = read_rows(conn, source, params, registry, schema, &mut writes).await;
+        writes.returned();
+        drop(writes);
+        self.engine_ended(conn, source, autocommit);
         result
     }
 
-    /// What publishes a statement's writes when it is dropped: after the statement returns, or
-    /// when its future is dropped mid-way (see [`PublishWrites`]).
-    fn publish_writes<'a>(
-        &'a self,
-        conn: &Connection,
-        source: Source<'a>,
-        autocommit: bool,
-    ) -> PublishWrites<'a> {
-        PublishWrites {
-            db: self,
-            writes: source.may_write().then(|| Arc::clone(&conn.writes)),
-            source,
-            autocommit,
-            remote: conn.remote.then_some(conn.request_timeout).flatten(),
-            returned: false,
+    /// Inside a transaction: whether the engine ended it during `source` (see
+    /// [`Connection::tx_ended`]); if so, the caches treat everything as written — whatever it
+    /// committed or rolled back — and nothing more runs in it.
+    fn engine_ended(&self, conn: &mut Connection, source: Source<'_>, autocommit: bool) {
+        if autocommit || conn.remote || conn.tx_ended.is_some() || !conn.conn.is_autocommit() {
+            return;
         }
+        conn.tx_ended = Some(source.name().to_owned());
+        conn.writes.discard();
+        conn.writes.all();
+        conn.writes.enter(self.generations()).commit();
     }
 
     /// Runs `source`, which must not return rows, and returns the number of rows it changed; in
@@ -167,9 +166,14 @@ impl Db {
     ) -> Result<u64> {
         let autocommit = !lease.in_transaction();
         let conn = lease.get();
-        let mut publish = self.publish_writes(conn, source, autocommit);
-        let result = execute(conn, source, params, &self.inner.statements).await;
-        publish.returned = true;
+        still_in_transaction(conn, autocommit)?;
+        let mut writes = StatementWrites::new(self, conn, source, autocommit);
+        let schema = self.generations().schema();
+        let registry = &self.inner.statements;
+        let result = execute(conn, source, params, registry, schema, &mut writes).await;
+        writes.returned();
+        drop(writes);
+        self.engine_ended(conn, source, autocommit);
         result
     }
 
@@ -272,21 +276,25 @@ impl Db {
     /// ```
     pub async fn execute_batch(&self, sql: &str) -> Result<()> {
         let mut lease = self.lease().await?;
-        let conn = &lease.get().conn;
+        let autocommit = !lease.in_transaction();
+        let conn = lease.get();
+        still_in_transaction(conn, autocommit)?;
+        // Raw SQL: larder cannot tell what it will write (nor whether it ends a transaction), so
+        // it counts as a change of the schema, marked in flux before it runs.
+        let mut writes = StatementWrites::new(self, conn, Source::Dynamic(sql), autocommit);
+        writes.before(None);
+        let conn = &conn.conn;
         // Statements of a batch cannot be retried one by one (earlier ones are applied), so this
         // one call lets SQLite wait for locks itself, on this thread.
         let sql_error = |e| Source::Dynamic(sql).sql_error(e);
         conn.busy_timeout(self.inner.busy_timeout)
             .map_err(sql_error)?;
         let result = conn.execute_batch(sql).await.map(drop).map_err(sql_error);
+        writes.returned();
         conn.busy_timeout(std::time::Duration::ZERO)
             .map_err(sql_error)?;
-        // Raw SQL: larder cannot tell what it wrote, so every cached entry becomes stale.
-        let autocommit = !lease.in_transaction();
-        let writes = &lease.get().writes;
-        writes.all();
+        drop(writes);
         if autocommit {
-            writes.flush(&self.inner.caches.generations);
             drop(lease);
             self.after_commit().await;
         }
@@ -294,64 +302,15 @@ impl Db {
     }
 }
 
-/// Publishes what a statement wrote — at once in autocommit mode, at `COMMIT` otherwise — when
-/// dropped: after the statement returned (also with an error), and when the future running it was
-/// dropped mid-way. A remote request cancelled by a caller's timeout may have been executed by the
-/// server; counting it as written costs a few misses, not counting it could serve a stale value.
-struct PublishWrites<'a> {
-    db: &'a Db,
-    /// The connection's write log; `None` for statements that cannot write.
-    writes: Option<Arc<crate::conn::writes::WriteLog>>,
-    source: Source<'a>,
-    autocommit: bool,
-    /// On a remote connection, its request timeout.
-    remote: Option<std::time::Duration>,
-    /// The statement's future ran to its end.
-    returned: bool,
-}
-
-impl Drop for PublishWrites<'_> {
-    fn drop(&mut self) {
-        let Some(writes) = &self.writes else { return };
-        self.source.record_writes(writes);
-        if !self.autocommit {
-            return;
-        }
-        writes.flush(&self.db.inner.caches.generations);
-        if let (Some(request_timeout), false) = (self.remote, self.returned) {
-            // Cancelled in flight: the server may apply the write after this bump, and a read in
-            // between would cache the old value under the new stamp. Bump again once the
-            // request has surely been applied or dropped.
-            let later = crate::conn::writes::WriteLog::default();
-            self.source.record_writes(&later);
-            republish_later(self.db, later, request_timeout);
-        }
+/// Inside a transaction the engine ended (see [`Connection::tx_ended`]): an error, and nothing
+/// runs — it would run in autocommit mode, outside the transaction.
+fn still_in_transaction(conn: &Connection, autocommit: bool) -> Result<()> {
+    match (&conn.tx_ended, autocommit) {
+        (Some(statement), false) => Err(Error::TransactionEnded {
+            statement: statement.clone(),
+        }),
+        _ => Ok(()),
     }
-}
-
-/// For a write whose request was dropped in flight, after it was published once: the server
-/// may apply it later, and a read in between would cache the old value under the new stamp. So
-/// `writes` are published again after 100 ms and after `request_timeout`, by which time the server
-/// has applied or dropped them — from a task that holds the `Db` only weakly (nothing to do once
-/// it is dropped). Outside a Tokio runtime, nothing.
-pub(crate) fn republish_later(
-    db: &Db,
-    writes: crate::conn::writes::WriteLog,
-    request_timeout: std::time::Duration,
-) {
-    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-        return;
-    };
-    let inner = Arc::downgrade(&db.inner);
-    runtime.spawn(async move {
-        let mut waited = std::time::Duration::ZERO;
-        for delay in [std::time::Duration::from_millis(100), request_timeout] {
-            tokio::time::sleep(delay.saturating_sub(waited)).await;
-            waited = waited.max(delay);
-            let Some(inner) = inner.upgrade() else { return };
-            writes.flush_keeping(&inner.caches.generations);
-        }
-    });
 }
 
 /// Runs a statement and reads its rows; the statement is reset when this returns.
@@ -360,8 +319,11 @@ async fn read_rows<T: FromRow, C: Collect<T>>(
     source: Source<'_>,
     params: Vec<Value>,
     registry: &StatementRegistry,
+    schema: u64,
+    writes: &mut StatementWrites<'_>,
 ) -> Result<C> {
     if conn.remote {
+        writes.before(None);
         // See `Connection::remote`: no statement cache; the column map is built per call.
         let remote = &conn.conn;
         let request = async {
@@ -376,8 +338,18 @@ async fn read_rows<T: FromRow, C: Collect<T>>(
         let timeout = conn.request_timeout;
         return Connection::bounded(timeout, &conn.broken, source.name(), request).await;
     }
-    let CachedStatement { stmt, columns, .. } =
-        conn.statements.get(&conn.conn, source, registry).await?;
+    let recorder = conn.recorder.as_deref();
+    let CachedStatement {
+        stmt,
+        columns,
+        learned,
+        ..
+    } = conn
+        .statements
+        .get(&conn.conn, recorder, schema, source, registry)
+        .await?;
+    writes.before(learned.as_deref());
+    learning::report(learned.as_ref());
     let _reset = ResetOnDrop(stmt);
     let mut rows = stmt
         .query(Params::Positional(params))
@@ -411,8 +383,11 @@ async fn execute(
     source: Source<'_>,
     params: Vec<Value>,
     registry: &StatementRegistry,
+    schema: u64,
+    writes: &mut StatementWrites<'_>,
 ) -> Result<u64> {
     if conn.remote {
+        writes.before(None);
         let remote = &conn.conn;
         let request = async {
             remote
@@ -423,7 +398,12 @@ async fn execute(
         let timeout = conn.request_timeout;
         return Connection::bounded(timeout, &conn.broken, source.name(), request).await;
     }
-    let cached = conn.statements.get(&conn.conn, source, registry).await?;
+    let recorder = conn.recorder.as_deref();
+    let cached = conn
+        .statements
+        .get(&conn.conn, recorder, schema, source, registry)
+        .await?;
+    writes.before(cached.learned.as_deref());
     let _reset = ResetOnDrop(&cached.stmt);
     let changed = cached
         .stmt

@@ -4,9 +4,12 @@
 
 mod builder;
 pub(crate) mod cached;
+mod dependencies;
 pub(crate) mod exec;
+mod learning;
 mod metrics;
 mod open;
+mod publish;
 #[cfg(feature = "remote")]
 pub(crate) mod replica;
 pub(crate) mod timed;
@@ -26,6 +29,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::cache::watch::Look;
 use crate::cache::CacheRegistry;
 use crate::conn::generations::Generations;
 use crate::conn::pool::{Pool, Pooled};
@@ -224,12 +228,18 @@ impl Db {
 
     /// With `watch_external_writes`: at most once per interval, asks SQLite whether another
     /// connection committed, and if so makes every entry stale.
-    pub(crate) async fn check_external_writes(&self) {
-        if let Some(watch) = &self.inner.watch {
-            if watch.changed().await {
-                self.invalidate_all();
-            }
-        }
+    /// Whether entries may be served: false while another task is asking (it may be about to
+    /// find a commit).
+    pub(crate) async fn check_external_writes(&self) -> bool {
+        let Some(watch) = &self.inner.watch else {
+            return true;
+        };
+        let generations = self.generations();
+        let invalidate = |schema| match schema {
+            true => generations.bump_schema(),
+            false => generations.bump_all(),
+        };
+        !matches!(watch.look(invalidate).await, Look::Elsewhere)
     }
 
     pub(crate) fn busy_timeout(&self) -> Duration {

@@ -13,6 +13,7 @@ use std::task::{Context, Waker};
 use crate::conn::busy;
 use crate::conn::pool::{Connection, Pooled};
 use crate::conn::tx_conn::{TxConn, TxGuard};
+use crate::conn::writes::Publication;
 use crate::db::Db;
 use crate::error::{Error, Result};
 
@@ -102,7 +103,17 @@ async fn rollback(pooled: &mut Pooled) -> bool {
     if conn.broken.load(std::sync::atomic::Ordering::Relaxed) {
         return false;
     }
+    if conn.tx_ended.take().is_some() && conn.conn.is_autocommit() {
+        // The engine already ended it (see `Connection::tx_ended`).
+        return true;
+    }
     exec(pooled, "ROLLBACK").await.is_ok()
+}
+
+/// The error of a transaction the engine ended itself, if it did (see `Connection::tx_ended`).
+fn ended(pooled: &mut Pooled) -> Option<Error> {
+    let statement = pooled.get().tx_ended.clone()?;
+    Some(Error::TransactionEnded { statement })
 }
 
 /// Ends the transaction, if nothing else did, when dropped: the path taken on panic and on
@@ -184,11 +195,16 @@ where
     let result = SCOPE.scope(scope, body).await;
     guard.disarm();
     let mut pooled = conn.lock().await;
+    // A body that returned `Ok` although the engine ended its transaction (it handled the
+    // error of the statement that did): it failed.
+    let result = match (result, ended(&mut pooled)) {
+        (Ok(_), Some(error)) => Err(E::from(error)),
+        (result, _) => result,
+    };
     match result {
         Ok(value) => match commit(db, &mut pooled).await {
             Ok(()) => {
-                // Committed: now, and only now, the caches learn what it wrote.
-                pooled.get().writes.flush(db.generations());
+                // Committed: the caches learned what it wrote (see `commit`).
                 drop(pooled);
                 db.after_commit().await;
                 Ok(value)
@@ -210,34 +226,56 @@ where
     }
 }
 
-/// Sends `COMMIT`. If the future is dropped while it is in flight (remote), the server may have
-/// committed: the writes are published then, and again later (see `exec::republish_later`).
+/// Sends `COMMIT`, publishing the transaction's writes in two phases: in flux before it, bumped
+/// after it succeeded. If the future is dropped while it is in flight (remote), or the server's
+/// answer is lost, the server may have committed: the writes are published then, and again
+/// later (see `publish::republish_later`).
 async fn commit(db: &Db, pooled: &mut Pooled) -> Result<()> {
     struct InFlight<'a> {
         db: &'a Db,
-        writes: Option<Arc<crate::conn::writes::WriteLog>>,
+        publication: Option<Publication<'a>>,
         request_timeout: Option<std::time::Duration>,
+    }
+    impl InFlight<'_> {
+        fn uncertain(&mut self) {
+            let Some(publication) = self.publication.take() else {
+                return;
+            };
+            match self.request_timeout {
+                Some(request_timeout) => {
+                    let (entered, written) = publication.defer();
+                    super::publish::republish_later(self.db, entered, written, request_timeout);
+                }
+                None => publication.commit(),
+            }
+        }
     }
     impl Drop for InFlight<'_> {
         fn drop(&mut self) {
-            let Some(writes) = self.writes.take() else {
-                return;
-            };
-            let later = writes.copy();
-            writes.flush(self.db.generations());
-            if let Some(request_timeout) = self.request_timeout {
-                super::exec::republish_later(self.db, later, request_timeout);
-            }
+            self.uncertain();
         }
     }
     let conn = pooled.get();
     let mut in_flight = InFlight {
         db,
-        writes: Some(Arc::clone(&conn.writes)),
+        publication: Some(conn.writes.enter(db.generations())),
         request_timeout: conn.remote.then_some(conn.request_timeout).flatten(),
     };
     let result = exec(pooled, "COMMIT").await;
-    in_flight.writes = None;
+    match (&result, in_flight.request_timeout) {
+        (Ok(()), _) => {
+            if let Some(publication) = in_flight.publication.take() {
+                publication.commit();
+            }
+        }
+        // A remote COMMIT whose answer did not come back may have been applied.
+        (Err(Error::Timeout { .. }), Some(_)) => in_flight.uncertain(),
+        (Err(_), _) => {
+            if let Some(publication) = in_flight.publication.take() {
+                publication.rollback();
+            }
+        }
+    }
     result
 }
 
@@ -272,6 +310,13 @@ where
     guard.disarm();
     let mut pooled = conn.lock().await;
     pooled.get().savepoints -= 1;
+    if let Some(error) = ended(&mut pooled) {
+        // No savepoint is left to roll back to or release: the whole transaction is gone.
+        return match result {
+            Ok(_) => Err(E::from(error)),
+            Err(error) => Err(error),
+        };
+    }
     if result.is_err() {
         exec(&mut pooled, &format!("ROLLBACK TO {name}")).await?;
     }
