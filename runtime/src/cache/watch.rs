@@ -51,16 +51,12 @@ impl Watch {
         {
             return Look::Elsewhere;
         }
-        let found = self.read_version().await;
-        match found {
-            Look::Changed => invalidate(false),
-            Look::SchemaChanged => invalidate(true),
-            _ => {}
-        }
-        found
+        self.read_version(invalidate).await
     }
 
-    async fn read_version(&self) -> Look {
+    /// Reads the versions and invalidates on a change — under the connection's lock, so that a
+    /// look that comes next and finds nothing new finds the invalidation done.
+    async fn read_version(&self, invalidate: impl FnOnce(bool)) -> Look {
         let mut guard = self.conn.lock().await;
         let (conn, last) = &mut *guard;
         let versions = match (
@@ -72,13 +68,22 @@ impl Watch {
         };
         let previous = *last;
         *last = versions;
-        match (versions, previous) {
+        let found = match (versions, previous) {
             (Some((_, schema)), Some((_, before))) if schema != before => Look::SchemaChanged,
             (Some(now), Some(before)) if now != before => Look::Changed,
-            (Some(_), _) => Look::Unchanged,
+            (Some(_), Some(_)) => Look::Unchanged,
+            // The first look has nothing to compare with: entries stored while it ran may
+            // predate a commit it would have seen.
+            (Some(_), None) => Look::Changed,
             // Could not look: assume the worst.
             (None, _) => Look::SchemaChanged,
+        };
+        match found {
+            Look::Changed => invalidate(false),
+            Look::SchemaChanged => invalidate(true),
+            _ => {}
         }
+        found
     }
 }
 
