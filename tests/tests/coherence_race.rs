@@ -47,8 +47,10 @@ impl Counter {
                 "UPDATE counter SET n = n + 1 WHERE id = ?1",
                 larder::params![id],
             )
-            .await
-            .map(drop)
+            .await?;
+        // The rest of the body (an HTTP call, say): the new value is readable meanwhile.
+        tokio::time::sleep(Duration::from_micros(300)).await;
+        Ok(())
     }
 }
 
