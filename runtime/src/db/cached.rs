@@ -53,7 +53,8 @@ where
         if !watched {
             return load.await;
         }
-        return learn(db, site, method, key, judge, load).await;
+        // Boxed: the cold path (and the schema queries under it) would enlarge every call's future.
+        return Box::pin(learn(db, site, method, key, judge, load)).await;
     }
     // Taken before the query runs: any write committed after this point moves it, and any
     // write that may commit meanwhile is in flux now.
@@ -186,7 +187,7 @@ where
         Ok(value) => value,
         Err(error) => return R::from_result(Err(error)),
     };
-    let Ok(derived) = super::dependencies::derive(db, site, &report).await else {
+    let Ok(derived) = Box::pin(super::dependencies::derive(db, site, &report)).await else {
         return R::from_result(Ok(value));
     };
     let deps = Arc::new(MethodDeps {
