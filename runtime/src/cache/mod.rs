@@ -18,7 +18,7 @@ use std::time::Duration;
 
 pub use adaptive::AdaptiveTtl;
 pub use method::{CacheConfig, Ttl};
-pub(crate) use method::{Counters, MethodCache, MethodDeps};
+pub(crate) use method::{Counters, Entry, MethodCache, MethodDeps};
 pub(crate) use weigh::weight_of;
 pub use weigh::Weigh;
 

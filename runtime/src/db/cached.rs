@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use super::learning::{self, Report};
 use super::Db;
-use crate::cache::{weight_of, CacheSite, MethodCache, MethodDeps};
+use crate::cache::{weight_of, CacheSite, Entry, MethodCache, MethodDeps};
 use crate::conn::generations::{Dependencies, Stamps};
 use crate::conn::learn::ReadSet;
 use crate::error::Error;
@@ -47,7 +47,7 @@ where
         Ok(cache) => cache,
         Err(error) => return R::from_result(Err(error.into())),
     };
-    let deps = method.deps.load_full();
+    let deps = method.deps.load();
     if !deps.settled || deps.schema != db.generations().schema() {
         let judge = Judge { keep, weigh, found };
         if !watched {
@@ -66,6 +66,34 @@ where
     if let Some(value) = fresh(method, site, &key, &stamps, deps.version).await {
         return R::from_result(Ok(value));
     }
+    miss(
+        method,
+        &deps,
+        stamps,
+        key,
+        Judge { keep, weigh, found },
+        load,
+    )
+    .await
+}
+
+/// A miss: runs `load` once for concurrent callers of `key` (single flight) and caches a value
+/// that `judge` keeps, stamped with `stamps` — unless what the query read is not what `deps`
+/// cover. A caller that joined another's load takes its value only if the stamps still agree.
+async fn miss<K, R, F>(
+    method: &MethodCache<K, R::Ok>,
+    deps: &Arc<MethodDeps>,
+    stamps: Stamps,
+    key: K,
+    judge: Judge<R::Ok>,
+    load: F,
+) -> R
+where
+    K: Hash + Eq + Clone + Send + Sync + 'static,
+    R: MethodResult,
+    R::Ok: Clone + Send + Sync + 'static,
+    F: Future<Output = R>,
+{
     let keyed = method.keyed_now();
     let mut load = Some(load);
     let mut outcome: Option<R> = None;
@@ -75,18 +103,14 @@ where
             None => return None,
         };
         // What the query read is not what the stamp covers: the schema changed under it.
-        let covered = reads_within(&report, &deps);
+        let covered = reads_within(&report, deps);
         if !covered && loaded.is_ok() {
-            relearn(method, &deps);
+            relearn(method, deps);
         }
         match loaded.into_result() {
-            Ok(value) if covered && keep(&value) => {
-                let weight = weight_of(&value, weigh(&value));
-                let found = found(&value);
-                let stamp = (stamps.get(found).value, deps.version);
-                let entry = method.entry(value.clone(), stamp, found, weight, keyed);
+            Ok(value) if covered && (judge.keep)(&value) => {
+                let entry = judge.entry(method, &value, &stamps, deps.version, keyed);
                 outcome = Some(R::from_result(Ok(value)));
-                method.counters.inserts.fetch_add(1, Relaxed);
                 Some(entry)
             }
             other => {
@@ -179,36 +203,63 @@ where
     method.counters.misses.fetch_add(1, Relaxed);
     facade::cache(site.name, CacheOutcome::Miss);
     let generations = db.generations();
-    let schema = generations.schema();
-    let keyed = method.keyed_now();
-    let before = generations.stamps(&Dependencies::Anything, &method.generations);
-    let (result, report) = learning::collect(load).await;
-    let value = match result.into_result() {
-        Ok(value) => value,
-        Err(error) => return R::from_result(Err(error)),
+    let mut load = Some(load);
+    let mut outcome: Option<R> = None;
+    // Single flight here too: concurrent first calls run the query once.
+    let init = async {
+        let load = load.take()?;
+        let schema = generations.schema();
+        let keyed = method.keyed_now();
+        let before = generations.stamps(&Dependencies::Anything, &method.generations);
+        let (result, report) = learning::collect(load).await;
+        let value = match result.into_result() {
+            Ok(value) => value,
+            Err(error) => {
+                outcome = Some(R::from_result(Err(error)));
+                return None;
+            }
+        };
+        let derived = Box::pin(super::dependencies::derive(db, site, &report)).await;
+        let deps = derived.ok().map(|derived| {
+            let deps = Arc::new(MethodDeps {
+                version: db.inner.caches.next_version(),
+                schema,
+                settled: true,
+                ..derived
+            });
+            method.deps.store(Arc::clone(&deps));
+            deps
+        });
+        let entry = deps.and_then(|deps| {
+            let stamps = generations.stamps(&deps.deps, &method.generations);
+            let after = generations.stamps(&Dependencies::Anything, &method.generations);
+            let quiet = before.found.settled && before == after && generations.schema() == schema;
+            (quiet && (judge.keep)(&value))
+                .then(|| judge.entry(method, &value, &stamps, deps.version, keyed))
+        });
+        outcome = Some(R::from_result(Ok(value)));
+        entry
     };
-    let Ok(derived) = Box::pin(super::dependencies::derive(db, site, &report)).await else {
-        return R::from_result(Ok(value));
-    };
-    let deps = Arc::new(MethodDeps {
-        version: db.inner.caches.next_version(),
-        schema,
-        settled: true,
-        ..derived
-    });
-    method.deps.store(Arc::clone(&deps));
-    let stamps = generations.stamps(&deps.deps, &method.generations);
-    let after = generations.stamps(&Dependencies::Anything, &method.generations);
-    let quiet = before.found.settled && before == after && generations.schema() == schema;
-    if quiet && (judge.keep)(&value) {
-        let found = (judge.found)(&value);
-        let weight = weight_of(&value, (judge.weigh)(&value));
-        let stamp = (stamps.get(found).value, deps.version);
-        let entry = method.entry(value.clone(), stamp, found, weight, keyed);
-        method.cache.insert(key, entry).await;
-        method.counters.inserts.fetch_add(1, Relaxed);
+    let joined = method.cache.optionally_get_with(key.clone(), init).await;
+    if let Some(result) = outcome {
+        return result;
     }
-    R::from_result(Ok(value))
+    // Joined another caller's first load: its value is served only if it is current now (its
+    // stamp is the one the derived dependencies give now, nothing in flux).
+    let deps = method.deps.load();
+    let stamps = generations.stamps(&deps.deps, &method.generations);
+    match (joined, load) {
+        (Some(entry), _)
+            if deps.settled
+                && entry.version == deps.version
+                && stamps.serves(entry.stamp, entry.found)
+                && method.unaffected(&key, &entry) =>
+        {
+            R::from_result(Ok(entry.value.clone()))
+        }
+        (_, Some(load)) => load.await,
+        (_, None) => unreachable!("`init` sets `outcome` whenever it takes `load`"),
+    }
 }
 
 /// How a loaded value is judged: kept or not, its weight, whether it found its row.
@@ -216,6 +267,28 @@ struct Judge<V> {
     keep: fn(&V) -> bool,
     weigh: fn(&V) -> usize,
     found: fn(&V) -> bool,
+}
+
+impl<V: Clone + Send + Sync + 'static> Judge<V> {
+    /// The entry of `value` for `method`, stamped with the stamp that applies to it (counted as
+    /// an insert).
+    fn entry<K>(
+        &self,
+        method: &MethodCache<K, V>,
+        value: &V,
+        stamps: &Stamps,
+        version: u64,
+        keyed: u64,
+    ) -> Arc<Entry<V>>
+    where
+        K: Hash + Eq + Send + Sync + 'static,
+    {
+        let found = (self.found)(value);
+        let weight = weight_of(value, (self.weigh)(value));
+        let stamp = (stamps.get(found).value, version);
+        method.counters.inserts.fetch_add(1, Relaxed);
+        method.entry(value.clone(), stamp, found, weight, keyed)
+    }
 }
 
 /// Whether a load's reads are within what its stamp covered.
