@@ -77,6 +77,13 @@ impl Kv {
     #[prepared("INSERT OR ROLLBACK INTO kv (k, v) VALUES (?1, ?2)")]
     async fn insert_or_rollback(&self, k: &str, v: &str) -> larder::Result<u64>;
 
+    #[transactional]
+    async fn two(&self) -> larder::Result<()> {
+        self.insert("t1", "1").await?;
+        self.insert("t2", "2").await?;
+        Ok(())
+    }
+
     /// A body that handles the error of a statement the engine ended the transaction with.
     #[transactional]
     async fn keep_going(&self) -> larder::Result<()> {
@@ -299,6 +306,13 @@ async fn an_engine_ended_transaction_fails_and_runs_nothing_after() {
     );
     assert_eq!(s.values_of("x2").await.unwrap(), Vec::<String>::new());
     assert_eq!(s.values_of("x1").await.unwrap(), Vec::<String>::new());
+    // The connection (the only one) runs the next transaction normally.
+    s.two().await.unwrap();
+    let rows: i64 =
+        s.db.fetch_one("SELECT count(*) FROM kv", &[])
+            .await
+            .unwrap();
+    assert_eq!(rows, 3);
 }
 
 // Class 6: no-schema mode reads tables its SQL finder used to miss (the engine's record

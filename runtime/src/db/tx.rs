@@ -145,6 +145,7 @@ impl Drop for RollbackOnDrop {
             }
             None => {
                 connection.writes.discard();
+                connection.tx_ended = None;
                 "ROLLBACK".to_owned()
             }
         };
@@ -178,6 +179,8 @@ where
     // BEGIN IMMEDIATE waits for the write lock here, without blocking the thread (see `busy`).
     let mut pooled = db.acquire().await?;
     let connection = pooled.get();
+    // A transaction the engine ended and that was then dropped left its mark: not this one's.
+    connection.tx_ended = None;
     busy::retry(db.busy_timeout(), || {
         connection.control(mode.begin(), "transaction")
     })
