@@ -186,31 +186,31 @@ async fn check(path: Path, memory: bool) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn no_cached_read_is_older_than_a_read_value_autocommit() {
+async fn commit_publish_window_autocommit_serves_nothing_older() {
     check(Path::Autocommit, false).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn no_cached_read_is_older_than_a_read_value_transactions() {
+async fn commit_publish_window_transactions_serve_nothing_older() {
     check(Path::Transaction, false).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn no_cached_read_is_older_than_a_read_value_raw_sql() {
+async fn commit_publish_window_raw_sql_serves_nothing_older() {
     check(Path::Raw, false).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn no_cached_read_is_older_than_a_read_value_in_memory() {
+async fn commit_publish_window_in_memory_serves_nothing_older() {
     check(Path::Autocommit, true).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn no_cached_read_is_older_than_a_read_value_invalidates() {
+async fn invalidates_racing_loads_serves_nothing_older() {
     check(Path::Invalidates, false).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn no_cached_read_is_older_than_a_read_value_watch() {
+async fn watch_racing_readers_serves_nothing_older() {
     check(Path::Watch, false).await;
 }
