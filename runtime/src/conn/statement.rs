@@ -280,11 +280,11 @@ impl StatementCache {
         if stale {
             self.remove(source);
         }
-        // What ran on the connection since (BEGIN, COMMIT, ...) is not this statement's.
-        if let Some(recorder) = recorder {
-            recorder.clear();
-        }
         if !found {
+            // What ran on the connection before (BEGIN, COMMIT, ...) is not this statement's.
+            if let Some(recorder) = recorder {
+                recorder.clear();
+            }
             let stmt = Box::pin(conn.prepare(source.sql()))
                 .await
                 .map_err(|e| source.sql_error(e))?;

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::conn::learn::Learned;
+use crate::conn::learn::{Learned, WriteSet};
 use crate::conn::pool::Connection;
 use crate::conn::statement::Source;
 use crate::conn::writes::{Pending, Publication, WriteLog};
@@ -24,6 +24,8 @@ pub(crate) struct StatementWrites<'a> {
     /// On a remote connection, its request timeout.
     remote: Option<Duration>,
     publication: Option<Publication<'a>>,
+    /// The engine recorded no write: nothing to publish.
+    reads_only: bool,
     /// The statement's future ran to its end.
     returned: bool,
 }
@@ -37,6 +39,7 @@ impl<'a> StatementWrites<'a> {
             autocommit,
             remote: conn.remote.then_some(conn.request_timeout).flatten(),
             publication: None,
+            reads_only: false,
             returned: false,
         }
     }
@@ -44,6 +47,16 @@ impl<'a> StatementWrites<'a> {
     /// Logs what the statement writes — what the engine recorded when it was prepared
     /// (`learned`), else what its SQL says — and, in autocommit mode, marks it in flux.
     pub(crate) fn before(&mut self, learned: Option<&Learned>) {
+        if let Some(Learned {
+            writes: WriteSet::Nothing,
+            schema: false,
+            ..
+        }) = learned
+        {
+            // A read (the engine says so): nothing to log, nothing to publish.
+            self.reads_only = true;
+            return;
+        }
         match learned {
             Some(learned) => {
                 let plain_target = self.source.plain_insert_target();
@@ -65,7 +78,7 @@ impl<'a> StatementWrites<'a> {
 
 impl Drop for StatementWrites<'_> {
     fn drop(&mut self) {
-        if !self.autocommit {
+        if !self.autocommit || self.reads_only {
             return;
         }
         let generations = self.db.generations();
