@@ -194,6 +194,16 @@ async fn opening_an_impossible_path_is_a_connect_error_naming_it() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err}");
+    let err = larder::Db::builder()
+        .memory()
+        .pool_size(usize::MAX)
+        .open()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Config(m) if m.contains("at most 1024")),
+        "{err}"
+    );
 }
 
 #[tokio::test]

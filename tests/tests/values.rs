@@ -290,6 +290,20 @@ async fn parameters_that_do_not_fit_name_the_parameter() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("NUL"), "{err}");
+    // SQLite would store NaN as NULL without a word: refused, naming the parameter.
+    let err = store
+        .db
+        .execute(
+            "INSERT INTO everything (id, real) VALUES (10, ?1)",
+            larder::params![f64::NAN],
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Encode { parameter, .. } if parameter == "?1")
+            && err.to_string().contains("NaN"),
+        "{err}"
+    );
     let rows: i64 = store
         .db
         .fetch_one("SELECT count(*) FROM everything", &[])

@@ -44,6 +44,13 @@ impl DbBuilder {
         let target = self.checked_target()?;
         let pool_size = match self.pool_size {
             Some(0) => return Err(Error::Config("pool_size must be at least 1".into())),
+            Some(n) if n > MAX_POOL_SIZE => {
+                return Err(Error::Config(format!(
+                    "pool_size {n} is more connections than a database can use (at most \
+                     {MAX_POOL_SIZE}); SQLite runs one writer at a time, and a few connections \
+                     per core serve reads"
+                )))
+            }
             Some(n) => n,
             None => default_pool_size(),
         };
@@ -186,6 +193,10 @@ async fn local_database(
             source,
         })
 }
+
+/// The most connections one pool may hold (far beyond any useful size, far below what the
+/// semaphore and the open-file limit can take).
+const MAX_POOL_SIZE: usize = 1024;
 
 fn default_pool_size() -> usize {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());

@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | `i64`, `i32`, `u32` | INTEGER | INTEGER (range-checked) |
 //! | `u64` | INTEGER (binding a value above `i64::MAX` is an error) | INTEGER ≥ 0 |
-//! | `f64` | REAL | REAL or INTEGER |
+//! | `f64` | REAL (NaN is refused: SQLite would store NULL) | REAL or INTEGER |
 //! | `bool` | INTEGER 0 / 1 | INTEGER 0 / 1 |
 //! | `String`, `&str` | TEXT (binding text with a NUL character is an error: libSQL would cut it there when reading) | TEXT |
 //! | `Vec<u8>`, `&[u8]` | BLOB | BLOB |
@@ -227,7 +227,14 @@ macro_rules! checked_integer {
 checked_integer!(i32, u32, u64, i16, u16, i8, u8);
 
 impl Encode for f64 {
+    /// A NaN is refused: SQLite would store it as NULL without a word.
     fn encode(&self) -> Result<Value, ValueError> {
+        if self.is_nan() {
+            return Err(ValueError::new(
+                "f64",
+                "NaN (SQLite stores NaN as NULL; pass None for NULL, or a number)",
+            ));
+        }
         Ok(Value::Real(*self))
     }
 }
