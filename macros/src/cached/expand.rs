@@ -97,14 +97,14 @@ pub(crate) fn wrap(
     let db_arg = method::db_handle(sig, &private, db);
     // Spanned on the return type: a type that is not a `Result` is reported once, under it.
     let call = quote_spanned! {syn::spanned::Spanned::span(ret)=>
-        #private_ret::cached::<_, #output, _>(
+        #private_ret::cached::<_, #output, _, _>(
             #db_arg,
             &__LARDER_CACHE,
             __larder_key,
             #private_ret::#keep,
             #weigh,
             #private_ret::#found,
-            async move #block,
+            move || async move #block,
         )
         .await
     };

@@ -20,26 +20,33 @@ use crate::error::Error;
 use crate::stats::facade::{self, CacheOutcome};
 use crate::types::MethodResult;
 
-/// `#[cached_query]` methods: a hit returns a clone of the cached value; a miss runs `load` once
-/// for concurrent callers of the same key (single flight) and caches an `Ok` value that `keep`
-/// accepts.
-pub async fn cached<K, R, F>(
+/// `#[cached_query]` methods: a hit returns a clone of the cached value; a miss runs the query
+/// `load` makes once for concurrent callers of the same key (single flight) and caches an `Ok`
+/// value that `keep` accepts.
+///
+/// `load` makes the query's future only when it is needed, on the heap: a hit never builds it,
+/// and this function's own future stays small (a query's future is kilobytes, and every layer
+/// that held it by value would copy it — on every call, hits included).
+pub async fn cached<K, R, L, F>(
     db: &Db,
     site: &'static CacheSite,
     key: K,
     keep: fn(&R::Ok) -> bool,
     weigh: fn(&R::Ok) -> usize,
     found: fn(&R::Ok) -> bool,
-    load: F,
+    load: L,
 ) -> R
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
     R: MethodResult,
     R::Ok: Clone + Send + Sync + 'static,
+    L: FnOnce() -> F,
     F: Future<Output = R>,
 {
     // Inside a transaction the database may hold uncommitted rows: neither read nor fill.
     if db.in_transaction() {
+        // Bound before the await: a temporary of the awaiting statement would live in this future.
+        let load = Box::pin(load());
         return load.await;
     }
     let watched = db.check_external_writes().await;
@@ -50,11 +57,13 @@ where
     let deps = method.deps.load();
     if !deps.settled || deps.schema != db.generations().schema() {
         let judge = Judge { keep, weigh, found };
+        let load = Box::pin(load());
         if !watched {
             return load.await;
         }
         // Boxed: the cold path (and the schema queries under it) would enlarge every call's future.
-        return Box::pin(learn(db, site, method, key, judge, load)).await;
+        let learning = Box::pin(learn(db, site, method, key, judge, load));
+        return learning.await;
     }
     // Taken before the query runs: any write committed after this point moves it, and any
     // write that may commit meanwhile is in flux now.
@@ -66,15 +75,9 @@ where
     if let Some(value) = fresh(method, site, &key, &stamps, deps.version).await {
         return R::from_result(Ok(value));
     }
-    miss(
-        method,
-        &deps,
-        stamps,
-        key,
-        Judge { keep, weigh, found },
-        load,
-    )
-    .await
+    let load = Box::pin(load());
+    let judge = Judge { keep, weigh, found };
+    miss(method, &deps, stamps, key, judge, load).await
 }
 
 /// A miss: runs `load` once for concurrent callers of `key` (single flight) and caches a value
