@@ -284,6 +284,18 @@ async fn writes_the_hook_never_reports_are_published() {
     assert_eq!(s.w_sum().await.unwrap(), 5);
 }
 
+#[tokio::test]
+async fn a_raw_batch_publishes_everything_whatever_it_starts_with() {
+    // WITHOUT ROWID: the update hook reports nothing, the batch's record is all there is.
+    let (s, _dir) = kv("CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID").await;
+    s.insert("a", "1").await.unwrap();
+    assert_eq!(s.values_of("a").await.unwrap(), ["1"]);
+    s.db.execute_batch("SELECT 1; UPDATE kv SET v = '2' WHERE k = 'a'")
+        .await
+        .unwrap();
+    assert_eq!(s.values_of("a").await.unwrap(), ["2"]);
+}
+
 // Class 5: the engine ends the transaction itself.
 
 #[tokio::test]

@@ -282,7 +282,7 @@ impl Db {
         // Raw SQL: larder cannot tell what it will write (nor whether it ends a transaction), so
         // it counts as a change of the schema, marked in flux before it runs.
         let mut writes = StatementWrites::new(self, conn, Source::Dynamic(sql), autocommit);
-        writes.before(None);
+        writes.before_everything();
         let conn = &conn.conn;
         // Statements of a batch cannot be retried one by one (earlier ones are applied), so this
         // one call lets SQLite wait for locks itself, on this thread.
@@ -294,6 +294,8 @@ impl Db {
         conn.busy_timeout(std::time::Duration::ZERO)
             .map_err(sql_error)?;
         drop(writes);
+        // A batch may hold its own COMMIT or ROLLBACK.
+        self.engine_ended(lease.get(), Source::Dynamic(sql), autocommit);
         if autocommit {
             drop(lease);
             self.after_commit().await;

@@ -70,6 +70,13 @@ impl<'a> StatementWrites<'a> {
         }
     }
 
+    /// For SQL no record describes beforehand (`execute_batch`): a write of everything and a
+    /// change of the schema, marked in flux in autocommit mode.
+    pub(crate) fn before_everything(&mut self) {
+        self.log.schema();
+        self.before(None);
+    }
+
     /// The statement's future ran to its end.
     pub(crate) fn returned(&mut self) {
         self.returned = true;
