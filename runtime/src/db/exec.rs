@@ -279,10 +279,15 @@ impl Db {
         let autocommit = !lease.in_transaction();
         let conn = lease.get();
         still_in_transaction(conn, autocommit)?;
-        // Raw SQL: larder cannot tell what it will write (nor whether it ends a transaction), so
-        // it counts as a change of the schema, marked in flux before it runs.
+        // Raw SQL: larder cannot tell beforehand what it will write (nor whether it ends a
+        // transaction), so it counts as a write of everything, marked in flux before it runs —
+        // and as a change of the schema if the engine saw one while it ran (or cannot say).
+        let recorder = conn.recorder.clone();
+        if let Some(recorder) = &recorder {
+            recorder.clear();
+        }
         let mut writes = StatementWrites::new(self, conn, Source::Dynamic(sql), autocommit);
-        writes.before_everything();
+        writes.before_everything(recorder.is_none());
         let conn = &conn.conn;
         // Statements of a batch cannot be retried one by one (earlier ones are applied), so this
         // one call lets SQLite wait for locks itself, on this thread.
@@ -291,6 +296,12 @@ impl Db {
             .map_err(sql_error)?;
         let result = conn.execute_batch(sql).await.map(drop).map_err(sql_error);
         writes.returned();
+        if recorder
+            .and_then(|r| r.take())
+            .is_some_and(|learned| learned.schema)
+        {
+            writes.schema_changed();
+        }
         conn.busy_timeout(std::time::Duration::ZERO)
             .map_err(sql_error)?;
         drop(writes);

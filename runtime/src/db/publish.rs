@@ -70,11 +70,21 @@ impl<'a> StatementWrites<'a> {
         }
     }
 
-    /// For SQL no record describes beforehand (`execute_batch`): a write of everything and a
-    /// change of the schema, marked in flux in autocommit mode.
-    pub(crate) fn before_everything(&mut self) {
+    /// For SQL no record describes beforehand (`execute_batch`): a write of everything (and a
+    /// change of the schema when `schema`), marked in flux in autocommit mode.
+    pub(crate) fn before_everything(&mut self, schema: bool) {
+        self.log.all();
+        if schema {
+            self.log.schema();
+        }
+        if self.autocommit {
+            self.publication = Some(self.log.enter(self.db.generations()));
+        }
+    }
+
+    /// The schema changed while the statement ran (published with its writes).
+    pub(crate) fn schema_changed(&mut self) {
         self.log.schema();
-        self.before(None);
     }
 
     /// The statement's future ran to its end.

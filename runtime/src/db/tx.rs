@@ -271,8 +271,9 @@ async fn commit(db: &Db, pooled: &mut Pooled) -> Result<()> {
                 publication.commit();
             }
         }
-        // A remote COMMIT whose answer did not come back may have been applied.
-        (Err(Error::Timeout { .. }), Some(_)) => in_flight.uncertain(),
+        // A remote COMMIT that failed may still have been applied (a lost answer, a dropped
+        // stream): publish as if it had been.
+        (Err(_), Some(_)) => in_flight.uncertain(),
         (Err(_), _) => {
             if let Some(publication) = in_flight.publication.take() {
                 publication.rollback();
