@@ -167,21 +167,41 @@ pub fn weigh<V: crate::cache::Weigh>(value: &V) -> usize {
 }
 
 /// `#[invalidates(...)]`: marks the named methods in flux while the invalidating method's body
-/// runs (what they cached may be changing); lifted when the guard is dropped, after the
-/// invalidation.
+/// runs (what they cached may be changing). [`Invalidating::finish`] lifts the marks after the
+/// invalidation; dropped unfinished (the body's future was cancelled: its write may have
+/// happened), it makes every entry of the methods stale first.
 pub fn invalidating(db: &Db, methods: &[&'static str]) -> Invalidating {
     let caches = &db.inner.caches;
+    let methods: Vec<_> = methods.iter().map(|name| caches.method(name)).collect();
     Invalidating {
-        _marks: methods
-            .iter()
-            .map(|name| caches.method(name).enter())
-            .collect(),
+        marks: methods.iter().map(|method| method.enter()).collect(),
+        methods,
+        finished: false,
     }
 }
 
 /// The guard of [`invalidating`].
 pub struct Invalidating {
-    _marks: Vec<crate::conn::generations::MethodFlux>,
+    methods: Vec<std::sync::Arc<crate::conn::generations::MethodGenerations>>,
+    marks: Vec<crate::conn::generations::MethodFlux>,
+    finished: bool,
+}
+
+impl Invalidating {
+    /// The invalidation ran: lift the marks.
+    pub fn finish(mut self) {
+        self.finished = true;
+    }
+}
+
+impl Drop for Invalidating {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.methods.iter().for_each(|method| method.bump_all());
+        }
+        // The marks are lifted after the bump.
+        self.marks.clear();
+    }
 }
 
 /// `#[invalidates(method)]`: makes every entry of `method` (`Type::method`) stale.

@@ -448,6 +448,17 @@ impl Slow {
         let _ = id;
         Ok(())
     }
+
+    /// Changes something behind larder's back, then takes its time (and gets cancelled).
+    #[invalidates(value(id))]
+    async fn changing_slowly(&self, id: i64, behind: &libsql::Connection) -> larder::Result<()> {
+        behind
+            .execute("UPDATE t SET n = n + 10 WHERE id = ?1", [id])
+            .await
+            .map_err(|e| larder::Error::Misuse(e.to_string()))?;
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        Ok(())
+    }
 }
 
 async fn stalled_load_then_invalidation(keyed: bool) {
@@ -504,4 +515,32 @@ async fn invalidates_a_method_while_a_load_is_stalled() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalidates_a_key_while_a_load_is_stalled() {
     stalled_load_then_invalidation(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalidates_cancelled_mid_way_leaves_no_entry_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("slow.db");
+    let db = Db::open(&path).await.unwrap();
+    db.execute_batch(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER); INSERT INTO t VALUES (1, 1);",
+    )
+    .await
+    .unwrap();
+    let behind = libsql::Builder::new_local(&path).build().await.unwrap();
+    let behind = behind.connect().unwrap();
+    let slow = Slow {
+        db,
+        gate: tokio::sync::Mutex::new(None),
+    };
+    assert_eq!(slow.value(1).await.unwrap(), 1);
+    assert_eq!(slow.value(1).await.unwrap(), 1);
+    let cancelled =
+        tokio::time::timeout(Duration::from_millis(100), slow.changing_slowly(1, &behind)).await;
+    assert!(cancelled.is_err(), "the body was still sleeping");
+    assert_eq!(
+        slow.value(1).await.unwrap(),
+        11,
+        "the cancelled method's write is seen"
+    );
 }

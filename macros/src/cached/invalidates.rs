@@ -1,5 +1,6 @@
-//! `#[invalidates(method_a, method_b(arg))]`: after the method returns `Ok`, drop all entries of
-//! `method_a` and the entry of `method_b` for the key built from `arg`.
+//! `#[invalidates(method_a, method_b(arg))]`: while the method runs its targets serve nothing;
+//! after it returns (`Ok` or `Err`), all entries of `method_a` and the entry of `method_b` for the
+//! key built from `arg` are stale; dropped mid-way, all entries of both are.
 
 use crate::krate::Krate;
 use proc_macro2::TokenStream;
@@ -93,7 +94,8 @@ impl Invalidates {
     }
 }
 
-/// Wraps `block`: after an `Ok` result, the named caches are invalidated. `cached` lists the
+/// Wraps `block`: after it returns (`Ok` or `Err`), the named caches are invalidated; they are in
+/// flux while it runs, and wholly invalidated if its future is dropped mid-way. `cached` lists the
 /// cached methods of the impl with their key types, to check the targets: the key built here
 /// is given the target's key type, so a parameter of another type is a compile error under it.
 pub(crate) fn wrap_invalidation(
@@ -139,11 +141,10 @@ pub(crate) fn wrap_invalidation(
         {
             let __larder_flux = #private::invalidating(#private::db(&self.#db), &[#(#names),*]);
             let __larder_result = #private::anchor::<#output, _>(async #block).await;
-            if ::core::result::Result::is_ok(&__larder_result) {
-                let __larder_db = #private::db(&self.#db);
-                #(#actions)*
-            }
-            ::core::mem::drop(__larder_flux);
+            // Also after an error: the write may have happened before it.
+            let __larder_db = #private::db(&self.#db);
+            #(#actions)*
+            __larder_flux.finish();
             __larder_result
         }
     })
