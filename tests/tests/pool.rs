@@ -109,6 +109,18 @@ async fn an_exhausted_pool_times_out_instead_of_hanging() {
         "the wait is in the histogram: {stats}"
     );
 
+    // Waits cancelled by the caller are counted out and still recorded.
+    for _ in 0..3 {
+        let cancelled = tokio::time::timeout(Duration::from_millis(20), items.count()).await;
+        assert!(cancelled.is_err(), "the pool is still held");
+    }
+    let stats = items.db.pool_stats();
+    assert_eq!(
+        (stats.waiting, stats.waits, stats.open),
+        (0, 4, 1),
+        "no cancelled waiter stays counted: {stats}"
+    );
+
     // Let the transaction finish: the pool works again.
     finish.send(()).unwrap();
     holder.await.unwrap().unwrap();

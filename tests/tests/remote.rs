@@ -596,3 +596,40 @@ async fn no_schema_shapes() {
     s.create_later().await.unwrap();
     assert_eq!(s.has_later().await.unwrap(), 1, "DDL publishes everything");
 }
+
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_checkout_cancelled_while_it_cleans_a_connection_keeps_the_counts_true() {
+    let server = server();
+    let db = larder::Db::builder()
+        .remote(&server.url, "")
+        .pool_size(1)
+        .open()
+        .await
+        .unwrap();
+    db.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+        .await
+        .unwrap();
+    for round in 0..5 {
+        // A transaction dropped mid-way: its remote connection goes back to the pool dirty.
+        let tx = db.transaction(|tx| async move {
+            tx.execute("INSERT INTO t (name) VALUES ('x')", &[]).await?;
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            Ok::<_, Error>(())
+        });
+        assert!(tokio::time::timeout(Duration::from_millis(200), tx)
+            .await
+            .is_err());
+        // The next checkout rolls it back over the network; cancel it while it does.
+        let _ = tokio::time::timeout(
+            Duration::from_micros(200),
+            db.fetch_one::<i64>("SELECT 1", &[]),
+        )
+        .await;
+        let stats = db.pool_stats();
+        assert!(stats.open <= 1, "round {round}: {stats}");
+    }
+    let n: i64 = db.fetch_one("SELECT count(*) FROM t", &[]).await.unwrap();
+    assert_eq!(n, 0, "every dropped transaction was rolled back");
+    assert!(db.pool_stats().open <= 1, "{}", db.pool_stats());
+}

@@ -233,12 +233,27 @@ impl Pool {
     }
 
     async fn wait(&self, timeout: Duration) -> Result<OwnedSemaphorePermit> {
+        /// Counts the wait out and records its time however it ends — also when the caller's
+        /// future is dropped while it waits.
+        struct Waiting<'a> {
+            pool: &'a Pool,
+            started: Instant,
+        }
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.pool.waiting.fetch_sub(1, Relaxed);
+                self.pool.wait_time.record(self.started.elapsed());
+            }
+        }
         self.waits.fetch_add(1, Relaxed);
         self.waiting.fetch_add(1, Relaxed);
         let started = Instant::now();
+        let waiting = Waiting {
+            pool: self,
+            started,
+        };
         let waited = tokio::time::timeout(timeout, Arc::clone(&self.permits).acquire_owned()).await;
-        self.waiting.fetch_sub(1, Relaxed);
-        self.wait_time.record(started.elapsed());
+        drop(waiting);
         match waited {
             Ok(Ok(permit)) => Ok(permit),
             Ok(Err(_)) => unreachable!("{CLOSED}"),
@@ -262,10 +277,22 @@ impl Pool {
     /// A connection returned inside a transaction (its owner was dropped mid-way): roll back, or
     /// replace the connection when that fails.
     async fn clean(&self, dirty: Connection) -> Result<Connection> {
+        /// The connection is counted open until it is handed on; dropped with it (the caller's
+        /// future was dropped during the ROLLBACK, or the ROLLBACK failed), it is counted out.
+        struct Counted<'a>(&'a AtomicUsize, bool);
+        impl Drop for Counted<'_> {
+            fn drop(&mut self) {
+                if self.1 {
+                    self.0.fetch_sub(1, Relaxed);
+                }
+            }
+        }
+        let mut counted = Counted(&self.open, true);
         let _ = dirty
             .control("ROLLBACK", "rollback of an abandoned transaction")
             .await;
         if !dirty.broken.load(Relaxed) && dirty.conn.is_autocommit() {
+            counted.1 = false;
             let mut clean = dirty;
             clean.savepoints = 0;
             clean.tx_ended = None;
@@ -273,7 +300,7 @@ impl Pool {
             return Ok(clean);
         }
         drop(dirty);
-        self.open.fetch_sub(1, Relaxed);
+        drop(counted);
         self.open_one().await
     }
 
