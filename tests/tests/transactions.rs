@@ -403,3 +403,42 @@ async fn calls_run_concurrently_inside_one_transaction_take_turns_on_its_connect
     assert_eq!(items.count().await.unwrap(), 3);
     assert_pool_clean(&store).await;
 }
+
+/// Nests `depth` transactions, inserting one row at each level.
+fn nest(
+    db: larder::Db,
+    depth: i64,
+) -> std::pin::Pin<Box<dyn Future<Output = larder::Result<()>> + Send>> {
+    Box::pin(async move {
+        let inner = db.clone();
+        db.transaction(|tx| async move {
+            tx.execute(
+                "INSERT INTO items (id, name, qty) VALUES (?1, ?2, 1)",
+                larder::params![depth, format!("level {depth}")],
+            )
+            .await?;
+            if depth > 1 {
+                nest(inner, depth - 1).await?;
+            }
+            Ok::<_, Error>(())
+        })
+        .await
+    })
+}
+
+#[tokio::test]
+async fn deep_nesting_fails_with_a_clear_error_before_the_stack_runs_out() {
+    let (store, _dir) = store().await;
+    // 32 savepoints under the outermost transaction are fine.
+    nest(store.db.clone(), 33).await.unwrap();
+    assert_eq!(store.items.count().await.unwrap(), 33);
+    store.db.execute("DELETE FROM items", &[]).await.unwrap();
+    // One more level is refused, on a 2 MiB test thread, with a message; nothing is kept.
+    let err = nest(store.db.clone(), 200).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Misuse(m) if m.contains("nested more than 32 deep")),
+        "{err}"
+    );
+    assert_eq!(store.items.count().await.unwrap(), 0);
+    assert_pool_clean(&store).await;
+}

@@ -294,6 +294,9 @@ fn commit_failed(error: Error) -> Error {
     }
 }
 
+/// How deep transactions may nest (savepoints under one transaction).
+const MAX_NESTING: usize = 32;
+
 async fn savepoint<T, E, F>(conn: Arc<TxConn>, body: F) -> std::result::Result<T, E>
 where
     F: Future<Output = std::result::Result<T, E>>,
@@ -301,6 +304,15 @@ where
 {
     let name = {
         let mut pooled = conn.lock().await;
+        if pooled.get().savepoints >= MAX_NESTING {
+            // Each level is a savepoint and a chain of poll frames: a debug build overflows a
+            // 2 MiB thread between 45 and 60 levels of a recursive `Db::transaction`.
+            return Err(E::from(Error::Misuse(format!(
+                "transactions nested more than {MAX_NESTING} deep on one connection; larder \
+                 refuses deeper nesting (each level is a savepoint and a chain of stack frames): \
+                 flatten the recursion, or run the inner work without its own transaction"
+            ))));
+        }
         let name = format!("larder_{}", pooled.get().savepoints);
         exec(&mut pooled, &format!("SAVEPOINT {name}")).await?;
         pooled.get().savepoints += 1;
