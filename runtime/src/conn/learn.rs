@@ -27,6 +27,13 @@ pub(crate) fn table_key(database: Option<&str>, table: &str) -> String {
     }
 }
 
+/// SQLite's own tables (`sqlite_schema`, `sqlite_sequence`, `sqlite_stat1`, ...).
+fn is_internal(table: &str) -> bool {
+    table
+        .get(..7)
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("sqlite_"))
+}
+
 /// What a statement reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ReadSet {
@@ -118,7 +125,7 @@ impl Record {
         if table.is_empty() {
             return;
         }
-        if table.len() >= 7 && table[..7].eq_ignore_ascii_case("sqlite_") {
+        if is_internal(table) {
             // The schema table, sqlite_sequence, sqlite_stat*: moved by writes of every kind.
             self.read_anything = true;
             return;
@@ -129,7 +136,12 @@ impl Record {
         }
     }
 
+    /// A write of `table`; the internal tables are left out (whoever reads them depends on every
+    /// write, see [`Record::read`]).
     fn write(&mut self, database: Option<&str>, table: &str, insert_only: bool) {
+        if is_internal(table) {
+            return;
+        }
         let key = table_key(database, table);
         match self.writes.iter_mut().find(|(t, _)| *t == key) {
             Some((_, only)) => *only &= insert_only,
@@ -154,15 +166,9 @@ impl Record {
                 let name = function_name.to_ascii_lowercase();
                 self.aggregate |= AGGREGATES.contains(&name.as_str());
             }
-            AuthAction::Insert { table_name } => {
-                if !table_name.starts_with("sqlite_") {
-                    self.write(db, table_name, top_level);
-                }
-            }
+            AuthAction::Insert { table_name } => self.write(db, table_name, top_level),
             AuthAction::Update { table_name, .. } | AuthAction::Delete { table_name } => {
-                if !table_name.starts_with("sqlite_") {
-                    self.write(db, table_name, false);
-                }
+                self.write(db, table_name, false)
             }
             AuthAction::Pragma {
                 pragma_name,

@@ -130,16 +130,31 @@ where
     match (joined, load) {
         // Joined another caller's query: use its value only if no write came between its start
         // and this call's start, and none was in flux when this call started.
-        (Some(entry), _)
-            if entry.version == deps.version
-                && stamps.serves(entry.stamp, entry.found)
-                && method.unaffected(&key, &entry) =>
-        {
+        (Some(entry), _) if current(method, &key, &entry, deps.version, &stamps) => {
             R::from_result(Ok(entry.value.clone()))
         }
         (_, Some(load)) => load.await,
         (_, None) => unreachable!("`init` sets `outcome` whenever it takes `load`"),
     }
+}
+
+/// Whether `entry` may be served under `stamps`: stamped under the dependencies of `version`
+/// with the counters read now, nothing it depends on in flux, no keyed invalidation of `key`
+/// since its load started.
+fn current<K, V>(
+    method: &MethodCache<K, V>,
+    key: &K,
+    entry: &Entry<V>,
+    version: u64,
+    stamps: &Stamps,
+) -> bool
+where
+    K: Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    entry.version == version
+        && stamps.serves(entry.stamp, entry.found)
+        && method.unaffected(key, entry)
 }
 
 /// The cached value of `key` if it is fresh (stamped with the counters read just now, under the
@@ -158,11 +173,7 @@ where
 {
     let counters = &method.counters;
     match method.cache.get(key).await {
-        Some(entry)
-            if entry.version == version
-                && stamps.serves(entry.stamp, entry.found)
-                && method.unaffected(key, &entry) =>
-        {
+        Some(entry) if current(method, key, &entry, version, stamps) => {
             counters.hits.fetch_add(1, Relaxed);
             facade::cache(site.name, CacheOutcome::Hit);
             Some(entry.value.clone())
@@ -253,10 +264,7 @@ where
     let stamps = generations.stamps(&deps.deps, &method.generations);
     match (joined, load) {
         (Some(entry), _)
-            if deps.settled
-                && entry.version == deps.version
-                && stamps.serves(entry.stamp, entry.found)
-                && method.unaffected(&key, &entry) =>
+            if deps.settled && current(method, &key, &entry, deps.version, &stamps) =>
         {
             R::from_result(Ok(entry.value.clone()))
         }

@@ -351,18 +351,8 @@ async fn read_rows<T: FromRow, C: Collect<T>>(
         let timeout = conn.request_timeout;
         return Connection::bounded(timeout, &conn.broken, source.name(), request).await;
     }
-    let recorder = conn.recorder.as_deref();
-    let CachedStatement {
-        stmt,
-        columns,
-        learned,
-        ..
-    } = conn
-        .statements
-        .get(&conn.conn, recorder, schema, source, registry)
-        .await?;
-    writes.before(learned.as_deref());
-    learning::report(learned.as_ref());
+    let CachedStatement { stmt, columns, .. } =
+        prepared(conn, source, registry, schema, writes).await?;
     let _reset = ResetOnDrop(stmt);
     let mut rows = stmt
         .query(Params::Positional(params))
@@ -370,6 +360,26 @@ async fn read_rows<T: FromRow, C: Collect<T>>(
         .map_err(|e| source.sql_error(e))?;
     let map = columns.for_type::<T>(&rows, source.name())?;
     collect(&mut rows, map, source).await
+}
+
+/// The statement for `source` on a local connection, prepared under the `schema` counter if
+/// needed; what the engine recorded of it is logged on `writes` (and, for a cached method's load,
+/// reported to it) before it runs.
+async fn prepared<'c>(
+    conn: &'c mut Connection,
+    source: Source<'_>,
+    registry: &StatementRegistry,
+    schema: u64,
+    writes: &mut StatementWrites<'_>,
+) -> Result<&'c mut CachedStatement> {
+    let recorder = conn.recorder.as_deref();
+    let cached = conn
+        .statements
+        .get(&conn.conn, recorder, schema, source, registry)
+        .await?;
+    writes.before(cached.learned.as_deref());
+    learning::report(cached.learned.as_ref());
+    Ok(cached)
 }
 
 /// Reads every row into `C`, stopping at one too many.
@@ -411,12 +421,7 @@ async fn execute(
         let timeout = conn.request_timeout;
         return Connection::bounded(timeout, &conn.broken, source.name(), request).await;
     }
-    let recorder = conn.recorder.as_deref();
-    let cached = conn
-        .statements
-        .get(&conn.conn, recorder, schema, source, registry)
-        .await?;
-    writes.before(cached.learned.as_deref());
+    let cached = prepared(conn, source, registry, schema, writes).await?;
     let _reset = ResetOnDrop(&cached.stmt);
     let changed = cached
         .stmt
