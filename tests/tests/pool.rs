@@ -236,3 +236,71 @@ async fn a_connection_returned_inside_a_transaction_is_rolled_back_before_reuse(
     let stats = items.db.pool_stats();
     assert_eq!((stats.open, stats.idle), (1, 1));
 }
+
+/// Issue #21, item 10: `Db`s opened together on a new file (one switches it to WAL while the
+/// others set themselves up), and `Db`s closing (the last connection's checkpoint) while others
+/// open, wait for each other like any statement instead of failing with "database is locked".
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_dbs_opened_at_once_on_a_new_file_all_open() {
+    for round in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("new-{round}.db"));
+        let opens: Vec<_> = (0..8)
+            .map(|i| {
+                let path = path.clone();
+                tokio::spawn(async move {
+                    let db = larder::Db::open(&path).await?;
+                    db.execute_batch("CREATE TABLE IF NOT EXISTS t (x INTEGER)")
+                        .await?;
+                    db.execute("INSERT INTO t VALUES (?1)", larder::params![i])
+                        .await?;
+                    let n: i64 = db.fetch_one("SELECT count(*) FROM t", &[]).await?;
+                    // Closed here, possibly while another is still opening.
+                    Ok::<_, Error>(n)
+                })
+            })
+            .collect();
+        for open in opens {
+            let n = open
+                .await
+                .unwrap()
+                .unwrap_or_else(|e| panic!("round {round}: {e}"));
+            assert!((1..=8).contains(&n));
+        }
+        let db = larder::Db::open(&path).await.unwrap();
+        let n: i64 = db.fetch_one("SELECT count(*) FROM t", &[]).await.unwrap();
+        assert_eq!(n, 8, "round {round}: every Db wrote its row");
+    }
+}
+
+/// Issue #21, item 5: a batch waits for another connection's write lock without blocking its
+/// thread. On a current-thread runtime the task that releases the lock runs on the same thread:
+/// had the batch slept in SQLite's busy handler, the lock would never have been released in time.
+#[tokio::test(flavor = "current_thread")]
+async fn execute_batch_waits_for_the_lock_without_blocking_the_executor() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("batch.db");
+    let db = with_schema(
+        larder::Db::builder()
+            .file(&path)
+            .busy_timeout(Duration::from_secs(3)),
+    )
+    .await;
+    let raw = libsql::Builder::new_local(&path).build().await.unwrap();
+    let locker = raw.connect().unwrap();
+    locker.execute("BEGIN IMMEDIATE", ()).await.unwrap();
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        locker.execute("ROLLBACK", ()).await.unwrap();
+    });
+    db.execute_batch(
+        "INSERT INTO items (id, name) VALUES (1, 'a;b');
+         INSERT INTO items (id, name) VALUES (2, 'c');",
+    )
+    .await
+    .expect("the batch ran once the lock was free");
+    assert!(release.is_finished());
+    let items = Items { db };
+    assert_eq!(items.count().await.unwrap(), 2);
+    assert_eq!(items.get(1).await.unwrap().unwrap().name, "a;b");
+}

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
+use crate::conn::busy;
 use crate::conn::learn::{self, Recorder};
 use crate::conn::statement::StatementCache;
 use crate::conn::writes::{self, WriteLog};
@@ -26,6 +27,8 @@ pub(crate) struct ConnectionSetup {
     pub(crate) statement_capacity: usize,
     /// Remote and replica connections: how long one request may wait for the server.
     pub(crate) request_timeout: Option<Duration>,
+    /// How long setting up a local connection may wait for a lock.
+    pub(crate) busy_timeout: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -106,6 +109,33 @@ impl Connection {
     }
 }
 
+/// Runs the PRAGMAs of a new local connection; each may meet `SQLITE_BUSY` and changes nothing
+/// then, so the whole setup is retried.
+async fn set_up(conn: &libsql::Connection, local: &LocalSetup) -> Result<()> {
+    let failed = |sql: &str| {
+        let sql = sql.to_owned();
+        move |source| Error::Sql {
+            statement: "connection setup".into(),
+            sql,
+            source,
+        }
+    };
+    if local.wal {
+        // journal_mode answers with a row; read it so the statement finishes.
+        let sql = "PRAGMA journal_mode = WAL";
+        let mut rows = conn.query(sql, ()).await.map_err(failed(sql))?;
+        while rows.next().await.map_err(failed(sql))?.is_some() {}
+    }
+    let pragmas = format!(
+        "PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;",
+        local.synchronous
+    );
+    conn.execute_batch(&pragmas)
+        .await
+        .map_err(failed(&pragmas))?;
+    Ok(())
+}
+
 /// Opens connections for the pool.
 pub(crate) struct Connector {
     pub(crate) database: libsql::Database,
@@ -122,33 +152,21 @@ impl Connector {
         }
     }
 
-    /// A new libSQL connection with larder's settings applied.
+    /// A new libSQL connection with larder's settings applied. Setting up waits for locks like
+    /// any statement, within the busy timeout: switching a new file to WAL, or another `Db`'s last
+    /// connection checkpointing as it closes, holds the file's lock for a moment.
     pub(crate) async fn connect(&self) -> Result<libsql::Connection> {
         let conn = self.database.connect().map_err(|e| self.connect_error(e))?;
         if let Some(local) = &self.setup.local {
             // SQLite's busy handler would sleep on an executor thread; larder retries itself.
             conn.busy_timeout(Duration::ZERO)
                 .map_err(|e| self.connect_error(e))?;
-            if local.wal {
-                // journal_mode answers with a row; read it so the statement finishes.
-                let mut rows = conn
-                    .query("PRAGMA journal_mode = WAL", ())
-                    .await
-                    .map_err(|e| self.connect_error(e))?;
-                while rows
-                    .next()
-                    .await
-                    .map_err(|e| self.connect_error(e))?
-                    .is_some()
-                {}
-            }
-            let pragmas = format!(
-                "PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;",
-                local.synchronous
-            );
-            conn.execute_batch(&pragmas)
+            busy::retry(self.setup.busy_timeout, || set_up(&conn, local))
                 .await
-                .map_err(|e| self.connect_error(e))?;
+                .map_err(|error| match error {
+                    Error::Sql { source, .. } => self.connect_error(source),
+                    other => other,
+                })?;
         }
         Ok(conn)
     }

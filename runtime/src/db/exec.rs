@@ -5,6 +5,7 @@ use libsql::Value;
 
 use crate::conn::busy;
 use crate::conn::pool::Connection;
+use crate::conn::split;
 use crate::conn::statement::{CachedStatement, ResetOnDrop, Source, StatementRegistry};
 use crate::db::learning;
 use crate::db::publish::StatementWrites;
@@ -288,13 +289,7 @@ impl Db {
         }
         let mut writes = StatementWrites::new(self, conn, Source::Dynamic(sql), autocommit);
         writes.before_everything(recorder.is_none());
-        let conn = &conn.conn;
-        // Statements of a batch cannot be retried one by one (earlier ones are applied), so this
-        // one call lets SQLite wait for locks itself, on this thread.
-        let sql_error = |e| Source::Dynamic(sql).sql_error(e);
-        conn.busy_timeout(self.inner.busy_timeout)
-            .map_err(sql_error)?;
-        let result = conn.execute_batch(sql).await.map(drop).map_err(sql_error);
+        let result = self.batch(conn, sql).await;
         writes.returned();
         if recorder
             .and_then(|r| r.take())
@@ -302,8 +297,6 @@ impl Db {
         {
             writes.schema_changed();
         }
-        conn.busy_timeout(std::time::Duration::ZERO)
-            .map_err(sql_error)?;
         drop(writes);
         // A batch may hold its own COMMIT or ROLLBACK.
         self.engine_ended(lease.get(), Source::Dynamic(sql), autocommit);
@@ -312,6 +305,40 @@ impl Db {
             self.after_commit().await;
         }
         result
+    }
+}
+
+impl Db {
+    /// Runs a batch. Locally statement by statement, each waiting for the write lock without
+    /// blocking the thread (see `busy`; one that failed with `SQLITE_BUSY` changed nothing, so it
+    /// runs again, where the statements before it stay applied either way). A remote batch is
+    /// one request: the server waits for its own locks.
+    async fn batch(&self, conn: &Connection, sql: &str) -> Result<()> {
+        let failed = |statement: &str| {
+            let statement = statement.trim().to_owned();
+            move |source| Error::Sql {
+                statement: "batch".into(),
+                sql: statement,
+                source,
+            }
+        };
+        if conn.remote {
+            let request = async { conn.conn.execute_batch(sql).await.map_err(failed(sql)) };
+            let timeout = conn.request_timeout;
+            Connection::bounded(timeout, &conn.broken, "batch", request).await?;
+            return Ok(());
+        }
+        for statement in split::statements(sql) {
+            busy::retry(self.inner.busy_timeout, || async {
+                conn.conn
+                    .execute_batch(statement)
+                    .await
+                    .map(drop)
+                    .map_err(failed(statement))
+            })
+            .await?;
+        }
+        Ok(())
     }
 }
 

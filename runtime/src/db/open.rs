@@ -60,6 +60,7 @@ impl DbBuilder {
             None => Some(self.request_timeout.unwrap_or(Duration::from_secs(30))),
         };
         let statements = StatementRegistry::default();
+        let busy_timeout = self.busy_timeout.unwrap_or(Duration::from_secs(5));
         let connector = Connector {
             database: opened.database,
             target: opened.name.clone(),
@@ -67,6 +68,7 @@ impl DbBuilder {
                 local: opened.local,
                 statement_capacity: self.statement_capacity.unwrap_or(64),
                 request_timeout,
+                busy_timeout,
             },
             held: statements.held(),
         };
@@ -83,7 +85,7 @@ impl DbBuilder {
                 pool: Arc::new(Pool::new(connector, pool_size)),
                 statements,
                 acquire_timeout: self.acquire_timeout.unwrap_or(Duration::from_secs(5)),
-                busy_timeout: self.busy_timeout.unwrap_or(Duration::from_secs(5)),
+                busy_timeout,
                 // WAL file databases: a read never meets SQLITE_BUSY.
                 reads_never_busy: matches!(target, Target::File(_)) && !self.read_only,
                 caches: CacheRegistry::new(self.max_staleness),
