@@ -19,6 +19,8 @@ use crate::conn::pool::Pooled;
 pub(crate) struct TxConn {
     busy: AtomicBool,
     released: Notify,
+    /// A nested scope (savepoint) ended: statements and scopes of its parent may go on.
+    scope_ended: Notify,
     conn: UnsafeCell<Pooled>,
 }
 
@@ -32,6 +34,7 @@ impl TxConn {
         Arc::new(TxConn {
             busy: AtomicBool::new(false),
             released: Notify::new(),
+            scope_ended: Notify::new(),
             conn: UnsafeCell::new(conn),
         })
     }
@@ -60,6 +63,31 @@ impl TxConn {
             }
             released.await;
         }
+    }
+}
+
+impl TxConn {
+    /// The connection for a statement or a nested scope of the scope at `depth` (that many
+    /// savepoints open): waits, without holding the connection, while a deeper scope — a
+    /// sibling's nested transaction — is open, so nothing runs inside another scope's savepoint.
+    pub(crate) async fn lock_at(self: &Arc<Self>, depth: usize) -> TxGuard {
+        loop {
+            let mut guard = self.lock().await;
+            if guard.get().savepoints <= depth {
+                return guard;
+            }
+            let mut ended = pin!(self.scope_ended.notified());
+            // Registered while the connection is held: the scope can end only after it is let go.
+            ended.as_mut().enable();
+            drop(guard);
+            ended.await;
+        }
+    }
+
+    /// A nested scope ended (its savepoint is released or rolled back): wakes everyone waiting
+    /// in [`lock_at`](Self::lock_at).
+    pub(crate) fn scope_ended(&self) {
+        self.scope_ended.notify_waiters();
     }
 }
 

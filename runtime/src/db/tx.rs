@@ -50,14 +50,22 @@ tokio::task_local! {
     static SCOPE: Vec<Arc<Active>>;
 }
 
-/// An open transaction: its `Db` (by identity) and its connection.
+/// An open transaction scope: its `Db` (by identity), its connection, and its depth — how many
+/// savepoints are open on the connection while its own statements run (0 for the outermost).
+///
+/// Scopes that are siblings (two nested transactions, or a nested transaction and a plain
+/// statement, run concurrently by one body with `join!`) take turns for their whole duration:
+/// a statement or a nested scope of depth `d` starts only while exactly `d` savepoints are open
+/// (see `TxConn::lock_at`). Without that, one sibling's statements would run inside the other's
+/// savepoint, and its `ROLLBACK TO` would undo them.
 pub(crate) struct Active {
     db: usize,
     conn: Arc<TxConn>,
+    depth: usize,
 }
 
-/// The open transaction of `db` in this task, if any.
-pub(crate) fn current(db: &Db) -> Option<Arc<TxConn>> {
+/// The innermost open transaction scope of `db` in this task, if any.
+fn current(db: &Db) -> Option<Arc<Active>> {
     let id = db.id();
     SCOPE
         .try_with(|scope| {
@@ -65,10 +73,17 @@ pub(crate) fn current(db: &Db) -> Option<Arc<TxConn>> {
                 .iter()
                 .rev()
                 .find(|active| active.db == id)
-                .map(|active| Arc::clone(&active.conn))
+                .map(Arc::clone)
         })
         .ok()
         .flatten()
+}
+
+/// This task's scopes with `active` added as the innermost.
+fn with_scope(active: Active) -> Vec<Arc<Active>> {
+    let mut scope = SCOPE.try_with(Clone::clone).unwrap_or_default();
+    scope.push(Arc::new(active));
+    scope
 }
 
 /// A connection for one statement: the task's transaction on this `Db`, or one from the pool.
@@ -92,6 +107,23 @@ impl Lease {
 
 async fn exec(pooled: &mut Pooled, sql: &str) -> Result<()> {
     pooled.get().control(sql, "transaction").await
+}
+
+/// Several transaction-control statements in one request.
+async fn exec_batch(pooled: &mut Pooled, sql: &str) -> Result<()> {
+    let conn = pooled.get();
+    let request = async {
+        conn.conn
+            .execute_batch(sql)
+            .await
+            .map(drop)
+            .map_err(|source| Error::Sql {
+                statement: "transaction".into(),
+                sql: sql.to_owned(),
+                source,
+            })
+    };
+    Connection::bounded(conn.request_timeout, &conn.broken, "transaction", request).await
 }
 
 /// Forgets the transaction's writes and rolls it back; whether the connection is clean after it.
@@ -139,10 +171,7 @@ impl Drop for RollbackOnDrop {
         };
         let connection = pooled.get();
         let undo = match &self.savepoint {
-            Some(name) => {
-                connection.savepoints = connection.savepoints.saturating_sub(1);
-                format!("ROLLBACK TO {name}; RELEASE {name}")
-            }
+            Some(name) => format!("ROLLBACK TO {name}; RELEASE {name}"),
             None => {
                 connection.writes.discard();
                 connection.tx_ended = None;
@@ -151,8 +180,20 @@ impl Drop for RollbackOnDrop {
         };
         // Nothing can be awaited in `drop`: poll once. A local connection finishes at once; a
         // remote one that would wait is left for the next checkout to roll back.
-        let mut fut = pin!(connection.conn.execute_batch(&undo));
-        let _ = fut.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+        let done = {
+            let mut fut = pin!(connection.conn.execute_batch(&undo));
+            let poll = fut.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+            matches!(poll, std::task::Poll::Ready(Ok(_)))
+        };
+        if let Some(name) = &self.savepoint {
+            if !done && connection.tx_ended.is_none() {
+                // The savepoint's writes may still be there: the transaction must not commit.
+                connection.tx_ended = Some(format!("the cancelled nested transaction {name}"));
+            }
+            connection.savepoints = connection.savepoints.saturating_sub(1);
+            drop(pooled);
+            conn.scope_ended();
+        }
     }
 }
 
@@ -166,7 +207,7 @@ where
     // on the heap they cost one allocation per transaction instead of deep poll frames.
     let body = Box::pin(body);
     match current(db) {
-        Some(conn) => Box::pin(savepoint(conn, body)).await,
+        Some(parent) => Box::pin(savepoint(db, &parent, body)).await,
         None => Box::pin(outermost(db, mode, body)).await,
     }
 }
@@ -190,11 +231,11 @@ where
         conn: Some(Arc::clone(&conn)),
         savepoint: None,
     };
-    let mut scope = SCOPE.try_with(Clone::clone).unwrap_or_default();
-    scope.push(Arc::new(Active {
+    let scope = with_scope(Active {
         db: db.id(),
         conn: Arc::clone(&conn),
-    }));
+        depth: 0,
+    });
     let result = SCOPE.scope(scope, body).await;
     guard.disarm();
     let mut pooled = conn.lock().await;
@@ -297,14 +338,20 @@ fn commit_failed(error: Error) -> Error {
 /// How deep transactions may nest (savepoints under one transaction).
 const MAX_NESTING: usize = 32;
 
-async fn savepoint<T, E, F>(conn: Arc<TxConn>, body: F) -> std::result::Result<T, E>
+/// A nested transaction inside `parent`: a savepoint, held for the whole of `body` — sibling
+/// scopes and statements of `parent` wait meanwhile (see [`Active`]).
+async fn savepoint<T, E, F>(db: &Db, parent: &Active, body: F) -> std::result::Result<T, E>
 where
     F: Future<Output = std::result::Result<T, E>>,
     E: From<Error>,
 {
-    let name = {
-        let mut pooled = conn.lock().await;
-        if pooled.get().savepoints >= MAX_NESTING {
+    let conn = &parent.conn;
+    let depth = parent.depth + 1;
+    let name = format!("larder_{depth}");
+    {
+        let mut pooled = conn.lock_at(parent.depth).await;
+        still_in_transaction(&mut pooled).map_err(E::from)?;
+        if depth > MAX_NESTING {
             // Each level is a savepoint and a chain of poll frames: a debug build overflows a
             // 2 MiB thread between 45 and 60 levels of a recursive `Db::transaction`.
             return Err(E::from(Error::Misuse(format!(
@@ -313,31 +360,60 @@ where
                  flatten the recursion, or run the inner work without its own transaction"
             ))));
         }
-        let name = format!("larder_{}", pooled.get().savepoints);
         exec(&mut pooled, &format!("SAVEPOINT {name}")).await?;
-        pooled.get().savepoints += 1;
-        name
-    };
+        pooled.get().savepoints = depth;
+    }
     let mut guard = RollbackOnDrop {
-        conn: Some(Arc::clone(&conn)),
+        conn: Some(Arc::clone(conn)),
         savepoint: Some(name.clone()),
     };
-    let result = body.await;
+    let scope = with_scope(Active {
+        db: db.id(),
+        conn: Arc::clone(conn),
+        depth,
+    });
+    let result = SCOPE.scope(scope, body).await;
     guard.disarm();
     let mut pooled = conn.lock().await;
-    pooled.get().savepoints -= 1;
-    if let Some(error) = ended(&mut pooled) {
+    let ended = end_savepoint(&mut pooled, &name, result.is_ok()).await;
+    pooled.get().savepoints = parent.depth;
+    drop(pooled);
+    conn.scope_ended();
+    match (result, ended) {
+        (Ok(value), Ok(())) => Ok(value),
+        (Ok(_), Err(error)) => Err(E::from(error)),
+        // The body's own error, not the rollback's (which ended the whole transaction).
+        (Err(error), _) => Err(error),
+    }
+}
+
+/// Releases the savepoint `name` — rolled back to first unless `keep`. When that fails, or the
+/// engine already ended the transaction, the whole transaction is rolled back and fails (its
+/// later statements are refused): what the savepoint held is unknown.
+async fn end_savepoint(pooled: &mut Pooled, name: &str, keep: bool) -> Result<()> {
+    if let Some(error) = ended(pooled) {
         // No savepoint is left to roll back to or release: the whole transaction is gone.
-        return match result {
-            Ok(_) => Err(E::from(error)),
-            Err(error) => Err(error),
-        };
+        return Err(error);
     }
-    if result.is_err() {
-        exec(&mut pooled, &format!("ROLLBACK TO {name}")).await?;
-    }
-    exec(&mut pooled, &format!("RELEASE {name}")).await?;
-    result
+    let undo = if keep {
+        format!("RELEASE {name}")
+    } else {
+        format!("ROLLBACK TO {name}; RELEASE {name}")
+    };
+    let Err(error) = exec_batch(pooled, &undo).await else {
+        return Ok(());
+    };
+    let statement = format!("`{undo}` ({error})");
+    let _ = exec(pooled, "ROLLBACK").await;
+    let conn = pooled.get();
+    conn.writes.discard();
+    conn.tx_ended = Some(statement.clone());
+    Err(Error::TransactionEnded { statement })
+}
+
+/// Inside a transaction the engine ended: an error, and nothing runs.
+fn still_in_transaction(pooled: &mut Pooled) -> Result<()> {
+    ended(pooled).map_or(Ok(()), Err)
 }
 
 /// The handle given to [`Db::transaction`]'s closure. It dereferences to the [`Db`]: every call
@@ -454,7 +530,7 @@ impl Db {
     /// The connection for one statement.
     pub(crate) async fn lease(&self) -> Result<Lease> {
         match current(self) {
-            Some(conn) => Ok(Lease::Transaction(conn.lock().await)),
+            Some(active) => Ok(Lease::Transaction(active.conn.lock_at(active.depth).await)),
             None => Ok(Lease::Pool(self.acquire().await?)),
         }
     }
