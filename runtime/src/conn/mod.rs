@@ -5,7 +5,9 @@
 
 pub(crate) mod busy;
 pub(crate) mod classify;
+pub(crate) mod detached;
 pub(crate) mod generations;
+pub(crate) mod gone;
 pub(crate) mod learn;
 pub(crate) mod pool;
 pub(crate) mod split;

@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
 use crate::conn::busy;
+use crate::conn::detached::Turn;
+use crate::conn::gone;
 use crate::conn::learn::{self, Recorder};
 use crate::conn::statement::StatementCache;
 use crate::conn::writes::{self, WriteLog};
@@ -29,6 +31,8 @@ pub(crate) struct ConnectionSetup {
     pub(crate) request_timeout: Option<Duration>,
     /// How long setting up a local connection may wait for a lock.
     pub(crate) busy_timeout: Duration,
+    /// An embedded replica: reads run on the local copy, writes go to the primary.
+    pub(crate) replica: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -42,24 +46,29 @@ pub(crate) struct Connection {
     pub(crate) conn: libsql::Connection,
     pub(crate) statements: StatementCache,
     /// Savepoints open on this connection (nested transactions).
-    pub(crate) savepoints: usize,
+    pub(crate) savepoints: u32,
     /// Tables written and not yet published to the caches.
     pub(crate) writes: Arc<WriteLog>,
     /// The engine's authorizer record (local connections; see `learn`).
     pub(crate) recorder: Option<Arc<Recorder>>,
     /// The statement during which the engine ended this connection's transaction itself
     /// (`INSERT OR ROLLBACK`, `RAISE(ROLLBACK)`, an I/O error): nothing more runs in it.
-    pub(crate) tx_ended: Option<String>,
+    pub(crate) tx_ended: Option<Box<str>>,
     /// A remote (Hrana) connection: statements are not cached on it. libSQL's remote `prepare`
     /// costs a round trip (`describe`) and fixes, when prepared, whether executing the statement
     /// closes the stream — a statement prepared outside a transaction would end one it later runs
     /// in. `query` / `execute` decide that per call and need no round trip of their own.
     pub(crate) remote: bool,
+    /// An embedded replica (also `remote`): its rows come from the local copy and borrow the
+    /// statement, so they are read in place rather than in a detached request.
+    pub(crate) replica: bool,
     /// How long one request may take (remote and replica connections; `None` locally).
     pub(crate) request_timeout: Option<Duration>,
     /// A request timed out: the connection's state on the server is unknown, so it is closed
     /// instead of going back to the pool.
     pub(crate) broken: AtomicBool,
+    /// Remote connections: whose turn it is to send a request (see `detached`).
+    pub(crate) turn: Turn,
 }
 
 impl Connection {
@@ -82,7 +91,9 @@ impl Connection {
         let was_broken = broken.swap(true, Relaxed);
         match tokio::time::timeout(limit, request).await {
             Ok(result) => {
-                broken.store(was_broken, Relaxed);
+                // A stream the server forgot stays broken: every later request would fail.
+                let gone = result.as_ref().is_err_and(gone::stream_gone);
+                broken.store(was_broken || gone, Relaxed);
                 result
             }
             Err(_) => Err(Error::Timeout {
@@ -92,20 +103,20 @@ impl Connection {
         }
     }
 
-    /// Runs one statement without parameters (transaction control), bounded by the request timeout.
+    /// Runs one statement without parameters (transaction control); a remote one as a detached
+    /// request, bounded by the request timeout.
     pub(crate) async fn control(&self, sql: &str, statement: &str) -> Result<()> {
-        let conn = &self.conn;
-        let request = async {
-            conn.execute(sql, ())
-                .await
-                .map(drop)
-                .map_err(|source| Error::Sql {
-                    statement: statement.to_owned(),
-                    sql: sql.to_owned(),
-                    source,
-                })
+        let failed = |source| Error::Sql {
+            statement: statement.to_owned(),
+            sql: sql.to_owned(),
+            source,
         };
-        Connection::bounded(self.request_timeout, &self.broken, statement, request).await
+        if self.remote {
+            let owned = sql.to_owned();
+            let work = |conn: libsql::Connection| async move { conn.execute(&owned, ()).await };
+            return self.detached(statement, work, failed).await.map(drop);
+        }
+        self.conn.execute(sql, ()).await.map(drop).map_err(failed)
     }
 }
 
@@ -187,8 +198,10 @@ impl Connector {
             recorder,
             tx_ended: None,
             remote: self.setup.local.is_none(),
+            replica: self.setup.replica,
             request_timeout: self.setup.request_timeout,
             broken: AtomicBool::new(false),
+            turn: Turn::default(),
         })
     }
 }
@@ -320,6 +333,12 @@ impl Pool {
         drop(dirty);
         drop(counted);
         self.open_one().await
+    }
+
+    /// Closes every idle connection: the server forgot one of them, so it forgot them all.
+    pub(crate) fn forget_idle(&self) {
+        let forgotten = std::mem::take(&mut *self.idle());
+        self.open.fetch_sub(forgotten.len(), Relaxed);
     }
 
     /// The libSQL database the connections come from.

@@ -70,7 +70,7 @@ impl TxConn {
     /// The connection for a statement or a nested scope of the scope at `depth` (that many
     /// savepoints open): waits, without holding the connection, while a deeper scope — a
     /// sibling's nested transaction — is open, so nothing runs inside another scope's savepoint.
-    pub(crate) async fn lock_at(self: &Arc<Self>, depth: usize) -> TxGuard {
+    pub(crate) async fn lock_at(self: &Arc<Self>, depth: u32) -> TxGuard {
         loop {
             let mut guard = self.lock().await;
             if guard.get().savepoints <= depth {

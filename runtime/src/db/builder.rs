@@ -24,6 +24,17 @@ pub(super) enum Target {
     },
 }
 
+impl Target {
+    /// An embedded replica.
+    pub(super) fn is_replica(&self) -> bool {
+        #[cfg(feature = "remote")]
+        if let Target::Replica { .. } = self {
+            return true;
+        }
+        false
+    }
+}
+
 /// How hard SQLite works to make each commit durable (`PRAGMA synchronous`).
 ///
 /// ```

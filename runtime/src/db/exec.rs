@@ -4,6 +4,8 @@ use libsql::params::Params;
 use libsql::Value;
 
 use crate::conn::busy;
+use crate::conn::detached;
+use crate::conn::gone;
 use crate::conn::pool::Connection;
 use crate::conn::split;
 use crate::conn::statement::{CachedStatement, ResetOnDrop, Source, StatementRegistry};
@@ -54,8 +56,39 @@ impl<T> Collect<T> for Option<T> {
 
 impl Db {
     /// Runs `source` with `params` and reads its rows as `T`; a write in autocommit mode waits
-    /// for the write lock (see `busy`).
+    /// for the write lock (see `busy`). A remote read outside a transaction whose connection's
+    /// stream the server forgot runs once more, on a new connection (see `gone`).
     pub(crate) async fn fetch<T: FromRow, C: Collect<T>>(
+        &self,
+        source: Source<'_>,
+        params: Vec<Value>,
+    ) -> Result<C> {
+        if self.inner.remote && !source.may_write() {
+            return Box::pin(self.fetch_remote_read(source, params)).await;
+        }
+        self.fetch_first(source, params).await
+    }
+
+    async fn fetch_remote_read<T: FromRow, C: Collect<T>>(
+        &self,
+        source: Source<'_>,
+        params: Vec<Value>,
+    ) -> Result<C> {
+        let again = params.clone();
+        match self.fetch_first(source, params).await {
+            Err(error) if gone::stream_gone(&error) => {
+                self.inner.pool.forget_idle();
+                if self.in_transaction() {
+                    // The transaction was on the forgotten stream: it is gone with it.
+                    return Err(error);
+                }
+                self.fetch_first(source, again).await
+            }
+            other => other,
+        }
+    }
+
+    async fn fetch_first<T: FromRow, C: Collect<T>>(
         &self,
         source: Source<'_>,
         params: Vec<Value>,
@@ -137,7 +170,7 @@ impl Db {
         if autocommit || conn.remote || conn.tx_ended.is_some() || !conn.conn.is_autocommit() {
             return;
         }
-        conn.tx_ended = Some(source.name().to_owned());
+        conn.tx_ended = Some(source.name().into());
         conn.writes.discard();
         conn.writes.all();
         conn.writes.enter(self.generations()).commit();
@@ -153,6 +186,10 @@ impl Db {
                 self.run_once(lease, source, params)
             })
             .await;
+        if result.as_ref().is_err_and(gone::stream_gone) {
+            // Not run again: the server may have applied it before it forgot the stream.
+            self.inner.pool.forget_idle();
+        }
         if autocommit {
             self.after_commit().await;
         }
@@ -323,10 +360,9 @@ impl Db {
             }
         };
         if conn.remote {
-            let request = async { conn.conn.execute_batch(sql).await.map_err(failed(sql)) };
-            let timeout = conn.request_timeout;
-            Connection::bounded(timeout, &conn.broken, "batch", request).await?;
-            return Ok(());
+            let owned = sql.to_owned();
+            let work = |c: libsql::Connection| async move { c.execute_batch(&owned).await };
+            return conn.detached("batch", work, failed(sql)).await.map(drop);
         }
         for statement in split::statements(sql) {
             busy::retry(self.inner.busy_timeout, || async {
@@ -347,7 +383,7 @@ impl Db {
 fn still_in_transaction(conn: &Connection, autocommit: bool) -> Result<()> {
     match (&conn.tx_ended, autocommit) {
         (Some(statement), false) => Err(Error::TransactionEnded {
-            statement: statement.clone(),
+            statement: statement.to_string(),
         }),
         _ => Ok(()),
     }
@@ -362,21 +398,30 @@ async fn read_rows<T: FromRow, C: Collect<T>>(
     schema: u64,
     writes: &mut StatementWrites<'_>,
 ) -> Result<C> {
+    if conn.replica {
+        writes.before(None);
+        return read_replica(conn, source, params).await;
+    }
     if conn.remote {
         writes.before(None);
         // See `Connection::remote`: no statement cache; the column map is built per call.
-        let remote = &conn.conn;
-        let request = async {
-            let mut rows = remote
-                .query(source.sql(), Params::Positional(params))
-                .await
-                .map_err(|e| source.sql_error(e))?;
-            let mut columns = ColumnMap::default();
-            let map = columns.for_type::<T>(&rows, source.name())?;
-            collect(&mut rows, map, source).await
-        };
-        let timeout = conn.request_timeout;
-        return Connection::bounded(timeout, &conn.broken, source.name(), request).await;
+        let sql = source.sql().to_owned();
+        let work = |c| detached::query(c, sql, Params::Positional(params));
+        let fetched = conn
+            .detached(source.name(), work, |e| source.sql_error(e))
+            .await?;
+        let mut columns = ColumnMap::default();
+        let map = columns.for_type::<T>(&fetched, source.name())?;
+        let mut out = C::default();
+        for row in &fetched.rows {
+            if out.is_full() {
+                return Err(Error::TooManyRows {
+                    statement: source.name().to_owned(),
+                });
+            }
+            out.push(T::from_row(&RowRef::new(row, map, source.name()))?);
+        }
+        return Ok(out);
     }
     let CachedStatement { stmt, columns, .. } =
         prepared(conn, source, registry, schema, writes).await?;
@@ -387,6 +432,27 @@ async fn read_rows<T: FromRow, C: Collect<T>>(
         .map_err(|e| source.sql_error(e))?;
     let map = columns.for_type::<T>(&rows, source.name())?;
     collect(&mut rows, map, source).await
+}
+
+/// Reads an embedded replica's rows: from its local copy (bounded like any request: a read that
+/// returns rows may be a write sent to the primary, `INSERT ... RETURNING`).
+async fn read_replica<T: FromRow, C: Collect<T>>(
+    conn: &Connection,
+    source: Source<'_>,
+    params: Vec<Value>,
+) -> Result<C> {
+    let replica = &conn.conn;
+    let request = async {
+        let mut rows = replica
+            .query(source.sql(), Params::Positional(params))
+            .await
+            .map_err(|e| source.sql_error(e))?;
+        let mut columns = ColumnMap::default();
+        let map = columns.for_type::<T>(&rows, source.name())?;
+        collect(&mut rows, map, source).await
+    };
+    let timeout = conn.request_timeout;
+    Connection::bounded(timeout, &conn.broken, source.name(), request).await
 }
 
 /// The statement for `source` on a local connection, prepared under the `schema` counter if
@@ -438,15 +504,13 @@ async fn execute(
 ) -> Result<u64> {
     if conn.remote {
         writes.before(None);
-        let remote = &conn.conn;
-        let request = async {
-            remote
-                .execute(source.sql(), Params::Positional(params))
-                .await
-                .map_err(|e| source.sql_error(e))
+        let sql = source.sql().to_owned();
+        let work = |c: libsql::Connection| async move {
+            c.execute(&sql, Params::Positional(params)).await
         };
-        let timeout = conn.request_timeout;
-        return Connection::bounded(timeout, &conn.broken, source.name(), request).await;
+        return conn
+            .detached(source.name(), work, |e| source.sql_error(e))
+            .await;
     }
     let cached = prepared(conn, source, registry, schema, writes).await?;
     let _reset = ResetOnDrop(&cached.stmt);

@@ -69,6 +69,7 @@ impl DbBuilder {
                 statement_capacity: self.statement_capacity.unwrap_or(64),
                 request_timeout,
                 busy_timeout,
+                replica: target.is_replica(),
             },
             held: statements.held(),
         };
@@ -88,6 +89,7 @@ impl DbBuilder {
                 busy_timeout,
                 // WAL file databases: a read never meets SQLITE_BUSY.
                 reads_never_busy: matches!(target, Target::File(_)) && !self.read_only,
+                remote: !matches!(target, Target::File(_) | Target::Memory),
                 caches: CacheRegistry::new(self.max_staleness),
                 metrics: MetricsRegistry::default(),
                 #[cfg(feature = "tracing")]

@@ -9,8 +9,10 @@ use std::ops::Deref;
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Waker};
+use std::time::Duration;
 
 use crate::conn::busy;
+use crate::conn::detached;
 use crate::conn::pool::{Connection, Pooled};
 use crate::conn::tx_conn::{TxConn, TxGuard};
 use crate::conn::writes::Publication;
@@ -61,7 +63,7 @@ tokio::task_local! {
 pub(crate) struct Active {
     db: usize,
     conn: Arc<TxConn>,
-    depth: usize,
+    depth: u32,
 }
 
 /// The innermost open transaction scope of `db` in this task, if any.
@@ -112,18 +114,17 @@ async fn exec(pooled: &mut Pooled, sql: &str) -> Result<()> {
 /// Several transaction-control statements in one request.
 async fn exec_batch(pooled: &mut Pooled, sql: &str) -> Result<()> {
     let conn = pooled.get();
-    let request = async {
-        conn.conn
-            .execute_batch(sql)
-            .await
-            .map(drop)
-            .map_err(|source| Error::Sql {
-                statement: "transaction".into(),
-                sql: sql.to_owned(),
-                source,
-            })
+    let failed = |source| Error::Sql {
+        statement: "transaction".into(),
+        sql: sql.to_owned(),
+        source,
     };
-    Connection::bounded(conn.request_timeout, &conn.broken, "transaction", request).await
+    if conn.remote {
+        let owned = sql.to_owned();
+        let work = |c: libsql::Connection| async move { c.execute_batch(&owned).await };
+        return conn.detached("transaction", work, failed).await.map(drop);
+    }
+    conn.conn.execute_batch(sql).await.map(drop).map_err(failed)
 }
 
 /// Forgets the transaction's writes and rolls it back; whether the connection is clean after it.
@@ -145,12 +146,16 @@ async fn rollback(pooled: &mut Pooled) -> bool {
 /// The error of a transaction the engine ended itself, if it did (see `Connection::tx_ended`).
 fn ended(pooled: &mut Pooled) -> Option<Error> {
     let statement = pooled.get().tx_ended.clone()?;
-    Some(Error::TransactionEnded { statement })
+    Some(Error::TransactionEnded {
+        statement: statement.into(),
+    })
 }
 
 /// Ends the transaction, if nothing else did, when dropped: the path taken on panic and on
-/// cancellation. A local connection rolls back right here; a remote one that cannot do it without
-/// waiting goes back to the pool still inside its transaction, and the next checkout rolls it back.
+/// cancellation. A local connection rolls back right here. A remote one rolls back in a task
+/// (nothing can be awaited in `drop`), after the request its owner was waiting for has been
+/// answered (see `detached`); meanwhile the connection is not handed out, and a nested scope's
+/// parent waits for it as for any open nested scope.
 struct RollbackOnDrop {
     conn: Option<Arc<TxConn>>,
     savepoint: Option<String>,
@@ -169,8 +174,16 @@ impl Drop for RollbackOnDrop {
         let Some(mut pooled) = conn.try_lock() else {
             return;
         };
+        let savepoint = self.savepoint.take();
+        if pooled.get().remote {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                drop(pooled);
+                runtime.spawn(roll_back_later(conn, savepoint));
+                return;
+            }
+        }
         let connection = pooled.get();
-        let undo = match &self.savepoint {
+        let undo = match &savepoint {
             Some(name) => format!("ROLLBACK TO {name}; RELEASE {name}"),
             None => {
                 connection.writes.discard();
@@ -178,22 +191,64 @@ impl Drop for RollbackOnDrop {
                 "ROLLBACK".to_owned()
             }
         };
-        // Nothing can be awaited in `drop`: poll once. A local connection finishes at once; a
-        // remote one that would wait is left for the next checkout to roll back.
+        // A local connection finishes at once: poll once.
         let done = {
             let mut fut = pin!(connection.conn.execute_batch(&undo));
             let poll = fut.as_mut().poll(&mut Context::from_waker(Waker::noop()));
             matches!(poll, std::task::Poll::Ready(Ok(_)))
         };
-        if let Some(name) = &self.savepoint {
+        if let Some(name) = &savepoint {
             if !done && connection.tx_ended.is_none() {
                 // The savepoint's writes may still be there: the transaction must not commit.
-                connection.tx_ended = Some(format!("the cancelled nested transaction {name}"));
+                connection.tx_ended =
+                    Some(format!("the cancelled nested transaction {name}").into());
             }
             connection.savepoints = connection.savepoints.saturating_sub(1);
             drop(pooled);
             conn.scope_ended();
         }
+    }
+}
+
+/// The remote half of [`RollbackOnDrop`]: waits (at most the request timeout) for the request
+/// the dropped owner left in flight, then rolls back — to the savepoint, or the whole
+/// transaction, so that the server lets go of its write lock now rather than when it expires the
+/// stream. A connection that cannot be rolled back is closed; a savepoint that cannot be rolled
+/// back fails its transaction.
+async fn roll_back_later(conn: Arc<TxConn>, savepoint: Option<String>) {
+    let mut pooled = conn.lock().await;
+    let connection = pooled.get();
+    let limit = connection
+        .request_timeout
+        .unwrap_or(Duration::from_secs(30));
+    let answered = tokio::time::timeout(limit, detached::take_turn(&connection.turn)).await;
+    let ended = match answered {
+        Ok(turn) => {
+            drop(turn);
+            // The answer was read: the stream is where the server thinks it is.
+            connection
+                .broken
+                .store(false, std::sync::atomic::Ordering::Relaxed);
+            match &savepoint {
+                Some(name) => end_savepoint(&mut pooled, name, false).await.is_ok(),
+                None => rollback(&mut pooled).await,
+            }
+        }
+        Err(_) => false,
+    };
+    match savepoint {
+        Some(name) => {
+            let connection = pooled.get();
+            if !ended && connection.tx_ended.is_none() {
+                connection.tx_ended =
+                    Some(format!("the cancelled nested transaction {name}").into());
+            }
+            connection.savepoints = connection.savepoints.saturating_sub(1);
+            drop(pooled);
+            conn.scope_ended();
+        }
+        None if !ended => pooled.discard(),
+        None => {}
     }
 }
 
@@ -336,7 +391,7 @@ fn commit_failed(error: Error) -> Error {
 }
 
 /// How deep transactions may nest (savepoints under one transaction).
-const MAX_NESTING: usize = 32;
+const MAX_NESTING: u32 = 32;
 
 /// A nested transaction inside `parent`: a savepoint, held for the whole of `body` — sibling
 /// scopes and statements of `parent` wait meanwhile (see [`Active`]).
@@ -407,7 +462,7 @@ async fn end_savepoint(pooled: &mut Pooled, name: &str, keep: bool) -> Result<()
     let _ = exec(pooled, "ROLLBACK").await;
     let conn = pooled.get();
     conn.writes.discard();
-    conn.tx_ended = Some(statement.clone());
+    conn.tx_ended = Some(statement.as_str().into());
     Err(Error::TransactionEnded { statement })
 }
 

@@ -91,15 +91,15 @@ pub fn try_server() -> Option<Server> {
         url: String::new(),
         data: tempfile::tempdir().ok()?,
     };
-    server.start();
+    server.start(None);
     Some(server)
 }
 
 impl Server {
-    /// Starts the process on a new free port, on the same data directory, and waits up to 10 s
-    /// for `/health`.
-    fn start(&mut self) {
-        let port = free_port().expect("no free loopback port");
+    /// Starts the process on `port` (a new free one if `None`), on the same data directory, and
+    /// waits up to 10 s for `/health`.
+    fn start(&mut self, port: Option<u16>) {
+        let port = port.unwrap_or_else(|| free_port().expect("no free loopback port"));
         let child = Command::new(&self.binary)
             .args(["--no-welcome", "--db-path"])
             .arg(self.data.path().join("db"))
@@ -132,7 +132,14 @@ impl Server {
     /// Starts the server again on its data directory, on a new port (see `url`).
     pub fn restart(&mut self) {
         self.kill();
-        self.start();
+        self.start(None);
+    }
+
+    /// Starts the server again on its data directory and its port: clients that knew it see a
+    /// server that forgot their streams.
+    pub fn restart_in_place(&mut self) {
+        self.kill();
+        self.start(Some(self.port));
     }
 
     /// Freezes (`SIGSTOP`) or thaws (`SIGCONT`) the process: a frozen server accepts connections
