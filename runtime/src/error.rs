@@ -22,23 +22,44 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The database rejected or failed a statement (syntax, constraint, busy, I/O ...).
-    #[error("statement `{statement}` failed: {source}\n  SQL: {sql}")]
+    /// The database rejected or failed a statement (syntax, constraint, I/O ...).
+    ///
+    /// The message includes what the engine said, once: `cause` is not also returned by
+    /// [`source()`](std::error::Error::source), so reporters that walk the chain do not print
+    /// it twice. [`Error::sqlite_code`] and [`Error::libsql`] reach it.
+    #[error("statement `{statement}` failed: {}\n  SQL: {sql}", describe(cause))]
     Sql {
         /// The statement's name (`Type::method` for `#[prepared]` methods, `dynamic` otherwise).
         statement: String,
         /// The SQL text that failed.
         sql: String,
         /// What libSQL reported.
-        #[source]
-        source: libsql::Error,
+        cause: libsql::Error,
+    },
+
+    /// Another connection or process held the database's write lock for longer than the busy
+    /// timeout; the statement changed nothing.
+    #[error(
+        "statement `{statement}` waited {waited:?} for the database's write lock (database is \
+         locked) and gave up: another connection or process holds it. Raise \
+         `Db::builder().busy_timeout(..)` (now {busy_timeout:?}), or keep the other writer's \
+         transactions short"
+    )]
+    Busy {
+        /// The statement's name.
+        statement: String,
+        /// How long it waited.
+        waited: Duration,
+        /// The busy timeout in force.
+        busy_timeout: Duration,
     },
 
     /// No pooled connection became free within the acquire timeout.
     #[error(
-        "no database connection became free within {waited:?} (pool of {size}); \
-         raise `Db::builder().pool_size(..)` or `.acquire_timeout(..)`, \
-         or look for a task that holds connections (a long transaction)"
+        "no database connection became free within {waited:?} (all {size} in use); raise \
+         `Db::builder().pool_size(..)` or `.acquire_timeout(..)`, or look at what holds them: \
+         long transactions, or statements waiting for a write lock that another process \
+         holds (`Db::pool_stats()` counts them)"
     )]
     PoolTimeout {
         /// How long the caller waited.
@@ -124,13 +145,15 @@ pub enum Error {
     },
 
     /// The database could not be opened or a connection could not be made.
-    #[error("cannot connect to `{target}`: {source}; check the path or URL and its permissions")]
+    #[error(
+        "cannot connect to `{target}`: {}; check the path or URL and its permissions",
+        describe(cause)
+    )]
     Connect {
         /// The path or URL.
         target: String,
         /// What libSQL reported.
-        #[source]
-        source: libsql::Error,
+        cause: libsql::Error,
     },
 
     /// A remote server (or the primary of an embedded replica) did not answer one request within
@@ -151,15 +174,15 @@ pub enum Error {
     /// An embedded replica could not sync from its primary. Reads keep serving the state of the
     /// last successful sync; cached entries stay consistent with it.
     #[error(
-        "syncing the embedded replica from `{target}` failed: {source}; reads still serve the \
-         last synced state. Check that the primary is reachable and the token is valid"
+        "syncing the embedded replica from `{target}` failed: {}; reads still serve the \
+         last synced state. Check that the primary is reachable and the token is valid",
+        describe(cause)
     )]
     Sync {
         /// The primary's URL.
         target: String,
         /// What libSQL reported.
-        #[source]
-        source: libsql::Error,
+        cause: libsql::Error,
     },
 
     /// The database ended a transaction itself during a statement — `INSERT OR ROLLBACK`, a
@@ -186,6 +209,101 @@ pub enum Error {
     /// shape, `Db::sync` on a database that is not a replica, ...); the message says what to change.
     #[error("unsupported use of larder: {0}")]
     Misuse(String),
+}
+
+impl Error {
+    /// What libSQL reported, for the variants that carry it ([`Error::Sql`], [`Error::Connect`],
+    /// [`Error::Sync`]).
+    ///
+    /// ```
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
+    /// let err = db.execute("INSERT INTO nowhere VALUES (1)", &[]).await.unwrap_err();
+    /// assert!(matches!(err.libsql(), Some(libsql::Error::SqliteFailure(..))));
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn libsql(&self) -> Option<&libsql::Error> {
+        match self {
+            Error::Sql { cause, .. } | Error::Connect { cause, .. } | Error::Sync { cause, .. } => {
+                Some(cause)
+            }
+            _ => None,
+        }
+    }
+
+    /// SQLite's (extended) result code, when the engine reported one: `2067` for a UNIQUE
+    /// violation, `5` for [`Error::Busy`]. A remote server's code is known by name only
+    /// (see the message).
+    ///
+    /// ```
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::memory().await?;
+    /// db.execute_batch("CREATE TABLE t (x UNIQUE); INSERT INTO t VALUES (1)").await?;
+    /// let err = db.execute("INSERT INTO t VALUES (1)", &[]).await.unwrap_err();
+    /// assert_eq!(err.sqlite_code(), Some(2067)); // SQLITE_CONSTRAINT_UNIQUE
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn sqlite_code(&self) -> Option<i32> {
+        match self {
+            Error::Busy { .. } => Some(5),
+            _ => match self.libsql()? {
+                libsql::Error::SqliteFailure(code, _) => Some(*code),
+                libsql::Error::RemoteSqliteFailure(_, code, _) => Some(*code),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// What libSQL reported, in words: the engine's own message without libSQL's wrapping, and a
+/// server's error without its Rust `Debug` form (`Error { message: …, code: … }`).
+pub(crate) fn describe(cause: &libsql::Error) -> String {
+    match cause {
+        libsql::Error::SqliteFailure(_, message) => message.clone(),
+        libsql::Error::ConnectionFailed(message) => message.clone(),
+        libsql::Error::Hrana(error) => describe_server(&error.to_string()),
+        other => other.to_string(),
+    }
+}
+
+/// A Hrana error's text: `stream error: `Error { message: "…", code: "…" }``, or
+/// `api error: `status=400 Bad Request, body=…``.
+fn describe_server(text: &str) -> String {
+    if let Some(message) = quoted_field(text, "message") {
+        let message = message.strip_prefix("SQLite error: ").unwrap_or(&message);
+        return match quoted_field(text, "code") {
+            Some(code) => format!("{message} ({code}, from the server)"),
+            None => format!("{message} (from the server)"),
+        };
+    }
+    if let Some((_, rest)) = text.split_once("status=") {
+        let rest = rest.trim_end_matches('`');
+        if let Some((status, body)) = rest.split_once(", body=") {
+            return format!("the server answered {status}: {body}");
+        }
+    }
+    text.replace('`', "")
+}
+
+/// The value of `name: "…"` in a `Debug` rendering, unescaped.
+fn quoted_field(text: &str, name: &str) -> Option<String> {
+    let start = text.find(&format!("{name}: \""))? + name.len() + 3;
+    let mut out = String::new();
+    let mut chars = text[start..].chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(out),
+            '\\' => match chars.next()? {
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                other => out.push(other),
+            },
+            c => out.push(c),
+        }
+    }
+    None
 }
 
 /// What a `Decode` or `Encode` implementation reports; larder adds the statement and column.
@@ -252,3 +370,47 @@ impl std::fmt::Display for ValueError {
 }
 
 impl std::error::Error for ValueError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_errors_read_as_words_not_debug_structs() {
+        let text = "stream error: `Error { message: \"SQLite error: UNIQUE constraint failed: \
+                    t.x\", code: \"SQLITE_CONSTRAINT_UNIQUE\" }`";
+        assert_eq!(
+            describe_server(text),
+            "UNIQUE constraint failed: t.x (SQLITE_CONSTRAINT_UNIQUE, from the server)"
+        );
+        assert_eq!(
+            describe_server("api error: `status=400 Bad Request, body=Received an invalid baton`"),
+            "the server answered 400 Bad Request: Received an invalid baton"
+        );
+        assert_eq!(
+            quoted_field(r#"Error { message: "a \"b\" c\\d" }"#, "message").as_deref(),
+            Some(r#"a "b" c\d"#)
+        );
+        assert_eq!(
+            describe_server("http error: `refused`"),
+            "http error: refused"
+        );
+    }
+
+    #[test]
+    fn the_cause_is_in_the_message_once_and_not_a_source() {
+        let err = Error::Sql {
+            statement: "S::m".into(),
+            sql: "SELECT 1".into(),
+            cause: libsql::Error::SqliteFailure(2067, "UNIQUE constraint failed: t.x".into()),
+        };
+        let text = err.to_string();
+        assert_eq!(
+            text.matches("UNIQUE constraint failed").count(),
+            1,
+            "{text}"
+        );
+        assert!(std::error::Error::source(&err).is_none());
+        assert_eq!(err.sqlite_code(), Some(2067));
+    }
+}

@@ -184,6 +184,20 @@ async fn a_writer_gives_up_after_the_busy_timeout_with_a_clear_error() {
         started.elapsed()
     );
     assert!(err.to_string().contains("database is locked"), "{err}");
+    // Issue #21, item 9: it says it waited the busy timeout, and names the setting.
+    match &err {
+        Error::Busy {
+            waited,
+            busy_timeout,
+            ..
+        } => {
+            assert!(*waited >= busy);
+            assert_eq!(*busy_timeout, busy);
+        }
+        other => panic!("expected Busy, got {other:?}"),
+    }
+    assert!(err.to_string().contains("busy_timeout(..)"), "{err}");
+    assert_eq!(err.sqlite_code(), Some(5));
     locker.execute("ROLLBACK", ()).await.unwrap();
     assert_eq!(items.pool_in_use(), 0);
 }
@@ -197,6 +211,12 @@ async fn opening_an_impossible_path_is_a_connect_error_naming_it() {
         Error::Connect { target, .. } => assert_eq!(target, "/nonexistent-dir/sub/x.db"),
         other => panic!("expected Connect, got {other:?}"),
     }
+    // Issue #21, item 9: the message names the directory that is missing.
+    assert!(
+        err.to_string()
+            .contains("the directory `/nonexistent-dir/sub` does not exist"),
+        "{err}"
+    );
     let err = larder::Db::builder().open().await.unwrap_err();
     assert!(err.to_string().contains(".memory()"), "{err}");
     let err = larder::Db::builder()

@@ -126,11 +126,19 @@ async fn batches_commit_and_roll_back_against_a_server() {
     store.insert(1, "outside").await.unwrap();
     store.insert_many(10, 5, false).await.unwrap();
     assert_eq!(store.count().await.unwrap(), 6);
-    assert!(store.insert_many(100, 5, true).await.is_err());
+    let err = store.insert_many(100, 5, true).await.unwrap_err();
     assert_eq!(
         store.count().await.unwrap(),
         6,
         "the failed batch left no row"
+    );
+    // Issue #21, item 9: the server's error in words, not libSQL's Debug struct.
+    let text = err.to_string();
+    assert!(
+        text.contains("UNIQUE constraint failed: t.id (SQLITE_CONSTRAINT")
+            && !text.contains("Error {")
+            && !text.contains('`'.to_string().repeat(2).as_str()),
+        "{text}"
     );
 }
 

@@ -218,7 +218,7 @@ async fn check(plans: Vec<Sibling>, outer_fails: bool) {
                             constraint: true,
                             ..
                         },
-                        Err(Error::Sql { source, .. }),
+                        Err(Error::Sql { cause: source, .. }),
                     ) => {
                         assert!(
                             source.to_string().contains("UNIQUE constraint failed"),

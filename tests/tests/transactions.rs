@@ -296,7 +296,7 @@ async fn two_concurrent_batches_on_one_file_both_commit_or_one_is_busy() {
     for result in [a.await.unwrap(), b.await.unwrap()] {
         match result {
             Ok(n) => committed += n,
-            Err(Error::Sql { source, .. }) => {
+            Err(Error::Sql { cause: source, .. }) => {
                 assert!(source.to_string().contains("locked"), "{source}")
             }
             Err(other) => panic!("unexpected error {other}"),
@@ -361,7 +361,7 @@ async fn a_failed_commit_is_rolled_back_with_a_clear_error() {
         Error::Sql {
             statement,
             sql,
-            source,
+            cause: source,
         } => {
             assert!(statement.contains("commit"), "{statement}");
             assert_eq!(sql, "COMMIT");

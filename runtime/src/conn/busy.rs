@@ -17,7 +17,7 @@ use crate::error::Error;
 pub(crate) fn is_busy(error: &Error) -> bool {
     match error {
         Error::Sql {
-            source: libsql::Error::SqliteFailure(code, _),
+            cause: libsql::Error::SqliteFailure(code, _),
             ..
         } => code & 0xff == 5,
         _ => false,
@@ -25,7 +25,7 @@ pub(crate) fn is_busy(error: &Error) -> bool {
 }
 
 /// Runs `attempt` until it succeeds, fails with something other than `SQLITE_BUSY`, or `budget`
-/// has passed; waits between attempts without blocking the thread.
+/// has passed ([`Error::Busy`] then); waits between attempts without blocking the thread.
 pub(crate) async fn retry<T, F, Fut>(budget: Duration, mut attempt: F) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
@@ -38,6 +38,17 @@ where
             Err(error) if is_busy(&error) && started.elapsed() < budget => {
                 tokio::time::sleep(pause.min(budget.saturating_sub(started.elapsed()))).await;
                 pause = (pause * 2).min(Duration::from_millis(20));
+            }
+            Err(Error::Sql {
+                statement,
+                cause: libsql::Error::SqliteFailure(code, _),
+                ..
+            }) if code & 0xff == 5 => {
+                return Err(Error::Busy {
+                    statement,
+                    waited: started.elapsed(),
+                    busy_timeout: budget,
+                })
             }
             other => return other,
         }

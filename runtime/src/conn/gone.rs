@@ -22,7 +22,7 @@ const GONE: &[&str] = &[
 /// Whether `error` means the connection's stream is gone on the server.
 pub(crate) fn stream_gone(error: &Error) -> bool {
     let source = match error {
-        Error::Sql { source, .. } | Error::Connect { source, .. } => source,
+        Error::Sql { cause: source, .. } | Error::Connect { cause: source, .. } => source,
         _ => return false,
     };
     if !matches!(source, libsql::Error::Hrana(_)) {

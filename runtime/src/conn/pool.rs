@@ -109,7 +109,7 @@ impl Connection {
         let failed = |source| Error::Sql {
             statement: statement.to_owned(),
             sql: sql.to_owned(),
-            source,
+            cause: source,
         };
         if self.remote {
             let owned = sql.to_owned();
@@ -128,7 +128,7 @@ async fn set_up(conn: &libsql::Connection, local: &LocalSetup) -> Result<()> {
         move |source| Error::Sql {
             statement: "connection setup".into(),
             sql,
-            source,
+            cause: source,
         }
     };
     if local.wal {
@@ -159,7 +159,7 @@ impl Connector {
     fn connect_error(&self, source: libsql::Error) -> Error {
         Error::Connect {
             target: self.target.clone(),
-            source,
+            cause: source,
         }
     }
 
@@ -175,7 +175,7 @@ impl Connector {
             busy::retry(self.setup.busy_timeout, || set_up(&conn, local))
                 .await
                 .map_err(|error| match error {
-                    Error::Sql { source, .. } => self.connect_error(source),
+                    Error::Sql { cause: source, .. } => self.connect_error(source),
                     other => other,
                 })?;
         }

@@ -131,7 +131,7 @@ impl Source<'_> {
         Error::Sql {
             statement: self.name().to_owned(),
             sql: self.sql().to_owned(),
-            source,
+            cause: source,
         }
     }
 }

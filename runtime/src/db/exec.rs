@@ -356,7 +356,7 @@ impl Db {
             move |source| Error::Sql {
                 statement: "batch".into(),
                 sql: statement,
-                source,
+                cause: source,
             }
         };
         if conn.remote {

@@ -134,6 +134,7 @@ impl DbBuilder {
         match target {
             Target::File(path) => {
                 let name = path.display().to_string();
+                missing_directory(path, &name)?;
                 Ok(Opened {
                     database: local_database(path.as_os_str(), &name, self.read_only).await?,
                     name,
@@ -170,12 +171,31 @@ async fn probe(db: &Db) -> Result<()> {
                 .await
                 .map_err(|source| Error::Connect {
                     target: target.clone(),
-                    source,
+                    cause: source,
                 })
         };
         Connection::bounded(conn.request_timeout, &conn.broken, "open", probe).await?;
     }
     Ok(())
+}
+
+/// SQLite creates a database file but not the directories above it, and says only "unable to
+/// open" (code 14): say which directory is missing.
+fn missing_directory(path: &std::path::Path, name: &str) -> Result<()> {
+    let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    if parent.is_dir() {
+        return Ok(());
+    }
+    Err(Error::Connect {
+        target: name.to_owned(),
+        cause: libsql::Error::ConnectionFailed(format!(
+            "the directory `{}` does not exist (SQLite creates the database file, not the \
+             directories above it); create it first",
+            parent.display()
+        )),
+    })
 }
 
 async fn local_database(
@@ -194,7 +214,7 @@ async fn local_database(
         .await
         .map_err(|source| Error::Connect {
             target: name.to_owned(),
-            source,
+            cause: source,
         })
 }
 
@@ -260,7 +280,13 @@ mod remote {
                 return Ok(());
             };
             db.sync().await.map_err(|error| match error {
-                Error::Sync { target, source } => Error::Connect { target, source },
+                Error::Sync {
+                    target,
+                    cause: source,
+                } => Error::Connect {
+                    target,
+                    cause: source,
+                },
                 other => other,
             })?;
             if let Some(interval) = self.sync_interval {
@@ -274,7 +300,10 @@ mod remote {
     pub(super) async fn open(target: &Target) -> Result<Opened> {
         let connect_error = |url: &str| {
             let target = url.to_owned();
-            move |source| Error::Connect { target, source }
+            move |source| Error::Connect {
+                target,
+                cause: source,
+            }
         };
         match target {
             Target::Remote { url, token } => Ok(Opened {

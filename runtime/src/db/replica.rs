@@ -150,7 +150,7 @@ impl Db {
         let request = async {
             database.sync().await.map_err(|source| Error::Sync {
                 target: replica.primary.clone(),
-                source,
+                cause: source,
             })
         };
         let unused = std::sync::atomic::AtomicBool::new(false);

@@ -117,7 +117,7 @@ async fn exec_batch(pooled: &mut Pooled, sql: &str) -> Result<()> {
     let failed = |source| Error::Sql {
         statement: "transaction".into(),
         sql: sql.to_owned(),
-        source,
+        cause: source,
     };
     if conn.remote {
         let owned = sql.to_owned();
@@ -381,10 +381,12 @@ async fn commit(db: &Db, pooled: &mut Pooled) -> Result<()> {
 
 fn commit_failed(error: Error) -> Error {
     match error {
-        Error::Sql { sql, source, .. } => Error::Sql {
+        Error::Sql {
+            sql, cause: source, ..
+        } => Error::Sql {
             statement: "transaction commit (rolled back; no change was kept)".into(),
             sql,
-            source,
+            cause: source,
         },
         other => other,
     }

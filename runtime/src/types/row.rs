@@ -159,7 +159,7 @@ impl<'a> RowRef<'a> {
             Ok(value) => value.map_err(|source| Error::Sql {
                 statement: self.statement.to_owned(),
                 sql: String::new(),
-                source,
+                cause: source,
             })?,
             Err(_) => {
                 return Err(Error::Decode {
