@@ -37,13 +37,14 @@ pub enum Error {
         cause: libsql::Error,
     },
 
-    /// Another connection or process held the database's write lock for longer than the busy
-    /// timeout; the statement changed nothing.
+    /// The write lock did not come within the busy timeout — the time in the `Db`'s writer lane
+    /// (behind its other writers) and the wait for another process's lock together; the
+    /// statement changed nothing.
     #[error(
         "statement `{statement}` waited {waited:?} for the database's write lock (database is \
-         locked) and gave up: another connection or process holds it. Raise \
-         `Db::builder().busy_timeout(..)` (now {busy_timeout:?}), or keep the other writer's \
-         transactions short"
+         locked) and gave up: another writer holds it or was ahead in the queue (this `Db`'s \
+         writers take turns; another `Db` or process may hold it). Raise \
+         `Db::builder().busy_timeout(..)` (now {busy_timeout:?}), or keep transactions short"
     )]
     Busy {
         /// The statement's name.

@@ -15,6 +15,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 use crate::conn::busy;
 use crate::conn::detached::Turn;
 use crate::conn::gone;
+use crate::conn::lane::WriterLane;
 use crate::conn::learn::{self, Recorder};
 use crate::conn::statement::StatementCache;
 use crate::conn::writes::{self, WriteLog};
@@ -208,6 +209,8 @@ impl Connector {
 
 /// The pool of one `Db`.
 pub(crate) struct Pool {
+    /// Local databases: the writers' queue (see `lane`).
+    pub(crate) lane: Option<WriterLane>,
     permits: Arc<Semaphore>,
     idle: Mutex<Vec<Connection>>,
     connector: Connector,
@@ -223,6 +226,7 @@ pub(crate) struct Pool {
 impl Pool {
     pub(crate) fn new(connector: Connector, max_size: usize) -> Pool {
         Pool {
+            lane: connector.setup.local.is_some().then(WriterLane::new),
             permits: Arc::new(Semaphore::new(max_size)),
             idle: Mutex::new(Vec::with_capacity(max_size)),
             connector,
@@ -356,6 +360,7 @@ impl Pool {
             idle,
             in_use: open.saturating_sub(idle),
             waiting: self.waiting.load(Relaxed),
+            writers_queued: self.lane.as_ref().map_or(0, WriterLane::queued),
             waits: self.waits.load(Relaxed),
             timeouts: self.timeouts.load(Relaxed),
             wait_p50: self.wait_time.quantile(0.5),

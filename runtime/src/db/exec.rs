@@ -1,11 +1,14 @@
 //! Running statements: one code path for `#[prepared]` sites and dynamic SQL.
 
+use std::time::Duration;
+
 use libsql::params::Params;
 use libsql::Value;
 
 use crate::conn::busy;
 use crate::conn::detached;
 use crate::conn::gone;
+use crate::conn::lane::Turn;
 use crate::conn::pool::Connection;
 use crate::conn::split;
 use crate::conn::statement::{CachedStatement, ResetOnDrop, Source, StatementRegistry};
@@ -93,19 +96,39 @@ impl Db {
         source: Source<'_>,
         params: Vec<Value>,
     ) -> Result<C> {
+        let turn = match source.may_write() {
+            true => self.writer_turn(source.name()).await?,
+            false => None,
+        };
         let lease = self.lease().await?;
         let autocommit = !lease.in_transaction();
         // On WAL file databases a read never meets `SQLITE_BUSY`.
         let retry = autocommit && (!self.inner.reads_never_busy || source.may_write());
+        let budget = budget(self, turn.as_ref());
         let result = self
-            .retrying(retry, lease, params, |lease, params| {
+            .retrying(retry, budget, lease, params, |lease, params| {
                 self.fetch_once(lease, source, params)
             })
             .await;
+        drop(turn);
         if autocommit && source.may_write() {
             self.after_commit().await;
         }
         result
+    }
+
+    /// This writer's turn in the `Db`'s writer lane (see `lane`), taken before a connection.
+    /// `None` inside a transaction (its outermost scope holds the turn) and for remote databases.
+    pub(crate) async fn writer_turn(&self, statement: &str) -> Result<Option<Turn<'_>>> {
+        let Some(lane) = &self.inner.pool.lane else {
+            return Ok(None);
+        };
+        if self.in_transaction() {
+            return Ok(None);
+        }
+        lane.enter(self.inner.busy_timeout, statement)
+            .await
+            .map(Some)
     }
 
     /// Runs `once` with `lease`; when `retry`, again on `SQLITE_BUSY` with a fresh lease until
@@ -114,6 +137,7 @@ impl Db {
     async fn retrying<T, F, Fut>(
         &self,
         retry: bool,
+        budget: Duration,
         lease: Lease,
         params: Vec<Value>,
         once: F,
@@ -130,7 +154,7 @@ impl Db {
         // and non-WAL reads pay one allocation here.
         let mut lease = Some(lease);
         let once = &once;
-        Box::pin(busy::retry(self.inner.busy_timeout, || {
+        Box::pin(busy::retry(budget, || {
             let lease = lease.take();
             let params = params.clone();
             async move {
@@ -179,13 +203,16 @@ impl Db {
     /// Runs `source`, which must not return rows, and returns the number of rows it changed; in
     /// autocommit mode it waits for the write lock (see `busy`).
     pub(crate) async fn run(&self, source: Source<'_>, params: Vec<Value>) -> Result<u64> {
+        let turn = self.writer_turn(source.name()).await?;
         let lease = self.lease().await?;
         let autocommit = !lease.in_transaction();
+        let budget = budget(self, turn.as_ref());
         let result = self
-            .retrying(autocommit, lease, params, |lease, params| {
+            .retrying(autocommit, budget, lease, params, |lease, params| {
                 self.run_once(lease, source, params)
             })
             .await;
+        drop(turn);
         if result.as_ref().is_err_and(gone::stream_gone) {
             // Not run again: the server may have applied it before it forgot the stream.
             self.inner.pool.forget_idle();
@@ -313,6 +340,8 @@ impl Db {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub async fn execute_batch(&self, sql: &str) -> Result<()> {
+        let turn = self.writer_turn("batch").await?;
+        let budget = budget(self, turn.as_ref());
         let mut lease = self.lease().await?;
         let autocommit = !lease.in_transaction();
         let conn = lease.get();
@@ -326,7 +355,7 @@ impl Db {
         }
         let mut writes = StatementWrites::new(self, conn, Source::Dynamic(sql), autocommit);
         writes.before_everything(recorder.is_none());
-        let result = self.batch(conn, sql).await;
+        let result = self.batch(conn, sql, budget).await;
         writes.returned();
         if recorder
             .and_then(|r| r.take())
@@ -339,6 +368,7 @@ impl Db {
         self.engine_ended(lease.get(), Source::Dynamic(sql), autocommit);
         if autocommit {
             drop(lease);
+            drop(turn);
             self.after_commit().await;
         }
         result
@@ -350,7 +380,7 @@ impl Db {
     /// blocking the thread (see `busy`; one that failed with `SQLITE_BUSY` changed nothing, so it
     /// runs again, where the statements before it stay applied either way). A remote batch is
     /// one request: the server waits for its own locks.
-    async fn batch(&self, conn: &Connection, sql: &str) -> Result<()> {
+    async fn batch(&self, conn: &Connection, sql: &str, budget: Duration) -> Result<()> {
         let failed = |statement: &str| {
             let statement = statement.trim().to_owned();
             move |source| Error::Sql {
@@ -364,8 +394,9 @@ impl Db {
             let work = |c: libsql::Connection| async move { c.execute_batch(&owned).await };
             return conn.detached("batch", work, failed(sql)).await.map(drop);
         }
+        let started = std::time::Instant::now();
         for statement in split::statements(sql) {
-            busy::retry(self.inner.busy_timeout, || async {
+            busy::retry(budget.saturating_sub(started.elapsed()), || async {
                 conn.conn
                     .execute_batch(statement)
                     .await
@@ -376,6 +407,11 @@ impl Db {
         }
         Ok(())
     }
+}
+
+/// What is left of the busy timeout after the writer lane (all of it without a turn).
+fn budget(db: &Db, turn: Option<&Turn<'_>>) -> Duration {
+    turn.map_or(db.inner.busy_timeout, |turn| turn.budget)
 }
 
 /// Inside a transaction the engine ended (see [`Connection::tx_ended`]): an error, and nothing

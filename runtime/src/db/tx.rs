@@ -272,15 +272,20 @@ where
     F: Future<Output = std::result::Result<T, E>>,
     E: From<Error>,
 {
+    // A writing transaction waits for its turn in the writer lane (see `lane`), holding no
+    // connection; a deferred one (mostly reads) does not, and meets other writers at its first
+    // write. Held until the transaction ends; dropped after `guard`, so after the rollback.
+    let turn = match mode {
+        TxMode::Deferred => None,
+        TxMode::Immediate | TxMode::Exclusive => db.writer_turn("transaction").await?,
+    };
+    let budget = turn.as_ref().map_or(db.busy_timeout(), |turn| turn.budget);
     // BEGIN IMMEDIATE waits for the write lock here, without blocking the thread (see `busy`).
     let mut pooled = db.acquire().await?;
     let connection = pooled.get();
     // A transaction the engine ended and that was then dropped left its mark: not this one's.
     connection.tx_ended = None;
-    busy::retry(db.busy_timeout(), || {
-        connection.control(mode.begin(), "transaction")
-    })
-    .await?;
+    busy::retry(budget, || connection.control(mode.begin(), "transaction")).await?;
     let conn = TxConn::new(pooled);
     let mut guard = RollbackOnDrop {
         conn: Some(Arc::clone(&conn)),

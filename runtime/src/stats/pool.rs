@@ -30,6 +30,9 @@ pub struct PoolStats {
     pub in_use: usize,
     /// Callers waiting for a connection right now.
     pub waiting: usize,
+    /// Writers queued in the writer lane right now, waiting for their turn before they take a
+    /// connection (not counting the one writing; always 0 for remote databases).
+    pub writers_queued: usize,
     /// Acquisitions that found no free connection and had to wait, since the `Db` opened.
     pub waits: u64,
     /// Acquisitions that gave up with [`Error::PoolTimeout`].
@@ -51,6 +54,7 @@ impl PoolStats {
             idle: 0,
             in_use: 0,
             waiting: 0,
+            writers_queued: 0,
             waits: 0,
             timeouts: 0,
             wait_p50: Duration::ZERO,
