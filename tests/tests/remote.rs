@@ -134,6 +134,7 @@ async fn batches_commit_and_roll_back_against_a_server() {
     );
     // Issue #21, item 9: the server's error in words, not libSQL's Debug struct.
     let text = err.to_string();
+    println!("a remote constraint error: {text}");
     assert!(
         text.contains("UNIQUE constraint failed: t.id (SQLITE_CONSTRAINT")
             && !text.contains("Error {")

@@ -442,3 +442,76 @@ async fn deep_nesting_fails_with_a_clear_error_before_the_stack_runs_out() {
     assert_eq!(store.items.count().await.unwrap(), 0);
     assert_pool_clean(&store).await;
 }
+
+/// A task spawned inside a transaction is not part of it (task-locals do not cross tasks): its
+/// reads see only committed rows, its writes are its own, and a write it makes waits for the
+/// transaction to end (one writer at a time) — so a body that awaits such a write waits until
+/// the busy timeout and gets `Error::Busy`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_spawned_inside_a_transaction_runs_outside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = with_schema(
+        larder::Db::builder()
+            .file(dir.path().join("spawn.db"))
+            .busy_timeout(std::time::Duration::from_millis(200)),
+    )
+    .await;
+    let items = Items { db: db.clone() };
+    let (seen, spawned_write) = db
+        .transaction(|tx| {
+            let db = db.clone();
+            async move {
+                tx.execute("INSERT INTO items (id, name) VALUES (1, 'in tx')", &[])
+                    .await?;
+                let reader = db.clone();
+                let seen = tokio::spawn(async move {
+                    assert!(!reader.in_transaction());
+                    reader.fetch_all::<i64>("SELECT id FROM items", &[]).await
+                })
+                .await
+                .unwrap()?;
+                let writer = db.clone();
+                let spawned_write = tokio::spawn(async move {
+                    writer
+                        .execute("INSERT INTO items (id, name) VALUES (2, 'spawned')", &[])
+                        .await
+                });
+                Ok::<_, Error>((seen, spawned_write))
+            }
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        seen,
+        Vec::<i64>::new(),
+        "the spawned read saw no uncommitted row"
+    );
+    // The spawned write ran after the transaction committed, in its own autocommit.
+    assert_eq!(spawned_write.await.unwrap().unwrap(), 1);
+    assert_eq!(items.count().await.unwrap(), 2);
+
+    let err = db
+        .transaction(|tx| {
+            let db = db.clone();
+            async move {
+                tx.execute("INSERT INTO items (id, name) VALUES (3, 'in tx 2')", &[])
+                    .await?;
+                let writer = db.clone();
+                tokio::spawn(async move {
+                    writer
+                        .execute("INSERT INTO items (id, name) VALUES (4, 'spawned 2')", &[])
+                        .await
+                })
+                .await
+                .unwrap()
+            }
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Busy { .. }), "{err}");
+    assert_eq!(
+        items.count().await.unwrap(),
+        2,
+        "neither row of the failed transaction"
+    );
+}

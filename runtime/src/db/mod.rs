@@ -2,6 +2,7 @@
 //! that needs one: its builder and opening, execution, transactions, the cached- and timed-call
 //! entries of generated code, replicas. The only layer that names `Db`.
 
+mod batch;
 mod builder;
 pub(crate) mod cached;
 mod dependencies;

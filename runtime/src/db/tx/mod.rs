@@ -2,22 +2,25 @@
 //! same `Db` made while the transaction's future runs (directly or through other methods) uses it.
 //!
 //! Commit on `Ok`, roll back on `Err`, on panic and when the future is dropped (cancellation).
-//! Nested transactions on the same `Db` are savepoints.
+//! Nested transactions on the same `Db` are savepoints (`nested`); the rollback of a dropped
+//! transaction is in `cancel`.
 
 use std::future::Future;
 use std::ops::Deref;
-use std::pin::pin;
 use std::sync::Arc;
-use std::task::{Context, Waker};
-use std::time::Duration;
 
 use crate::conn::busy;
-use crate::conn::detached;
 use crate::conn::pool::{Connection, Pooled};
 use crate::conn::tx_conn::{TxConn, TxGuard};
 use crate::conn::writes::Publication;
 use crate::db::Db;
 use crate::error::{Error, Result};
+
+mod cancel;
+mod nested;
+
+use cancel::RollbackOnDrop;
+use nested::savepoint;
 
 /// How a transaction takes its locks (`BEGIN DEFERRED | IMMEDIATE | EXCLUSIVE`).
 ///
@@ -149,107 +152,6 @@ fn ended(pooled: &mut Pooled) -> Option<Error> {
     Some(Error::TransactionEnded {
         statement: statement.into(),
     })
-}
-
-/// Ends the transaction, if nothing else did, when dropped: the path taken on panic and on
-/// cancellation. A local connection rolls back right here. A remote one rolls back in a task
-/// (nothing can be awaited in `drop`), after the request its owner was waiting for has been
-/// answered (see `detached`); meanwhile the connection is not handed out, and a nested scope's
-/// parent waits for it as for any open nested scope.
-struct RollbackOnDrop {
-    conn: Option<Arc<TxConn>>,
-    savepoint: Option<String>,
-}
-
-impl RollbackOnDrop {
-    fn disarm(&mut self) -> Option<Arc<TxConn>> {
-        self.conn.take()
-    }
-}
-
-impl Drop for RollbackOnDrop {
-    fn drop(&mut self) {
-        let Some(conn) = self.conn.take() else { return };
-        // Inner futures are dropped before this guard, so nobody holds the lock.
-        let Some(mut pooled) = conn.try_lock() else {
-            return;
-        };
-        let savepoint = self.savepoint.take();
-        if pooled.get().remote {
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                drop(pooled);
-                runtime.spawn(roll_back_later(conn, savepoint));
-                return;
-            }
-        }
-        let connection = pooled.get();
-        let undo = match &savepoint {
-            Some(name) => format!("ROLLBACK TO {name}; RELEASE {name}"),
-            None => {
-                connection.writes.discard();
-                connection.tx_ended = None;
-                "ROLLBACK".to_owned()
-            }
-        };
-        // A local connection finishes at once: poll once.
-        let done = {
-            let mut fut = pin!(connection.conn.execute_batch(&undo));
-            let poll = fut.as_mut().poll(&mut Context::from_waker(Waker::noop()));
-            matches!(poll, std::task::Poll::Ready(Ok(_)))
-        };
-        if let Some(name) = &savepoint {
-            if !done && connection.tx_ended.is_none() {
-                // The savepoint's writes may still be there: the transaction must not commit.
-                connection.tx_ended =
-                    Some(format!("the cancelled nested transaction {name}").into());
-            }
-            connection.savepoints = connection.savepoints.saturating_sub(1);
-            drop(pooled);
-            conn.scope_ended();
-        }
-    }
-}
-
-/// The remote half of [`RollbackOnDrop`]: waits (at most the request timeout) for the request
-/// the dropped owner left in flight, then rolls back — to the savepoint, or the whole
-/// transaction, so that the server lets go of its write lock now rather than when it expires the
-/// stream. A connection that cannot be rolled back is closed; a savepoint that cannot be rolled
-/// back fails its transaction.
-async fn roll_back_later(conn: Arc<TxConn>, savepoint: Option<String>) {
-    let mut pooled = conn.lock().await;
-    let connection = pooled.get();
-    let limit = connection
-        .request_timeout
-        .unwrap_or(Duration::from_secs(30));
-    let answered = tokio::time::timeout(limit, detached::take_turn(&connection.turn)).await;
-    let ended = match answered {
-        Ok(turn) => {
-            drop(turn);
-            // The answer was read: the stream is where the server thinks it is.
-            connection
-                .broken
-                .store(false, std::sync::atomic::Ordering::Relaxed);
-            match &savepoint {
-                Some(name) => end_savepoint(&mut pooled, name, false).await.is_ok(),
-                None => rollback(&mut pooled).await,
-            }
-        }
-        Err(_) => false,
-    };
-    match savepoint {
-        Some(name) => {
-            let connection = pooled.get();
-            if !ended && connection.tx_ended.is_none() {
-                connection.tx_ended =
-                    Some(format!("the cancelled nested transaction {name}").into());
-            }
-            connection.savepoints = connection.savepoints.saturating_sub(1);
-            drop(pooled);
-            conn.scope_ended();
-        }
-        None if !ended => pooled.discard(),
-        None => {}
-    }
 }
 
 /// Runs `body` inside a transaction on `db` (a savepoint when this task already has one on `db`).
@@ -395,87 +297,6 @@ fn commit_failed(error: Error) -> Error {
         },
         other => other,
     }
-}
-
-/// How deep transactions may nest (savepoints under one transaction).
-const MAX_NESTING: u32 = 32;
-
-/// A nested transaction inside `parent`: a savepoint, held for the whole of `body` — sibling
-/// scopes and statements of `parent` wait meanwhile (see [`Active`]).
-async fn savepoint<T, E, F>(db: &Db, parent: &Active, body: F) -> std::result::Result<T, E>
-where
-    F: Future<Output = std::result::Result<T, E>>,
-    E: From<Error>,
-{
-    let conn = &parent.conn;
-    let depth = parent.depth + 1;
-    let name = format!("larder_{depth}");
-    {
-        let mut pooled = conn.lock_at(parent.depth).await;
-        still_in_transaction(&mut pooled).map_err(E::from)?;
-        if depth > MAX_NESTING {
-            // Each level is a savepoint and a chain of poll frames: a debug build overflows a
-            // 2 MiB thread between 45 and 60 levels of a recursive `Db::transaction`.
-            return Err(E::from(Error::Misuse(format!(
-                "transactions nested more than {MAX_NESTING} deep on one connection; larder \
-                 refuses deeper nesting (each level is a savepoint and a chain of stack frames): \
-                 flatten the recursion, or run the inner work without its own transaction"
-            ))));
-        }
-        exec(&mut pooled, &format!("SAVEPOINT {name}")).await?;
-        pooled.get().savepoints = depth;
-    }
-    let mut guard = RollbackOnDrop {
-        conn: Some(Arc::clone(conn)),
-        savepoint: Some(name.clone()),
-    };
-    let scope = with_scope(Active {
-        db: db.id(),
-        conn: Arc::clone(conn),
-        depth,
-    });
-    let result = SCOPE.scope(scope, body).await;
-    guard.disarm();
-    let mut pooled = conn.lock().await;
-    let ended = end_savepoint(&mut pooled, &name, result.is_ok()).await;
-    pooled.get().savepoints = parent.depth;
-    drop(pooled);
-    conn.scope_ended();
-    match (result, ended) {
-        (Ok(value), Ok(())) => Ok(value),
-        (Ok(_), Err(error)) => Err(E::from(error)),
-        // The body's own error, not the rollback's (which ended the whole transaction).
-        (Err(error), _) => Err(error),
-    }
-}
-
-/// Releases the savepoint `name` — rolled back to first unless `keep`. When that fails, or the
-/// engine already ended the transaction, the whole transaction is rolled back and fails (its
-/// later statements are refused): what the savepoint held is unknown.
-async fn end_savepoint(pooled: &mut Pooled, name: &str, keep: bool) -> Result<()> {
-    if let Some(error) = ended(pooled) {
-        // No savepoint is left to roll back to or release: the whole transaction is gone.
-        return Err(error);
-    }
-    let undo = if keep {
-        format!("RELEASE {name}")
-    } else {
-        format!("ROLLBACK TO {name}; RELEASE {name}")
-    };
-    let Err(error) = exec_batch(pooled, &undo).await else {
-        return Ok(());
-    };
-    let statement = format!("`{undo}` ({error})");
-    let _ = exec(pooled, "ROLLBACK").await;
-    let conn = pooled.get();
-    conn.writes.discard();
-    conn.tx_ended = Some(statement.as_str().into());
-    Err(Error::TransactionEnded { statement })
-}
-
-/// Inside a transaction the engine ended: an error, and nothing runs.
-fn still_in_transaction(pooled: &mut Pooled) -> Result<()> {
-    ended(pooled).map_or(Ok(()), Err)
 }
 
 /// The handle given to [`Db::transaction`]'s closure. It dereferences to the [`Db`]: every call
