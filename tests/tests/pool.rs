@@ -98,6 +98,13 @@ async fn an_exhausted_pool_times_out_instead_of_hanging() {
         }
         other => panic!("expected PoolTimeout, got {other:?}"),
     }
+    // Issue #21, item 9: the message names what may hold the connections, not only long
+    // transactions.
+    assert!(
+        err.to_string()
+            .contains("statements waiting for a write lock that another process holds"),
+        "{err}"
+    );
     assert!(
         err.to_string().contains("pool_size"),
         "the message says what to do: {err}"

@@ -74,6 +74,19 @@ impl Store {
         self.slow_rename(id, "slow").await
     }
 
+    #[prepared("INSERT OR ROLLBACK INTO t (id, name) VALUES (?1, ?2)")]
+    async fn insert_or_rollback(&self, id: i64, name: &str) -> larder::Result<()>;
+
+    /// Handles the error of the statement during which the server's engine ended the
+    /// transaction, and goes on.
+    #[batch]
+    async fn keep_going(&self) -> larder::Result<()> {
+        self.insert(50, "kept?").await?;
+        assert!(self.insert_or_rollback(1, "again").await.is_err());
+        self.insert(51, "durable?").await?;
+        Ok(())
+    }
+
     #[batch]
     async fn insert_many(&self, from: i64, n: i64, fail: bool) -> larder::Result<()> {
         for id in from..from + n {
@@ -756,4 +769,24 @@ async fn a_cancelled_remote_transaction_lets_go_of_the_write_lock_at_once() {
             .unwrap();
     }
     assert_eq!(store.count().await.unwrap(), 6 + 2);
+}
+
+/// Issue #21, item 2 on a remote database: the server's engine ends the transaction itself
+/// (`INSERT OR ROLLBACK` conflict); the body handles that statement's error and goes on. The
+/// statements after it do not run (they would autocommit on the server), and the transaction
+/// fails naming the statement.
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_the_server_ended_fails_and_runs_nothing_after() {
+    let server = server();
+    let store = store(&server).await;
+    store.insert(1, "one").await.unwrap();
+    let error = store.keep_going().await.unwrap_err();
+    assert!(
+        matches!(&error, Error::TransactionEnded { statement } if statement.contains("insert_or_rollback")),
+        "{error}"
+    );
+    assert_eq!(store.count().await.unwrap(), 1, "nothing of it was kept");
+    store.insert_many(60, 2, false).await.unwrap();
+    assert_eq!(store.count().await.unwrap(), 3);
 }

@@ -190,7 +190,7 @@ impl Db {
     /// [`Connection::tx_ended`]); if so, the caches treat everything as written — whatever it
     /// committed or rolled back — and nothing more runs in it.
     pub(super) fn engine_ended(&self, conn: &mut Connection, source: Source<'_>, autocommit: bool) {
-        if autocommit || conn.remote || conn.tx_ended.is_some() || !conn.conn.is_autocommit() {
+        if autocommit || conn.replica || conn.tx_ended.is_some() || !conn.conn.is_autocommit() {
             return;
         }
         conn.tx_ended = Some(source.name().into());
