@@ -68,7 +68,8 @@ pub(crate) struct DbInner {
     pub(crate) busy_timeout: Duration,
     /// WAL file databases: a read never meets `SQLITE_BUSY`, so reads skip the retry loop.
     pub(crate) reads_never_busy: bool,
-    /// A remote database or an embedded replica (requests go to a server; see `conn::gone`).
+    /// A remote database (every request goes to a server; see `conn::gone`); not a replica,
+    /// whose reads are local.
     pub(crate) remote: bool,
     /// Result caches and table generations.
     pub(crate) caches: CacheRegistry,

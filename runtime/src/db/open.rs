@@ -89,7 +89,7 @@ impl DbBuilder {
                 busy_timeout,
                 // WAL file databases: a read never meets SQLITE_BUSY.
                 reads_never_busy: matches!(target, Target::File(_)) && !self.read_only,
-                remote: !matches!(target, Target::File(_) | Target::Memory),
+                remote: !matches!(target, Target::File(_) | Target::Memory) && !target.is_replica(),
                 caches: CacheRegistry::new(self.max_staleness),
                 metrics: MetricsRegistry::default(),
                 #[cfg(feature = "tracing")]

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::{ended, exec, exec_batch, with_scope, Active, RollbackOnDrop, SCOPE};
 use crate::conn::pool::Pooled;
+use crate::conn::tx_conn::TxConn;
 use crate::db::Db;
 use crate::error::{Error, Result};
 
@@ -51,16 +52,48 @@ where
     });
     let result = SCOPE.scope(scope, body).await;
     guard.disarm();
+    // Dropped while the savepoint is being released or rolled back (a remote request in
+    // flight): its outcome is unknown, so the transaction must not commit; the parent and the
+    // siblings go on (to that error) instead of waiting for a scope that will never end.
+    let mut ending = Ending {
+        conn: Some(Arc::clone(conn)),
+        name: &name,
+        depth: parent.depth,
+    };
     let mut pooled = conn.lock().await;
     let ended = end_savepoint(&mut pooled, &name, result.is_ok()).await;
     pooled.get().savepoints = parent.depth;
     drop(pooled);
+    ending.conn = None;
     conn.scope_ended();
     match (result, ended) {
         (Ok(value), Ok(())) => Ok(value),
         (Ok(_), Err(error)) => Err(E::from(error)),
         // The body's own error, not the rollback's (which ended the whole transaction).
         (Err(error), _) => Err(error),
+    }
+}
+
+/// See `savepoint`: the end of a nested scope whose future was dropped before it finished.
+struct Ending<'a> {
+    conn: Option<Arc<TxConn>>,
+    name: &'a str,
+    depth: u32,
+}
+
+impl Drop for Ending<'_> {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else { return };
+        // The lock guard of the interrupted end is dropped before this (declared after it).
+        if let Some(mut pooled) = conn.try_lock() {
+            let connection = pooled.get();
+            if connection.tx_ended.is_none() {
+                let what = format!("the cancelled end of nested transaction {}", self.name);
+                connection.tx_ended = Some(what.into());
+            }
+            connection.savepoints = self.depth;
+        }
+        conn.scope_ended();
     }
 }
 
