@@ -19,6 +19,7 @@ mod example_report;
 mod from_row;
 mod krate;
 mod method;
+mod migrate;
 mod prepared;
 mod sql;
 mod storage;
@@ -134,6 +135,15 @@ pub fn timed(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn sql(input: TokenStream) -> TokenStream {
     constant::bang(input.into()).into()
+}
+
+/// The migrations of `migrations/` (or `migrate!("path")`, relative to the crate's
+/// `Cargo.toml`), embedded as a `larder::Migrator`: the same files, in the same order, that the
+/// compile-time checks read. Versions come from the file names; a missing, repeated or skipped
+/// version is a compile error.
+#[proc_macro]
+pub fn migrate(input: TokenStream) -> TokenStream {
+    migrate::bang(input.into()).into()
 }
 
 /// Marks a `&str` constant holding SQL: the SQL is checked at compile time like `sql!`, and a

@@ -202,6 +202,16 @@ pub enum Error {
         statement: String,
     },
 
+    /// A migration could not be applied or undone, or the database's record of applied
+    /// migrations does not fit this binary's (see `Db::migrate`); the message says what to do.
+    #[error("migration `{file}`: {reason}")]
+    Migration {
+        /// The migration's file (or `version N (description)` for one this binary lacks).
+        file: String,
+        /// What is wrong, and what happened to the database.
+        reason: String,
+    },
+
     /// A builder option has a value larder cannot use.
     #[error("invalid configuration: {0}")]
     Config(String),

@@ -55,6 +55,7 @@ mod util;
 pub mod __private;
 
 pub use cache::{AdaptiveTtl, CacheConfig, Ttl, Weigh};
+pub use db::migrate::{AppliedMigration, Migration, MigrationState, Migrator};
 #[cfg(feature = "remote")]
 #[cfg_attr(docsrs, doc(cfg(feature = "remote")))]
 pub use db::replica::ReplicaStats;
@@ -265,6 +266,27 @@ pub use larder_macros::invalidates;
 /// ```
 #[doc(inline)]
 pub use larder_macros::timed;
+
+/// The migrations of `migrations/` next to the crate's `Cargo.toml` (or `migrate!("path")`),
+/// embedded as a [`Migrator`] for [`Db::migrate`] — the same files, in the same order, that the
+/// compile-time checks read, so what is checked is what is applied.
+///
+/// Files are `NNNN_description.sql`, or `NNNN_description.up.sql` with an optional
+/// `NNNN_description.down.sql` (for [`Db::undo`]), or directories `NNNN_description/` with
+/// `up.sql` and `down.sql`. A missing number, the same number twice, or a file without one is
+/// a compile error (timestamps of 8 digits or more may skip numbers). A file whose first line is
+/// `-- larder:no-transaction` runs outside a transaction (`VACUUM`, `PRAGMA journal_mode`).
+///
+/// Editing a file rebuilds the crate (each is an `include_str!`); for a file *added* to the
+/// directory to be seen without touching a source file, add a `build.rs` with
+/// `println!("cargo:rerun-if-changed=migrations");` (see `docs/migrations.md`).
+///
+/// ```ignore
+/// static MIGRATOR: larder::Migrator = larder::migrate!();
+///
+/// let db = larder::Db::builder().file("app.db").migrate(&MIGRATOR).open().await?;
+/// ```
+pub use larder_macros::migrate;
 
 /// ```
 /// const NEXT: larder::Sql = larder::sql!("SELECT ?1 + 1 AS next");

@@ -790,3 +790,25 @@ async fn a_transaction_the_server_ended_fails_and_runs_nothing_after() {
     store.insert_many(60, 2, false).await.unwrap();
     assert_eq!(store.count().await.unwrap(), 3);
 }
+
+/// Issue #16 on a server: `migrate!()`'s migrations applied by two clients starting at once,
+/// each migration once; the second start of the program applies nothing.
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrations_apply_once_on_a_server() {
+    static MIGRATOR: larder::Migrator = larder::migrate!("schemas/migrate_ok");
+    let server = server();
+    let open = || larder::Db::builder().remote(&server.url, "").open();
+    let (a, b) = (open().await.unwrap(), open().await.unwrap());
+    let (ra, rb) = tokio::join!(a.migrate(&MIGRATOR), b.migrate(&MIGRATOR));
+    let mut applied = [ra.unwrap(), rb.unwrap()].concat();
+    applied.sort_unstable();
+    assert_eq!(applied, [1, 2, 3]);
+    let again = open().await.unwrap();
+    assert_eq!(again.migrate(&MIGRATOR).await.unwrap(), Vec::<i64>::new());
+    let seeded: i64 = again
+        .fetch_one("SELECT count(*) FROM notes WHERE tags = 'seed'", &[])
+        .await
+        .unwrap();
+    assert_eq!(seeded, 1);
+}

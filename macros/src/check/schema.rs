@@ -6,8 +6,9 @@
 //! 1. `#[larder::storage(schema = "path")]` (`schema = false` turns schema checks off);
 //! 2. the `LARDER_SCHEMA` environment variable (for builds whose crate directory is not where the
 //!    schema lives, such as trybuild's generated crates);
-//! 3. `migrations/` next to the crate's `Cargo.toml`: its `*.sql` files in file-name order
-//!    (`*.down.sql` skipped), and `*/up.sql` of sub-directories (diesel's layout);
+//! 3. `migrations/` next to the crate's `Cargo.toml`: its migrations in version order, the
+//!    listing `migrate!()` embeds (`migrate::files`: `NNNN_name.sql`, `NNNN_name.up.sql`,
+//!    `NNNN_name/up.sql`; `down` files skipped);
 //! 4. `schema.sql` next to `Cargo.toml`.
 //!
 //! Relative paths are relative to the crate's directory (`CARGO_MANIFEST_DIR`).
@@ -181,26 +182,11 @@ fn files_at(path: &Path) -> Result<Vec<PathBuf>, String> {
                 .to_owned(),
         );
     }
-    let entries = std::fs::read_dir(path).map_err(|e| e.to_string())?;
-    let mut files: Vec<(String, PathBuf)> = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| e.to_string())?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let entry_path = entry.path();
-        if entry_path.is_dir() {
-            let up = entry_path.join("up.sql");
-            if up.is_file() {
-                files.push((name, up));
-            }
-        } else if name.ends_with(".sql") && !name.ends_with(".down.sql") {
-            files.push((name, entry_path));
-        }
-    }
-    if files.is_empty() {
-        return Err(format!("no `.sql` files in `{}`", path.display()));
-    }
-    files.sort();
-    Ok(files.into_iter().map(|(_, path)| path).collect())
+    // The same listing `migrate!()` embeds (see `migrate::files`).
+    Ok(crate::migrate::files::list(path)?
+        .into_iter()
+        .map(|entry| entry.up)
+        .collect())
 }
 
 #[cfg(test)]

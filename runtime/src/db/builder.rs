@@ -94,6 +94,7 @@ pub struct DbBuilder {
     pub(super) watch: Option<Duration>,
     pub(super) max_staleness: Option<Duration>,
     pub(super) request_timeout: Option<Duration>,
+    pub(super) migrator: Option<&'static crate::Migrator>,
     #[cfg(feature = "remote")]
     pub(super) sync_interval: Option<Duration>,
     #[cfg(feature = "remote")]
@@ -258,8 +259,28 @@ impl DbBuilder {
         self
     }
 
-    /// How long a write waits for the database's write lock before it fails with `SQLITE_BUSY`.
-    /// larder waits asynchronously (the thread keeps running other tasks); see `docs/transactions.md`.
+    /// Applies `migrator`'s pending migrations when the database opens (see [`Db::migrate`]):
+    /// `open` fails with their error, and the `Db` it returns is up to date.
+    ///
+    /// ```
+    /// static MIGRATOR: larder::Migrator = larder::Migrator::new(&[
+    ///     larder::Migration::new(1, "notes", "0001_notes.sql", "CREATE TABLE notes (body TEXT);"),
+    /// ]);
+    /// # async fn demo() -> larder::Result<()> {
+    /// let db = larder::Db::builder().memory().migrate(&MIGRATOR).open().await?;
+    /// db.execute("INSERT INTO notes VALUES ('ready')", &[]).await?;
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn migrate(mut self, migrator: &'static crate::Migrator) -> Self {
+        self.migrator = Some(migrator);
+        self
+    }
+
+    /// How long a write waits for the database's write lock — in all: behind this `Db`'s other
+    /// writers in its writer lane, then for another process's lock — before it fails with
+    /// `Error::Busy`. larder waits asynchronously (the thread keeps running other tasks); see
+    /// `docs/transactions.md`.
     ///
     /// ```
     /// let b = larder::Db::builder().memory().busy_timeout(std::time::Duration::from_secs(10));

@@ -9,6 +9,7 @@ mod dependencies;
 pub(crate) mod exec;
 mod learning;
 mod metrics;
+pub(crate) mod migrate;
 mod open;
 mod publish;
 #[cfg(feature = "remote")]

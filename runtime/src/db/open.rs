@@ -105,6 +105,9 @@ impl DbBuilder {
         };
         probe(&db).await?;
         self.start_replica(&db).await?;
+        if let Some(migrator) = self.migrator {
+            db.migrate(migrator).await?;
+        }
         Ok(db)
     }
 
