@@ -50,21 +50,17 @@ pub struct Pattern {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The migrations, applied in file-name order by [`migrate`].
-pub const MIGRATIONS: [&str; 2] = [
-    include_str!("../migrations/0001_episodes.sql"),
-    include_str!("../migrations/0002_patterns.sql"),
-];
+/// The migrations of `migrations/`: the files the compile-time checks read, embedded in the
+/// same order (`build.rs` makes a new file rebuild the crate).
+pub static MIGRATOR: larder::Migrator = larder::migrate!();
 
-/// Applies the migrations (once per database).
+/// Applies the migrations this database does not have yet (none on a second start); returns
+/// their versions.
 ///
 /// # Errors
-/// The SQL error of the first migration that fails.
-pub async fn migrate(db: &larder::Db) -> larder::Result<()> {
-    for migration in MIGRATIONS {
-        db.execute_batch(migration).await?;
-    }
-    Ok(())
+/// `larder::Error::Migration` naming the file and statement that failed.
+pub async fn migrate(db: &larder::Db) -> larder::Result<Vec<i64>> {
+    db.migrate(&MIGRATOR).await
 }
 
 /// The memory store.

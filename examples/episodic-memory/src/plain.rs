@@ -64,8 +64,9 @@ impl Plain {
         drop(rows);
         conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
             .await?;
-        for migration in crate::MIGRATIONS {
-            conn.execute_batch(migration).await?;
+        // The same files, applied by hand (the seed plan's approach).
+        for migration in crate::MIGRATOR.migrations() {
+            conn.execute_batch(migration.sql()).await?;
         }
         Ok(Plain {
             conn,

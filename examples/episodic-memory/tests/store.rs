@@ -98,3 +98,18 @@ async fn a_short_workload_reports_consistent_numbers() {
     assert_eq!(json["episodes"], 300);
     assert!(report.to_string().contains("cache hit rate"));
 }
+
+#[tokio::test]
+async fn the_program_can_start_twice_on_one_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("memory.db");
+    let first = larder::Db::open(&path).await.unwrap();
+    assert_eq!(migrate(&first).await.unwrap(), [1, 2]);
+    let m = Memory { db: first };
+    m.store_episodes(&[sample_episode(1, base())]).await.unwrap();
+    drop(m);
+    let second = larder::Db::open(&path).await.unwrap();
+    assert_eq!(migrate(&second).await.unwrap(), Vec::<i64>::new(), "nothing to apply again");
+    let m = Memory { db: second };
+    assert!(m.episode(sample_episode(1, base()).id).await.unwrap().is_some());
+}
