@@ -106,10 +106,20 @@ async fn the_program_can_start_twice_on_one_database() {
     let first = larder::Db::open(&path).await.unwrap();
     assert_eq!(migrate(&first).await.unwrap(), [1, 2]);
     let m = Memory { db: first };
-    m.store_episodes(&[sample_episode(1, base())]).await.unwrap();
+    m.store_episodes(&[sample_episode(1, base())])
+        .await
+        .unwrap();
     drop(m);
     let second = larder::Db::open(&path).await.unwrap();
-    assert_eq!(migrate(&second).await.unwrap(), Vec::<i64>::new(), "nothing to apply again");
+    assert_eq!(
+        migrate(&second).await.unwrap(),
+        Vec::<i64>::new(),
+        "nothing to apply again"
+    );
     let m = Memory { db: second };
-    assert!(m.episode(sample_episode(1, base()).id).await.unwrap().is_some());
+    assert!(m
+        .episode(sample_episode(1, base()).id)
+        .await
+        .unwrap()
+        .is_some());
 }
