@@ -311,3 +311,54 @@ async fn migrating_inside_a_transaction_is_refused() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn an_up_to_date_database_opened_read_only_checks_out() {
+    let dir = tempfile::tempdir().unwrap();
+    file_db(&dir).await.migrate(&MIGRATOR).await.unwrap();
+    let read_only = Db::builder()
+        .file(dir.path().join("m.db"))
+        .read_only(true)
+        .migrate(&MIGRATOR)
+        .open()
+        .await
+        .unwrap();
+    assert_eq!(
+        read_only.migrate(&MIGRATOR).await.unwrap(),
+        Vec::<i64>::new()
+    );
+}
+
+#[tokio::test]
+async fn a_file_checked_out_with_other_line_endings_is_not_changed() {
+    static UNIX: [Migration; 1] = [Migration::new(
+        1,
+        "a",
+        "0001_a.sql",
+        "CREATE TABLE a (x);\nCREATE TABLE b (y);\n",
+    )];
+    static WINDOWS: [Migration; 1] = [Migration::new(
+        1,
+        "a",
+        "0001_a.sql",
+        "CREATE TABLE a (x);\r\nCREATE TABLE b (y);\r\n",
+    )];
+    let db = Db::memory().await.unwrap();
+    db.migrate(&Migrator::new(&UNIX)).await.unwrap();
+    assert_eq!(
+        db.migrate(&Migrator::new(&WINDOWS)).await.unwrap(),
+        Vec::<i64>::new()
+    );
+}
+
+#[tokio::test]
+async fn a_migration_of_comments_only_applies() {
+    static EMPTY: [Migration; 1] = [Migration::new(
+        1,
+        "nothing yet",
+        "0001_nothing_yet.sql",
+        "-- to be written\n",
+    )];
+    let db = Db::memory().await.unwrap();
+    assert_eq!(db.migrate(&Migrator::new(&EMPTY)).await.unwrap(), [1]);
+}

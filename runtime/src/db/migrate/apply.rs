@@ -194,7 +194,7 @@ pub(super) async fn migrate(db: &Db, migrator: &Migrator) -> Result<Vec<i64>> {
         ));
     }
     migrator.check_order()?;
-    db.execute_batch(TABLE).await?;
+    create_table(db).await?;
     let mut applied = Vec::new();
     let mut waited: Option<Instant> = None;
     loop {
@@ -273,7 +273,7 @@ pub(super) async fn undo(db: &Db, migrator: &Migrator, target: i64) -> Result<Ve
             "`Db::undo` inside a transaction: each step runs in its own; call it outside".into(),
         ));
     }
-    db.execute_batch(TABLE).await?;
+    create_table(db).await?;
     // Everything to undo must be undoable before anything is undone.
     let before = recorded(db).await?;
     for version in before.keys().filter(|v| **v > target) {
@@ -337,16 +337,30 @@ pub(super) async fn undo(db: &Db, migrator: &Migrator, target: i64) -> Result<Ve
     }
 }
 
-pub(super) async fn status(migrator: &Migrator, db: &Db) -> Result<Vec<MigrationState>> {
-    let exists: Option<i64> = db
+/// Whether `_larder_migrations` exists.
+async fn table_exists(db: &Db) -> Result<bool> {
+    let found: Option<i64> = db
         .fetch_optional(
             "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '_larder_migrations'",
             &[],
         )
         .await?;
-    let mut recorded = match exists {
-        Some(_) => recorded(db).await?,
-        None => Recorded::new(),
+    Ok(found.is_some())
+}
+
+/// Creates `_larder_migrations` unless it exists: an up-to-date database opened read-only can
+/// still be checked (a `CREATE TABLE IF NOT EXISTS` would need the write lock).
+async fn create_table(db: &Db) -> Result<()> {
+    if !table_exists(db).await? {
+        db.execute_batch(TABLE).await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn status(migrator: &Migrator, db: &Db) -> Result<Vec<MigrationState>> {
+    let mut recorded = match table_exists(db).await? {
+        true => recorded(db).await?,
+        false => Recorded::new(),
     };
     let mut states: Vec<MigrationState> = migrator
         .migrations
