@@ -229,42 +229,53 @@ pub(super) async fn migrate(db: &Db, migrator: &Migrator) -> Result<Vec<i64>> {
             Step::Done => return Ok(applied),
             Step::Applied(version) => applied.push(version),
             Step::Wait => {
-                if waited.get_or_insert_with(Instant::now).elapsed() > db.busy_timeout() {
-                    return Err(Error::Migration {
-                        file: "_larder_migrations".into(),
-                        reason: format!(
-                            "a migration that runs outside a transaction was claimed by another \
-                             process and is still not finished after {:?}; if that process \
-                             died, check the database and delete its row (duration_ms = -1)",
-                            db.busy_timeout()
-                        ),
-                    });
-                }
-                tokio::time::sleep(Duration::from_millis(20)).await;
+                let since = *waited.get_or_insert_with(Instant::now);
+                wait_for_claim(db, since).await?;
             }
             Step::Outside(next) => {
-                let started = Instant::now();
-                let outcome = run(db, next).await;
-                let took = started.elapsed();
-                let ms = i64::try_from(took.as_millis()).unwrap_or(i64::MAX);
-                // The claim becomes the record, or goes (the migration can run again).
-                let version = next.version;
-                match &outcome {
-                    Ok(()) => {
-                        let sql =
-                            "UPDATE _larder_migrations SET duration_ms = ?2 WHERE version = ?1";
-                        db.execute(sql, crate::params![version, ms]).await?
-                    }
-                    Err(_) => {
-                        let sql = "DELETE FROM _larder_migrations WHERE version = ?1";
-                        db.execute(sql, crate::params![version]).await?
-                    }
-                };
-                outcome?;
+                run_outside(db, next).await?;
                 applied.push(next.version);
             }
         }
     }
+}
+
+/// Another process claimed a migration that runs outside a transaction: wait a little, at most
+/// the busy timeout since the first wait.
+async fn wait_for_claim(db: &Db, since: Instant) -> Result<()> {
+    if since.elapsed() > db.busy_timeout() {
+        return Err(Error::Migration {
+            file: "_larder_migrations".into(),
+            reason: format!(
+                "a migration that runs outside a transaction was claimed by another process \
+                 and is still not finished after {:?}; if that process died, check the \
+                 database and delete its row (duration_ms = -1)",
+                db.busy_timeout()
+            ),
+        });
+    }
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    Ok(())
+}
+
+/// Runs a claimed no-transaction migration; its claim becomes the record, or goes (so that the
+/// migration can run again) when it fails.
+async fn run_outside(db: &Db, next: &'static Migration) -> Result<()> {
+    let started = Instant::now();
+    let outcome = run(db, next).await;
+    let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    let version = next.version;
+    match &outcome {
+        Ok(()) => {
+            let sql = "UPDATE _larder_migrations SET duration_ms = ?2 WHERE version = ?1";
+            db.execute(sql, crate::params![version, ms]).await?
+        }
+        Err(_) => {
+            let sql = "DELETE FROM _larder_migrations WHERE version = ?1";
+            db.execute(sql, crate::params![version]).await?
+        }
+    };
+    outcome
 }
 
 pub(super) async fn undo(db: &Db, migrator: &Migrator, target: i64) -> Result<Vec<i64>> {
@@ -275,30 +286,7 @@ pub(super) async fn undo(db: &Db, migrator: &Migrator, target: i64) -> Result<Ve
     }
     create_table(db).await?;
     // Everything to undo must be undoable before anything is undone.
-    let before = recorded(db).await?;
-    for version in before.keys().filter(|v| **v > target) {
-        let known = migrator.migrations.iter().find(|m| m.version == *version);
-        match known {
-            Some(m) if m.down.is_some() => {}
-            Some(m) => {
-                return Err(Error::Migration {
-                    file: m.file.to_owned(),
-                    reason: format!(
-                        "it cannot be undone (no `.down.sql` file), so nothing above version \
-                         {target} was undone"
-                    ),
-                })
-            }
-            None => {
-                return Err(Error::Migration {
-                    file: format!("version {version}"),
-                    reason: "this binary does not know it, so it cannot undo it; nothing was \
-                             undone"
-                        .into(),
-                })
-            }
-        }
-    }
+    undoable(migrator, &recorded(db).await?, target)?;
     let mut undone = Vec::new();
     loop {
         let step = db
@@ -353,6 +341,34 @@ async fn table_exists(db: &Db) -> Result<bool> {
 async fn create_table(db: &Db) -> Result<()> {
     if !table_exists(db).await? {
         db.execute_batch(TABLE).await?;
+    }
+    Ok(())
+}
+
+/// Every applied migration above `target` is known and has a `down` file.
+fn undoable(migrator: &Migrator, recorded: &Recorded, target: i64) -> Result<()> {
+    for version in recorded.keys().filter(|v| **v > target) {
+        let known = migrator.migrations.iter().find(|m| m.version == *version);
+        match known {
+            Some(m) if m.down.is_some() => {}
+            Some(m) => {
+                return Err(Error::Migration {
+                    file: m.file.to_owned(),
+                    reason: format!(
+                        "it cannot be undone (no `.down.sql` file), so nothing above version \
+                         {target} was undone"
+                    ),
+                })
+            }
+            None => {
+                return Err(Error::Migration {
+                    file: format!("version {version}"),
+                    reason: "this binary does not know it, so it cannot undo it; nothing was \
+                             undone"
+                        .into(),
+                })
+            }
+        }
     }
     Ok(())
 }
