@@ -337,7 +337,7 @@ fn interleaved_writes_and_syncs_on_two_instances_match_the_model() {
 }
 
 /// Issue #16 on an embedded replica: the migrations are applied on the primary (where its writes
-/// go) and the local copy has them after the sync that follows.
+/// go) and the local copy has them when `open` returns (each commit is synced back).
 #[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replica_migrates_on_the_primary() {
@@ -350,7 +350,7 @@ async fn a_replica_migrates_on_the_primary() {
         .open()
         .await
         .unwrap();
-    db.sync().await.unwrap();
+    // No explicit sync: a replica's own writes are synced back after they commit.
     let seeded: i64 = db
         .fetch_one("SELECT count(*) FROM notes WHERE tags = 'seed'", &[])
         .await
