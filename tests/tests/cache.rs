@@ -389,8 +389,13 @@ async fn no_reader_sees_a_value_older_than_the_last_finished_commit() {
     for r in readers {
         assert!(r.await.unwrap() > 0);
     }
-    let s = stats(&store, "Store::pattern");
-    assert!(s.hits > 0 && s.stale_misses > 0, "{s:?}");
+    // Whether a reader hit while the writer ran depends on scheduling (on a loaded machine every
+    // read can meet a write in flux); once writes stop, the cache serves hits again.
+    let before = stats(&store, "Store::pattern");
+    assert_eq!(store.pattern(1).await.unwrap().unwrap().hits, 300);
+    assert_eq!(store.pattern(1).await.unwrap().unwrap().hits, 300);
+    let after = stats(&store, "Store::pattern");
+    assert!(after.hits > before.hits, "{before:?} then {after:?}");
 }
 
 #[tokio::test]
