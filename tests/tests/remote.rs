@@ -74,6 +74,20 @@ impl Store {
         self.slow_rename(id, "slow").await
     }
 
+    /// Inserts a row, then runs a nested transaction that inserts and does a slow rename, and
+    /// cancels it after `cancel_after`; commits at once.
+    #[batch]
+    async fn parent_with_cancelled_child(&self, cancel_after: Duration) -> larder::Result<()> {
+        self.insert(70, "parent").await?;
+        let child = self.db.transaction(|_| async move {
+            self.insert(71, "child").await?;
+            self.slow_rename(71, "slow").await?;
+            Ok::<_, Error>(())
+        });
+        assert!(tokio::time::timeout(cancel_after, child).await.is_err());
+        Ok(())
+    }
+
     #[prepared("INSERT OR ROLLBACK INTO t (id, name) VALUES (?1, ?2)")]
     async fn insert_or_rollback(&self, id: i64, name: &str) -> larder::Result<()>;
 
@@ -811,4 +825,30 @@ async fn migrations_apply_once_on_a_server() {
         .await
         .unwrap();
     assert_eq!(seeded, 1);
+}
+
+/// A nested transaction cancelled while its statement is at the server, in a transaction that
+/// commits right after: its rollback (in a task of its own) finishes before the `COMMIT`, so
+/// nothing of it is committed.
+#[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]
+// One thread: the task that rolls the child back cannot run before the parent reaches its
+// COMMIT, so the parent must wait for it.
+#[tokio::test(flavor = "current_thread")]
+async fn a_cancelled_nested_remote_transaction_is_rolled_back_before_its_parent_commits() {
+    let server = server();
+    let store = store(&server).await;
+    store
+        .parent_with_cancelled_child(Duration::from_millis(100))
+        .await
+        .unwrap();
+    let kept: Vec<i64> = store
+        .db
+        .fetch_all("SELECT id FROM t ORDER BY id", &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        kept,
+        [70],
+        "the parent's row, none of the cancelled child's"
+    );
 }

@@ -19,6 +19,8 @@ use crate::conn::tx_conn::TxConn;
 pub(super) struct RollbackOnDrop {
     pub(super) conn: Option<Arc<TxConn>>,
     pub(super) savepoint: Option<String>,
+    /// The scope's depth: its savepoint's number, 0 for the outermost transaction.
+    pub(super) depth: u32,
 }
 
 impl RollbackOnDrop {
@@ -38,7 +40,7 @@ impl Drop for RollbackOnDrop {
         if pooled.get().remote {
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
                 drop(pooled);
-                runtime.spawn(roll_back_later(conn, savepoint));
+                runtime.spawn(roll_back_later(conn, savepoint, self.depth));
                 return;
             }
         }
@@ -75,8 +77,9 @@ impl Drop for RollbackOnDrop {
 /// transaction, so that the server lets go of its write lock now rather than when it expires the
 /// stream. A connection that cannot be rolled back is closed; a savepoint that cannot be rolled
 /// back fails its transaction.
-async fn roll_back_later(conn: Arc<TxConn>, savepoint: Option<String>) {
-    let mut pooled = conn.lock().await;
+async fn roll_back_later(conn: Arc<TxConn>, savepoint: Option<String>, depth: u32) {
+    // Deeper scopes dropped with this one roll back first (each in its task).
+    let mut pooled = conn.lock_at(depth).await;
     let connection = pooled.get();
     let limit = connection
         .request_timeout

@@ -192,6 +192,7 @@ where
     let mut guard = RollbackOnDrop {
         conn: Some(Arc::clone(&conn)),
         savepoint: None,
+        depth: 0,
     };
     let scope = with_scope(Active {
         db: db.id(),
@@ -200,7 +201,9 @@ where
     });
     let result = SCOPE.scope(scope, body).await;
     guard.disarm();
-    let mut pooled = conn.lock().await;
+    // Waits for the rollback of a nested scope cancelled in the body, if one still runs (remote,
+    // in a task of its own): nothing of it may be committed.
+    let mut pooled = conn.lock_at(0).await;
     // A body that returned `Ok` although the engine ended its transaction (it handled the
     // error of the statement that did): it failed.
     let result = match (result, ended(&mut pooled)) {

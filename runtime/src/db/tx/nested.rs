@@ -44,6 +44,7 @@ where
     let mut guard = RollbackOnDrop {
         conn: Some(Arc::clone(conn)),
         savepoint: Some(name.clone()),
+        depth,
     };
     let scope = with_scope(Active {
         db: db.id(),
@@ -60,7 +61,8 @@ where
         name: &name,
         depth: parent.depth,
     };
-    let mut pooled = conn.lock().await;
+    // As in `outermost`: a cancelled deeper scope's rollback finishes first.
+    let mut pooled = conn.lock_at(depth).await;
     let ended = end_savepoint(&mut pooled, &name, result.is_ok()).await;
     pooled.get().savepoints = parent.depth;
     drop(pooled);
