@@ -69,6 +69,7 @@ pub use stats::{
 };
 pub use types::row::{FieldType, FromRow, RowRef, RowShape};
 pub use types::sql::Sql;
+pub use types::list::ListElement;
 pub use types::value::{Decode, Encode, StorageClasses};
 
 /// ```

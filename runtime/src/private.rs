@@ -56,12 +56,50 @@ pub fn db(db: &Db) -> &Db {
     db
 }
 
-/// Encodes one parameter of a `#[prepared]` method.
+/// Encodes one parameter of a `#[prepared]` method. A list here was not seen as one by the
+/// macro (its type is spelled through an alias), so its `IN (…)` was not rewritten: bound as
+/// JSON text it would match nothing, so it is an error.
 #[inline]
 pub fn bind<T: Encode + ?Sized>(site: &StatementSite, parameter: &str, value: &T) -> Result<Value> {
+    if value.is_list() {
+        return Err(Error::Encode {
+            statement: site.name().to_owned(),
+            parameter: parameter.to_owned(),
+            reason: "it is a list, but the macro did not see it as one, so its `IN (…)` was not \
+                     rewritten: spell its type in the signature as `&[T]`, `Vec<T>` or `[T; N]` \
+                     (not through an alias), in SQL written in the attribute (not a constant), \
+                     and use it as `x IN (:name)`"
+                .to_owned(),
+        });
+    }
     value
         .encode()
         .map_err(|e| e.into_encode(site.name(), parameter))
+}
+
+/// Encodes a list parameter of a `#[prepared]` method (the macro rewrote its `IN (…)` to read a
+/// JSON array), checking that it is one.
+#[inline]
+pub fn bind_list<T: Encode + ?Sized>(
+    site: &StatementSite,
+    parameter: &str,
+    value: &T,
+) -> Result<Value> {
+    let encoded = value
+        .encode()
+        .map_err(|e| e.into_encode(site.name(), parameter))?;
+    if !value.is_list() {
+        return Err(Error::Encode {
+            statement: site.name().to_owned(),
+            parameter: parameter.to_owned(),
+            reason: format!(
+                "its type is spelled as a list, so the macro reads it through `json_each`, but \
+                 it encodes as {}; implement `larder::ListElement` for its element type",
+                crate::types::value::describe(&encoded)
+            ),
+        });
+    }
+    Ok(encoded)
 }
 
 /// `Result<Vec<T>>` methods.

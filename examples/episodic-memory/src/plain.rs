@@ -25,8 +25,8 @@ fn text(v: Value) -> Option<String> {
 
 fn time(v: Value) -> Option<DateTime<Utc>> {
     text(v)
-        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-        .map(|d| d.with_timezone(&Utc))
+        .and_then(|t| chrono::NaiveDateTime::parse_from_str(&t, FORMAT).ok())
+        .map(|n| n.and_utc())
 }
 
 fn episode_from(row: &libsql::Row) -> libsql::Result<Episode> {
@@ -48,7 +48,8 @@ fn episode_from(row: &libsql::Row) -> libsql::Result<Episode> {
     })
 }
 
-const FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.9fZ";
+/// The format larder writes (SQLite's, with the shortest fraction).
+const FORMAT: &str = "%Y-%m-%d %H:%M:%S%.f";
 
 impl Plain {
     /// Opens `path` (WAL, like larder) and applies the migrations.

@@ -11,7 +11,7 @@ use crate::check::engine::Described;
 use crate::check::{self, Schema};
 use crate::errors::Errors;
 use crate::method;
-use crate::sql::{scan, Scan};
+use crate::sql::{lists, scan, Placeholder, PlaceholderStyle, Scan};
 
 /// What the method returns inside its `Result`.
 pub(crate) enum ReturnShape {
@@ -55,6 +55,9 @@ impl ReturnShape {
 /// One parameter after `self`.
 pub(crate) struct Param {
     pub(crate) ident: Ident,
+    /// Written as a slice, `Vec` or array of something other than `u8`: a list, bound as one
+    /// JSON array at `IN (…)` (`sql::lists`).
+    pub(crate) list: bool,
 }
 
 /// A `#[prepared]` method, parsed.
@@ -88,15 +91,16 @@ impl Method {
             .iter()
             .filter_map(|arg| match arg {
                 FnArg::Receiver(_) => None,
-                FnArg::Typed(pat) => errors.take(param(&pat.pat)),
+                FnArg::Typed(pat) => errors.take(param(&pat.pat, &pat.ty)),
             })
-            .collect();
+            .collect::<Vec<Param>>();
         let return_tokens = match &sig.output {
             ReturnType::Default => sig.ident.to_token_stream(),
             ReturnType::Type(_, ty) => ty.to_token_stream(),
         };
         let (sql, constant, analysis) = match prepared.sql {
             SqlArg::Literal(sql) => {
+                let sql = with_lists(sql, &params, errors);
                 let analysis = check::analyze(&sql, schema);
                 (sql, None, analysis)
             }
@@ -136,10 +140,59 @@ impl Method {
     }
 }
 
-fn param(pat: &Pat) -> syn::Result<Param> {
+/// `sql` with the `IN (…)` of each list parameter rewritten (`sql::lists`); an error when a
+/// list's placeholder stands anywhere else.
+fn with_lists(sql: LitStr, params: &[Param], errors: &mut Errors) -> LitStr {
+    if !params.iter().any(|p| p.list) {
+        return sql;
+    }
+    let list_of = |p: &Placeholder| -> Option<&Param> {
+        match &p.style {
+            PlaceholderStyle::Named(name) => params.iter().find(|param| param.ident == name),
+            _ => p.index.checked_sub(1).and_then(|i| params.get(i)),
+        }
+        .filter(|param| param.list)
+    };
+    match lists::rewrite(&sql.value(), |p| list_of(p).is_some()) {
+        Ok(Some(rewritten)) => LitStr::new(&rewritten, sql.span()),
+        Ok(None) => sql,
+        Err(placeholder) => {
+            let name = list_of(&placeholder).map_or(String::new(), |p| p.ident.to_string());
+            let placeholder = placeholder.text;
+            errors.push(syn::Error::new_spanned(
+                &sql,
+                format!(
+                    "`{name}` is a list, bound as one JSON array: write its placeholder alone in an \
+                     `IN`, as `x IN ({placeholder})` (larder reads it through `json_each`), or \
+                     take a single value; `{placeholder}` stands elsewhere in this SQL"
+                ),
+            ));
+            sql
+        }
+    }
+}
+
+/// A slice, `Vec` or array (behind references) of anything but `u8`, which is a BLOB.
+fn is_list_type(ty: &Type) -> bool {
+    let not_bytes = |elem: &Type| !matches!(method::last_segment(elem), Some((name, args)) if name == "u8" && args.is_empty());
+    match ty {
+        Type::Reference(r) => is_list_type(&r.elem),
+        Type::Paren(p) => is_list_type(&p.elem),
+        Type::Slice(s) => not_bytes(&s.elem),
+        Type::Array(a) => not_bytes(&a.elem),
+        Type::Path(_) => match method::last_segment(ty) {
+            Some((name, args)) if name == "Vec" && args.len() == 1 => not_bytes(args[0]),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn param(pat: &Pat, ty: &Type) -> syn::Result<Param> {
     match pat {
         Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Ok(Param {
             ident: p.ident.clone(),
+            list: is_list_type(ty),
         }),
         other => Err(syn::Error::new_spanned(
             other,

@@ -223,8 +223,13 @@ pub(crate) fn body(
         let ident = &params[position].ident;
         let label = ident.to_string();
         let private = krate.private_at(ident.span());
+        let bind = if params[position].list {
+            quote_spanned!(ident.span()=> bind_list)
+        } else {
+            quote_spanned!(ident.span()=> bind)
+        };
         quote_spanned! {ident.span()=>
-            #private::bind(&__LARDER_STATEMENT, #label, &#ident)?
+            #private::#bind(&__LARDER_STATEMENT, #label, &#ident)?
         }
     });
     let args = quote!(__larder_db, &__LARDER_STATEMENT, __larder_params);

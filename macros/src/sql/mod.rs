@@ -2,6 +2,7 @@
 //! numbers them), the statement's kind, and whether more than one statement was written.
 
 mod lexer;
+pub(crate) mod lists;
 mod scan;
 mod tables;
 

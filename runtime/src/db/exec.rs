@@ -1,5 +1,6 @@
 //! Running statements: one code path for `#[prepared]` sites and dynamic SQL.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use libsql::params::Params;
@@ -17,6 +18,7 @@ use crate::db::tx::Lease;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::types::row::{ColumnMap, FromRow, RowRef};
+use crate::types::in_list;
 use crate::types::value::Encode;
 
 /// One parameter of a dynamic statement; build a list with [`params!`](crate::params!).
@@ -261,8 +263,8 @@ impl Db {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub async fn fetch_all<T: FromRow>(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<T>> {
-        let values = encode_all(params)?;
-        self.fetch::<T, Vec<T>>(Source::Dynamic(sql), values).await
+        let (sql, values) = dynamic(sql, params)?;
+        self.fetch::<T, Vec<T>>(Source::Dynamic(&sql), values).await
     }
 
     /// Runs dynamic SQL that returns at most one row.
@@ -283,8 +285,8 @@ impl Db {
         sql: &str,
         params: &[Param<'_>],
     ) -> Result<Option<T>> {
-        let values = encode_all(params)?;
-        self.fetch::<T, Option<T>>(Source::Dynamic(sql), values)
+        let (sql, values) = dynamic(sql, params)?;
+        self.fetch::<T, Option<T>>(Source::Dynamic(&sql), values)
             .await
     }
 
@@ -302,8 +304,8 @@ impl Db {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub async fn fetch_one<T: FromRow>(&self, sql: &str, params: &[Param<'_>]) -> Result<T> {
-        let values = encode_all(params)?;
-        one(self.fetch(Source::Dynamic(sql), values).await?, "dynamic")
+        let (sql, values) = dynamic(sql, params)?;
+        one(self.fetch(Source::Dynamic(&sql), values).await?, "dynamic")
     }
 
     /// Runs one dynamic statement that returns no rows and gives the number of rows changed.
@@ -320,8 +322,8 @@ impl Db {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub async fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
-        let values = encode_all(params)?;
-        self.run(Source::Dynamic(sql), values).await
+        let (sql, values) = dynamic(sql, params)?;
+        self.run(Source::Dynamic(&sql), values).await
     }
 }
 
@@ -474,15 +476,24 @@ async fn execute(
     Ok(changed as u64)
 }
 
-fn encode_all(params: &[Param<'_>]) -> Result<Vec<Value>> {
-    params
+/// The parameters' values, and `sql` with the `IN (?N)` of each list parameter rewritten to read
+/// its JSON array (`types::in_list`).
+fn dynamic<'a>(sql: &'a str, params: &[Param<'_>]) -> Result<(Cow<'a, str>, Vec<Value>)> {
+    let values = params
         .iter()
         .enumerate()
         .map(|(i, p)| {
             p.encode()
                 .map_err(|e| e.into_encode("dynamic", &format!("?{}", i + 1)))
         })
-        .collect()
+        .collect::<Result<Vec<Value>>>()?;
+    let lists: Vec<bool> = params.iter().map(|p| p.is_list()).collect();
+    let sql = in_list::rewrite(sql, &lists).map_err(|(parameter, reason)| Error::Encode {
+        statement: "dynamic".to_owned(),
+        parameter,
+        reason,
+    })?;
+    Ok((sql, values))
 }
 
 /// The only row, or [`Error::NotFound`].

@@ -3,6 +3,8 @@
 //! trait of generated methods. Uses `util` and `error`.
 
 pub(crate) mod columns;
+pub(crate) mod in_list;
+pub(crate) mod list;
 mod result;
 pub(crate) mod row;
 pub(crate) mod sql;

@@ -312,7 +312,10 @@ scalar_from_row!(
     u16,
     i8,
     u8,
+    usize,
+    isize,
     f64,
+    f32,
     bool,
     String,
     Vec<u8>,
@@ -321,7 +324,11 @@ scalar_from_row!(
 #[cfg(feature = "uuid")]
 scalar_from_row!(uuid::Uuid);
 #[cfg(feature = "chrono")]
-scalar_from_row!(chrono::DateTime<chrono::Utc>);
+scalar_from_row!(
+    chrono::DateTime<chrono::Utc>,
+    chrono::NaiveDateTime,
+    chrono::NaiveDate
+);
 #[cfg(feature = "json")]
 scalar_from_row!(serde_json::Value);
 

@@ -3,14 +3,16 @@
 //!
 //! | Rust type | stored as | read from |
 //! |---|---|---|
-//! | `i64`, `i32`, `u32` | INTEGER | INTEGER (range-checked) |
+//! | `i64`, `i32`, `i16`, `i8`, `isize`, `u32`, `u16`, `u8`, `usize` | INTEGER (a `usize` above `i64::MAX` is an error when bound) | INTEGER (range-checked: a value the type cannot hold is an error naming it) |
 //! | `u64` | INTEGER (binding a value above `i64::MAX` is an error) | INTEGER ≥ 0 |
-//! | `f64` | REAL (NaN is refused: SQLite would store NULL) | REAL or INTEGER |
+//! | `f64`, `f32` | REAL (NaN is refused: SQLite would store NULL) | REAL or INTEGER (`f32`: rounded; beyond its range is an error) |
 //! | `bool` | INTEGER 0 / 1 | INTEGER 0 / 1 |
 //! | `String`, `&str` | TEXT (binding text with a NUL character is an error: libSQL would cut it there when reading) | TEXT |
 //! | `Vec<u8>`, `&[u8]` | BLOB | BLOB |
 //! | `uuid::Uuid` (feature `uuid`) | TEXT, hyphenated lower case (`67e55044-10b1-426f-9247-bb680e5fe0c8`) | TEXT, or a 16-byte BLOB |
-//! | `chrono::DateTime<Utc>` (feature `chrono`) | TEXT `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`: fixed width, so text order is time order and `>=`/`ORDER BY` work; years 0–9999 | TEXT in RFC 3339 or SQLite's `YYYY-MM-DD HH:MM:SS[.fff]` (UTC), or INTEGER unix seconds |
+//! | `chrono::DateTime<Utc>` (feature `chrono`) | TEXT in SQLite's format, UTC: `YYYY-MM-DD HH:MM:SS`, plus `.fff`, `.ffffff` or `.fffffffff` when the time has a fraction of a second; equal to `datetime('now')` / `CURRENT_TIMESTAMP` of the same second, text order is time order, SQLite's date functions read it; years 0–9999 | TEXT in that format, with `T`, RFC 3339 with any offset, `YYYY-MM-DD HH:MM`, `YYYY-MM-DD`; INTEGER unix seconds |
+//! | `chrono::NaiveDateTime` (feature `chrono`) | TEXT, the same format (SQLite's functions take it for UTC) | the same as `DateTime<Utc>` |
+//! | `chrono::NaiveDate` (feature `chrono`) | TEXT `YYYY-MM-DD` (SQLite's `date()`) | TEXT `YYYY-MM-DD` |
 //! | `serde_json::Value` (feature `json`) | TEXT (JSON) — works with SQLite's `json_extract` | TEXT (JSON) |
 //! | `Option<T>` | `NULL` for `None` | `NULL` → `None` |
 //!
@@ -31,11 +33,23 @@ use libsql::Value;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be bound as a SQL parameter",
     label = "this parameter's type does not implement `larder::Encode`",
-    note = "parameters can be integers, f64, bool, &str/String, &[u8]/Vec<u8>, Uuid, DateTime<Utc>, serde_json::Value, or an Option of one; implement `larder::Encode` for your own types"
+    note = "parameters can be integers (i8 to i64, u8 to u64, isize, usize), f64/f32, bool, &str/String, &[u8]/Vec<u8>, Uuid, DateTime<Utc>/NaiveDateTime/NaiveDate, serde_json::Value, an Option of one, or a slice/Vec/array of one for `IN (?1)`; implement `larder::Encode` for your own types"
 )]
 pub trait Encode {
     /// The SQLite value for `self`, or why it has none.
     fn encode(&self) -> Result<Value, ValueError>;
+
+    /// Whether `self` is a list (a slice, `Vec` or array of [`ListElement`](crate::ListElement)s),
+    /// bound as one JSON array at `IN (?N)`. Leave the default (`false`) for your own types.
+    ///
+    /// ```
+    /// use larder::Encode;
+    /// assert!(vec![1_i64, 2].is_list());
+    /// assert!(!vec![1_u8, 2].is_list()); // a BLOB
+    /// ```
+    fn is_list(&self) -> bool {
+        false
+    }
 }
 
 /// A Rust value that can be read from one column.
@@ -49,7 +63,7 @@ pub trait Encode {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be read from a SQL column",
     label = "this type does not implement `larder::Decode`",
-    note = "columns can be read as integers, f64, bool, String, Vec<u8>, Uuid, DateTime<Utc>, serde_json::Value, or an Option of one; implement `larder::Decode` for your own types"
+    note = "columns can be read as integers (i8 to i64, u8 to u64, isize, usize), f64/f32, bool, String, Vec<u8>, Uuid, DateTime<Utc>/NaiveDateTime/NaiveDate, serde_json::Value, or an Option of one; implement `larder::Decode` for your own types"
 )]
 pub trait Decode: Sized {
     /// The name used in error messages ("i64", "uuid::Uuid", ...).
@@ -142,6 +156,10 @@ impl<T: Encode + ?Sized> Encode for &T {
     fn encode(&self) -> Result<Value, ValueError> {
         (**self).encode()
     }
+
+    fn is_list(&self) -> bool {
+        (**self).is_list()
+    }
 }
 
 impl<T: Encode> Encode for Option<T> {
@@ -224,7 +242,7 @@ macro_rules! checked_integer {
     )*};
 }
 
-checked_integer!(i32, u32, u64, i16, u16, i8, u8);
+checked_integer!(i32, u32, u64, i16, u16, i8, u8, usize, isize);
 
 impl Encode for f64 {
     /// A NaN is refused: SQLite would store it as NULL without a word.
@@ -250,6 +268,32 @@ impl Decode for f64 {
             Value::Integer(i) => Ok(i as f64),
             other => Err(mismatch::<Self>(&other)),
         }
+    }
+}
+
+impl Encode for f32 {
+    /// Stored as the REAL of the same value (every `f32` is exactly an `f64`); NaN is refused.
+    fn encode(&self) -> Result<Value, ValueError> {
+        f64::from(*self).encode()
+    }
+}
+
+impl Decode for f32 {
+    const TYPE_NAME: &'static str = "f32";
+    const READS: StorageClasses = StorageClasses::REAL.union(StorageClasses::INTEGER);
+
+    /// Rounded to the nearest `f32`; a finite value beyond `f32`'s range is an error (it would
+    /// read as infinity).
+    fn decode(value: Value) -> Result<Self, ValueError> {
+        let wide = f64::decode(value)?;
+        let narrow = wide as f32;
+        if narrow.is_infinite() && wide.is_finite() {
+            return Err(ValueError::new(
+                "f32",
+                format!("REAL {wide} (beyond f32's range; read it as f64)"),
+            ));
+        }
+        Ok(narrow)
     }
 }
 
@@ -359,21 +403,66 @@ impl Decode for uuid::Uuid {
 #[cfg(feature = "chrono")]
 #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
 mod time {
-    use super::*;
-    use chrono::{DateTime, Datelike, NaiveDateTime, TimeZone, Utc};
+    //! Times are stored in SQLite's own text format, `YYYY-MM-DD HH:MM:SS`, with a fraction of a
+    //! second only when there is one (3, 6 or 9 digits). So a stored time compares equal to
+    //! `datetime('now')` / `CURRENT_TIMESTAMP` of the same second, text order is time order
+    //! (the fraction comes last; a shorter fraction is a prefix of a longer one), and SQLite's
+    //! date functions (`datetime(col, '+1 day')`, `strftime`, `julianday`) read it.
 
-    /// Fixed width, so that text comparison equals time comparison.
-    const FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.9fZ";
+    use super::*;
+    use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+    /// SQLite's `datetime()` format plus the shortest of `.fff`, `.ffffff`, `.fffffffff` that
+    /// holds the fraction (none when it is zero).
+    const FORMAT: &str = "%Y-%m-%d %H:%M:%S%.f";
+    /// SQLite's `date()` format.
+    const DATE: &str = "%Y-%m-%d";
+    /// What is read besides RFC 3339: SQLite's formats, with `T` or a space, with or without
+    /// seconds and fraction.
+    const READ: [&str; 4] = [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ];
+
+    /// SQLite's date functions cover years 0 to 9999, and text order is time order only there.
+    fn in_range(year: i32, what: impl std::fmt::Display) -> Result<(), ValueError> {
+        if (0..=9999).contains(&year) {
+            return Ok(());
+        }
+        Err(ValueError::new(
+            "a time in the years 0 to 9999 (SQLite's date functions read those, and only there is text order time order)",
+            what.to_string(),
+        ))
+    }
+
+    fn naive(text: &str) -> Option<NaiveDateTime> {
+        READ.iter()
+            .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+            .or_else(|| {
+                NaiveDate::parse_from_str(text, DATE)
+                    .ok()
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+            })
+    }
+
+    /// Reads every format larder ever wrote, SQLite's, RFC 3339 with an offset (converted to
+    /// UTC), and INTEGER unix seconds.
+    fn read(value: &Value) -> Option<NaiveDateTime> {
+        match value {
+            Value::Text(t) => DateTime::parse_from_rfc3339(t)
+                .ok()
+                .map(|d| d.naive_utc())
+                .or_else(|| naive(t)),
+            Value::Integer(secs) => DateTime::from_timestamp(*secs, 0).map(|d| d.naive_utc()),
+            _ => None,
+        }
+    }
 
     impl Encode for DateTime<Utc> {
         fn encode(&self) -> Result<Value, ValueError> {
-            if !(0..=9999).contains(&self.year()) {
-                return Err(ValueError::new(
-                    "TEXT timestamp (years 0 to 9999, so that text order is time order)",
-                    format!("DateTime {self}"),
-                ));
-            }
-            Ok(Value::Text(self.format(FORMAT).to_string()))
+            self.naive_utc().encode()
         }
     }
 
@@ -382,20 +471,99 @@ mod time {
         const READS: StorageClasses = StorageClasses::TEXT.union(StorageClasses::INTEGER);
 
         fn decode(value: Value) -> Result<Self, ValueError> {
+            read(&value)
+                .map(|n| Utc.from_utc_datetime(&n))
+                .ok_or_else(|| mismatch::<Self>(&value))
+        }
+    }
+
+    impl Encode for NaiveDateTime {
+        /// The time as it is, with no zone: SQLite's functions take it for UTC.
+        fn encode(&self) -> Result<Value, ValueError> {
+            in_range(self.year(), format_args!("NaiveDateTime {self}"))?;
+            Ok(Value::Text(self.format(FORMAT).to_string()))
+        }
+    }
+
+    impl Decode for NaiveDateTime {
+        const TYPE_NAME: &'static str = "chrono::NaiveDateTime";
+        const READS: StorageClasses = StorageClasses::TEXT.union(StorageClasses::INTEGER);
+
+        fn decode(value: Value) -> Result<Self, ValueError> {
+            read(&value).ok_or_else(|| mismatch::<Self>(&value))
+        }
+    }
+
+    impl Encode for NaiveDate {
+        /// `YYYY-MM-DD`, as SQLite's `date()` writes it.
+        fn encode(&self) -> Result<Value, ValueError> {
+            in_range(self.year(), format_args!("NaiveDate {self}"))?;
+            Ok(Value::Text(self.format(DATE).to_string()))
+        }
+    }
+
+    impl Decode for NaiveDate {
+        const TYPE_NAME: &'static str = "chrono::NaiveDate";
+        const READS: StorageClasses = StorageClasses::TEXT;
+
+        /// `YYYY-MM-DD` only: a time of day would be dropped without a word.
+        fn decode(value: Value) -> Result<Self, ValueError> {
             match &value {
-                Value::Text(t) => DateTime::parse_from_rfc3339(t)
-                    .map(|d| d.with_timezone(&Utc))
-                    .or_else(|_| {
-                        // SQLite's own `CURRENT_TIMESTAMP` / `datetime()` format, in UTC.
-                        NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f")
-                            .map(|n| Utc.from_utc_datetime(&n))
-                    })
-                    .map_err(|_| mismatch::<Self>(&value)),
-                Value::Integer(secs) => {
-                    DateTime::from_timestamp(*secs, 0).ok_or_else(|| mismatch::<Self>(&value))
+                Value::Text(t) => {
+                    NaiveDate::parse_from_str(t, DATE).map_err(|_| mismatch::<Self>(&value))
                 }
                 _ => Err(mismatch::<Self>(&value)),
             }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn at(text: &str) -> DateTime<Utc> {
+            DateTime::decode(Value::Text(text.into())).unwrap()
+        }
+
+        #[test]
+        fn times_are_written_in_sqlites_format_with_the_shortest_fraction() {
+            let cases = [
+                ("2026-12-02 05:58:24", "2026-12-02 05:58:24"),
+                ("2026-12-02T05:58:24.5Z", "2026-12-02 05:58:24.500"),
+                ("2026-12-02T05:58:24.000001Z", "2026-12-02 05:58:24.000001"),
+                ("2026-12-02T05:58:24.123456789+01:00", "2026-12-02 04:58:24.123456789"),
+                ("2026-12-02 05:58", "2026-12-02 05:58:00"),
+                ("2026-12-02", "2026-12-02 00:00:00"),
+            ];
+            for (read, written) in cases {
+                assert_eq!(at(read).encode().unwrap(), Value::Text(written.into()), "{read}");
+            }
+        }
+
+        #[test]
+        fn text_order_is_time_order() {
+            let mut times: Vec<DateTime<Utc>> = [0_i64, 1, 999_999_999, 500_000_000, 120_000, 1_000]
+                .iter()
+                .flat_map(|n| [0_i64, 1, 59].map(|s| DateTime::from_timestamp(1_800_000_000 + s, *n as u32).unwrap()))
+                .collect();
+            times.sort();
+            let texts: Vec<String> = times
+                .iter()
+                .map(|t| match t.encode().unwrap() {
+                    Value::Text(t) => t,
+                    _ => unreachable!(),
+                })
+                .collect();
+            let mut sorted = texts.clone();
+            sorted.sort();
+            assert_eq!(texts, sorted);
+        }
+
+        #[test]
+        fn years_sqlite_cannot_read_are_refused() {
+            let far = NaiveDate::from_ymd_opt(10_000, 1, 1).unwrap();
+            assert!(far.encode().is_err());
+            assert!(far.and_hms_opt(0, 0, 0).unwrap().encode().is_err());
         }
     }
 }
