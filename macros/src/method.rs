@@ -105,6 +105,28 @@ pub(crate) fn result_ok(ty: &Type) -> Option<&Type> {
     args.first().copied()
 }
 
+/// The `X` of a shared return value `Arc<X>` / `Box<X>` (by the last segment's name), where `X`
+/// is a `Vec`, an `Option` or a slice: the rows are read into `X`, which is then wrapped, so
+/// that a cache hit is a reference-count bump.
+pub(crate) fn shared_inner(ty: &Type) -> Option<&Type> {
+    let (name, args) = last_segment(ty)?;
+    let [inner] = args.as_slice() else {
+        return None;
+    };
+    if name != "Arc" && name != "Box" {
+        return None;
+    }
+    match inner {
+        Type::Slice(_) => Some(inner),
+        _ => matches!(last_name(inner).as_deref(), Some("Vec" | "Option")).then_some(*inner),
+    }
+}
+
+/// `ty`, or what it shares (`shared_inner`).
+pub(crate) fn unshared(ty: &Type) -> &Type {
+    shared_inner(ty).unwrap_or(ty)
+}
+
 /// The name of `ty`'s last path segment (`Vec`, `Option`, ...).
 pub(crate) fn last_name(ty: &Type) -> Option<String> {
     last_segment(ty).map(|(name, _)| name)

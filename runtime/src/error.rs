@@ -357,11 +357,20 @@ impl ValueError {
     }
 
     pub(crate) fn into_decode(self, statement: &str, column: &str) -> Error {
+        let found = if self.found == "NULL" {
+            let t = self.expected;
+            format!(
+                "NULL (read a column that may be NULL as `Option<{t}>`; where the method returns \
+                 `Option<...>` for zero or one row, `Option<Option<{t}>>` tells a NULL from no row)"
+            )
+        } else {
+            self.found
+        };
         Error::Decode {
             statement: statement.to_owned(),
             column: column.to_owned(),
             expected: self.expected,
-            found: self.found,
+            found,
         }
     }
 

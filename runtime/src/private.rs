@@ -47,6 +47,7 @@ pub use libsql::Value;
 
 use crate::conn::statement::Source;
 use crate::db::exec::one;
+use crate::types::row::Nullable;
 use crate::error::Result;
 
 /// Names the `Db` field for the generated code; a field of another type fails here with a
@@ -120,6 +121,19 @@ pub async fn fetch_optional<T: FromRow>(
     db.fetch::<T, Option<T>>(Source::Site(site), params).await
 }
 
+/// `Result<Option<T>>` methods whose statement always returns one row (an aggregate such as
+/// `SELECT max(x) FROM t`): a NULL single column is `None` too.
+pub async fn fetch_nullable<T: FromRow>(
+    db: &Db,
+    site: &'static StatementSite,
+    params: Vec<Value>,
+) -> Result<Option<T>> {
+    let row = db
+        .fetch::<Nullable<T>, Option<Nullable<T>>>(Source::Site(site), params)
+        .await?;
+    Ok(row.and_then(|Nullable(value)| value))
+}
+
 /// `Result<T>` methods.
 pub async fn fetch_one<T: FromRow>(
     db: &Db,
@@ -172,21 +186,55 @@ pub fn keep_all<V>(_: &V) -> bool {
     true
 }
 
+/// A cached value that may hold no row: an `Option` or a list, possibly behind an `Arc` / `Box`.
+pub trait MaybeEmpty {
+    /// Whether it holds at least one row.
+    fn has_rows(&self) -> bool;
+}
+
+impl<T> MaybeEmpty for ::core::option::Option<T> {
+    fn has_rows(&self) -> bool {
+        self.is_some()
+    }
+}
+
+impl<T> MaybeEmpty for ::std::vec::Vec<T> {
+    fn has_rows(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<T> MaybeEmpty for [T] {
+    fn has_rows(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<T: MaybeEmpty + ?Sized> MaybeEmpty for ::std::sync::Arc<T> {
+    fn has_rows(&self) -> bool {
+        (**self).has_rows()
+    }
+}
+
+impl<T: MaybeEmpty + ?Sized> MaybeEmpty for ::std::boxed::Box<T> {
+    fn has_rows(&self) -> bool {
+        (**self).has_rows()
+    }
+}
+
 /// `cache_none = false`: caches `Ok(Some(..))` only.
-pub fn keep_some<T>(value: &::core::option::Option<T>) -> bool {
-    value.is_some()
+pub fn keep_some<V: MaybeEmpty + ?Sized>(value: &V) -> bool {
+    value.has_rows()
 }
 
 /// A point lookup returning `Option`: whether it found its row.
-pub fn found_some<T>(value: &::core::option::Option<T>) -> bool {
-    value.is_some()
+pub fn found_some<V: MaybeEmpty + ?Sized>(value: &V) -> bool {
+    value.has_rows()
 }
 
-/// A point lookup returning `Vec`: whether it found its row. (`&Vec`, not a slice: it is used as
-/// a `fn(&Vec<T>) -> bool` pointer.)
-#[allow(clippy::ptr_arg)]
-pub fn found_nonempty<T>(value: &::std::vec::Vec<T>) -> bool {
-    !value.is_empty()
+/// A point lookup returning `Vec`: whether it found its row.
+pub fn found_nonempty<V: MaybeEmpty + ?Sized>(value: &V) -> bool {
+    value.has_rows()
 }
 
 /// Any other result counts as found (a missing row is an error, and errors are not cached).

@@ -32,6 +32,8 @@ pub(crate) struct CachedAttr {
     pub(crate) ttl: Ttl,
     pub(crate) max_entries: Option<u64>,
     pub(crate) max_bytes: Option<u64>,
+    /// Where `max_bytes` was written: a value type without `Weigh` is reported under it.
+    pub(crate) max_bytes_span: Option<proc_macro2::Span>,
     /// The parameters that make up the key; `None` = all of them.
     pub(crate) key: Option<Vec<Ident>>,
     pub(crate) cache_none: bool,
@@ -94,6 +96,7 @@ impl Default for CachedAttr {
             ttl: Ttl::Adaptive(Adaptive::default()),
             max_entries: None,
             max_bytes: None,
+            max_bytes_span: None,
             key: None,
             cache_none: true,
             cache_none_token: None,
@@ -216,6 +219,7 @@ impl Parse for CachedAttr {
                 "max_bytes" => {
                     input.parse::<Token![=]>()?;
                     out.max_bytes = Some(positive(input, "max_bytes")?);
+                    out.max_bytes_span = Some(key.span());
                 }
                 "key" => {
                     input.parse::<Token![=]>()?;

@@ -75,8 +75,11 @@ pub(crate) fn wrap(
         }
     });
     let config = config_tokens(attr, &private);
-    let weigh = match attr.max_bytes {
-        Some(_) => quote!(#private::weigh),
+    let weigh = match attr.max_bytes_span {
+        Some(span) => {
+            let private = krate.private_at(span);
+            quote_spanned!(span=> #private::weigh)
+        }
         None => quote!(#private::no_weight),
     };
     // The runtime owns the defaults, so whether the settings fit together (an adaptive `min`

@@ -98,10 +98,17 @@ pub(crate) fn validate<'a>(sig: &'a Signature, attr: &'a CachedAttr) -> syn::Res
 
 /// Whether `ty` is `Result<Vec<_>, ..>` (by the last path segments' names).
 pub(crate) fn returns_vec(ty: &Type) -> bool {
-    method::result_ok(ty).and_then(method::last_name).as_deref() == Some("Vec")
+    let Some(ok) = method::result_ok(ty).map(method::unshared) else {
+        return false;
+    };
+    matches!(ok, Type::Slice(_)) || method::last_name(ok).as_deref() == Some("Vec")
 }
 
 /// Whether `ty` is `Result<Option<_>, ..>` (by the last path segments' names).
 pub(crate) fn returns_option(ty: &Type) -> bool {
-    method::result_ok(ty).and_then(method::last_name).as_deref() == Some("Option")
+    method::result_ok(ty)
+        .map(method::unshared)
+        .and_then(method::last_name)
+        .as_deref()
+        == Some("Option")
 }

@@ -77,6 +77,8 @@ pub(crate) struct Method {
     pub(crate) sql_error: Option<syn::Error>,
     /// `#[prepared(CONSTANT)]`: the constant's path (`sql` is then an empty literal spanned on it).
     pub(crate) constant: Option<syn::Path>,
+    /// The result is an `Arc` / `Box` of the shape (`method::shared_inner`): read, then wrapped.
+    pub(crate) shared: bool,
 }
 
 impl Method {
@@ -126,7 +128,12 @@ impl Method {
                     Some(_) => shape,
                     None => shape.for_kind(&scan),
                 });
+        let shared = match &sig.output {
+            ReturnType::Type(_, ty) => method::result_ok(ty).and_then(method::shared_inner).is_some(),
+            ReturnType::Default => false,
+        };
         Method {
+            shared,
             scan,
             sql,
             constant,
@@ -204,7 +211,8 @@ fn param(pat: &Pat, ty: &Type) -> syn::Result<Param> {
 
 const SHAPES: &str = "`Option<T>` (zero or one row), `Vec<T>` (all rows), `T` (exactly one row), \
                       `u64` (rows changed by INSERT/UPDATE/DELETE) or `()`, where `T` derives `FromRow`, \
-                      is one column's type, or is a tuple of column types";
+                      is one column's type, or is a tuple of column types (`Arc<...>` / `Box<...>` of \
+                      any of them, and `Arc<[T]>`, share the value)";
 
 fn return_shape(output: &ReturnType, name: &Ident) -> syn::Result<ReturnShape> {
     let ty = match output {
@@ -217,12 +225,27 @@ fn return_shape(output: &ReturnType, name: &Ident) -> syn::Result<ReturnShape> {
         }
     };
     let inner = method::result_ok(ty).ok_or_else(|| {
+        if let Some(alias) = method::last_name(ty).filter(|name| name.ends_with("Result")) {
+            return syn::Error::new_spanned(
+                ty,
+                format!(
+                    "the macro recognises a `Result` by the name of its last path segment, and \
+                     `{alias}` is not `Result`: write `Result<T, E>` (with `E: From<larder::Error>`) \
+                     or `larder::Result<T>`, or name the alias `Result` in a module of its own and \
+                     write `app::Result<T>`"
+                ),
+            );
+        }
         syn::Error::new_spanned(
             ty,
             format!("a `#[prepared]` method returns `larder::Result<...>` (or `Result<_, E>` with `E: From<larder::Error>`) of {SHAPES}"),
         )
     })?;
-    shape_of(inner)
+    match method::shared_inner(inner) {
+        Some(Type::Slice(slice)) => Ok(ReturnShape::All((*slice.elem).clone())),
+        Some(shared) => shape_of(shared),
+        None => shape_of(inner),
+    }
 }
 
 fn shape_of(ty: &Type) -> syn::Result<ReturnShape> {
@@ -236,7 +259,7 @@ fn shape_of(ty: &Type) -> syn::Result<ReturnShape> {
         Type::Tuple(t) if t.elems.is_empty() => Ok(ReturnShape::Unit),
         Type::Tuple(_) => Ok(ReturnShape::One(ty.clone())),
         Type::Reference(_) => unsupported("a reference (rows are read into owned values)"),
-        Type::Slice(_) | Type::Array(_) => unsupported("an array or slice (use `Vec<T>`)"),
+        Type::Slice(_) | Type::Array(_) => unsupported("an array or slice (use `Vec<T>`, or `Arc<[T]>` to share it)"),
         Type::ImplTrait(_) | Type::TraitObject(_) => unsupported("a trait type"),
         Type::Never(_) => unsupported("`!`"),
         Type::Paren(p) => shape_of(&p.elem),

@@ -235,6 +235,11 @@ pub(crate) fn body(
     let args = quote!(__larder_db, &__LARDER_STATEMENT, __larder_params);
     // Spanned on the row type, so that a type without `FromRow` is reported once, under it.
     let call = match shape {
+        // One row always (`SELECT max(x) FROM t`): `None` is the NULL value (`sql::one_row`).
+        ReturnShape::Optional(ty) if method.scan.one_row => {
+            let private = krate.private_at(ty.span());
+            quote_spanned!(ty.span()=> #private::fetch_nullable::<#ty>(#args).await)
+        }
         ReturnShape::Optional(ty) => {
             let private = krate.private_at(ty.span());
             quote_spanned!(ty.span()=> #private::fetch_optional::<#ty>(#args).await)
@@ -259,6 +264,15 @@ pub(crate) fn body(
         ReturnShape::RowsChanged(_) => quote!(#private::execute(#args).await),
         ReturnShape::Unit => quote!(#private::execute_unit(#args).await),
     };
+    // `Arc<Vec<T>>`, `Arc<[T]>`, `Box<Option<T>>`...: the value read, wrapped.
+    let finish = if method.shared {
+        quote!(::core::result::Result::map_err(
+            ::core::result::Result::map(#call, ::core::convert::From::from),
+            ::core::convert::From::from,
+        ))
+    } else {
+        quote!(::core::result::Result::map_err(#call, ::core::convert::From::from))
+    };
     quote! {
         {
             static __LARDER_STATEMENT: #private::StatementSite =
@@ -266,7 +280,7 @@ pub(crate) fn body(
             let __larder_db: &#private::Db = #private::db(&self.#db);
             let __larder_params: ::std::vec::Vec<#private::Value> =
                 ::std::vec![#(#values),*];
-            ::core::result::Result::map_err(#call, ::core::convert::From::from)
+            #finish
         }
     }
 }

@@ -53,6 +53,8 @@ pub(crate) struct Scan {
     /// How many columns a `SELECT` list or a `RETURNING` clause has, when the lexer can tell (no
     /// `*`): the count check that still runs without a schema.
     pub(crate) result_columns: Option<usize>,
+    /// A `SELECT` that always returns exactly one row (`sql::one_row`).
+    pub(crate) one_row: bool,
 }
 
 impl Scan {
@@ -93,6 +95,7 @@ pub(crate) fn scan(sql: &str) -> Scan {
         });
     let point = point_lookup(&tokens);
     let result_columns = result_columns(&tokens);
+    let one_row = super::one_row::always_one_row(&tokens);
     let placeholders = tokens
         .into_iter()
         .filter_map(|t| match t {
@@ -111,6 +114,7 @@ pub(crate) fn scan(sql: &str) -> Scan {
         insert_only,
         point,
         result_columns,
+        one_row,
     }
 }
 
@@ -177,7 +181,7 @@ fn result_columns(tokens: &[Token]) -> Option<usize> {
 /// `SELECT <columns> FROM <table> WHERE <column> = <placeholder>`, optionally followed by
 /// `LIMIT ...`: nothing else may narrow or widen the result.
 /// Aggregate functions (`min` and `max` also have scalar forms, which count too).
-const AGGREGATES: &[&str] = &[
+pub(super) const AGGREGATES: &[&str] = &[
     "avg",
     "count",
     "group_concat",

@@ -14,6 +14,11 @@
 /// use larder::Weigh;
 /// assert_eq!(String::from("abc").heap_bytes(), 3);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is cached with `max_bytes`, so it must implement `larder::Weigh`",
+    label = "`max_bytes` weighs each cached value",
+    note = "implement `larder::Weigh` for the row type (its `heap_bytes` adds the heap parts; the default counts none), or bound the cache by `max_entries` instead"
+)]
 pub trait Weigh {
     /// Bytes owned on the heap (not counting `size_of::<Self>()`).
     fn heap_bytes(&self) -> usize {
@@ -34,6 +39,8 @@ weigh_scalars!(
     u16,
     u32,
     u64,
+    usize,
+    isize,
     f32,
     f64,
     bool,
@@ -46,6 +53,12 @@ impl Weigh for uuid::Uuid {}
 #[cfg(feature = "chrono")]
 #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
 impl Weigh for chrono::DateTime<chrono::Utc> {}
+#[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+impl Weigh for chrono::NaiveDateTime {}
+#[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+impl Weigh for chrono::NaiveDate {}
 
 impl Weigh for String {
     fn heap_bytes(&self) -> usize {
@@ -66,7 +79,25 @@ impl<T: Weigh> Weigh for Option<T> {
     }
 }
 
-impl<T: Weigh + ?Sized> Weigh for std::sync::Arc<T> {}
+/// What the entry keeps alive: the shared value, inline and heap (another clone of the `Arc`
+/// outside the cache may keep it alive too; the cache counts it as its own).
+impl<T: Weigh + ?Sized> Weigh for std::sync::Arc<T> {
+    fn heap_bytes(&self) -> usize {
+        std::mem::size_of_val(&**self) + (**self).heap_bytes()
+    }
+}
+
+impl<T: Weigh + ?Sized> Weigh for Box<T> {
+    fn heap_bytes(&self) -> usize {
+        std::mem::size_of_val(&**self) + (**self).heap_bytes()
+    }
+}
+
+impl<T: Weigh> Weigh for [T] {
+    fn heap_bytes(&self) -> usize {
+        self.iter().map(Weigh::heap_bytes).sum()
+    }
+}
 
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]

@@ -2,6 +2,7 @@
 //! per statement rather than once per row.
 
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::types::value::{Decode, StorageClasses};
@@ -331,6 +332,39 @@ scalar_from_row!(
 );
 #[cfg(feature = "json")]
 scalar_from_row!(serde_json::Value);
+
+/// A row shared behind an `Arc` or owned in a `Box` (`Option<Arc<Episode>>`, `Vec<Arc<Episode>>`):
+/// read as `T`, then wrapped, so that a cache hit of a large row is a reference-count bump.
+macro_rules! wrapped_from_row {
+    ($($wrapper:ident),*) => {$(
+        impl<T: FromRow> FromRow for $wrapper<T> {
+            const SHAPE: RowShape = T::SHAPE;
+            const FIELDS: &'static [FieldType] = T::FIELDS;
+
+            fn from_row(row: &RowRef<'_>) -> Result<Self> {
+                T::from_row(row).map(Self::new)
+            }
+        }
+    )*};
+}
+
+wrapped_from_row!(Arc, Box);
+
+/// One column's value that may be NULL, of a statement that always returns one row
+/// (`SELECT max(x) FROM t`): `None` when it is NULL. A struct or tuple row is read as it is.
+pub(crate) struct Nullable<T>(pub(crate) Option<T>);
+
+impl<T: FromRow> FromRow for Nullable<T> {
+    const SHAPE: RowShape = T::SHAPE;
+    const FIELDS: &'static [FieldType] = T::FIELDS;
+
+    fn from_row(row: &RowRef<'_>) -> Result<Self> {
+        if matches!(T::SHAPE, RowShape::Scalar) && row.get::<libsql::Value>(0)? == libsql::Value::Null {
+            return Ok(Nullable(None));
+        }
+        T::from_row(row).map(|value| Nullable(Some(value)))
+    }
+}
 
 macro_rules! tuple_from_row {
     ($n:literal: $($t:ident $i:tt),+) => {
