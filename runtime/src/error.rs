@@ -120,6 +120,24 @@ pub enum Error {
         available: String,
     },
 
+    /// A `FromRow` type reads a column by a name that several of the statement's columns have
+    /// (`SELECT *` over a join of tables that share column names): it would read one of them,
+    /// perhaps the other table's.
+    #[error(
+        "statement `{statement}` returns several columns named `{column}` (it returns: \
+         {available}); a field reads one by name and could read the wrong table's: alias them \
+         apart in the SELECT list (`SELECT a.{column} AS a_{column}, b.{column} AS b_{column}, ...`) \
+         instead of `*`"
+    )]
+    AmbiguousColumn {
+        /// The statement's name.
+        statement: String,
+        /// The column name that several columns have.
+        column: String,
+        /// The columns the statement returns, comma separated.
+        available: String,
+    },
+
     /// A scalar (`i64`, `String`, ...) reads exactly one column, a tuple as many as it has fields.
     #[error(
         "statement `{statement}` returns {count} columns but its method reads {expected} by position; \

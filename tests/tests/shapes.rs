@@ -49,6 +49,9 @@ impl Store {
     #[prepared("SELECT id, body FROM notes ORDER BY id")]
     async fn rows_shared(&self) -> larder::Result<Vec<Arc<Note>>>;
 
+    #[prepared("SELECT * FROM notes JOIN notes AS other ON other.id = notes.id + 1")]
+    async fn star_join(&self) -> larder::Result<Vec<Note>>;
+
     #[prepared("SELECT max(score) FROM notes")]
     async fn best(&self) -> larder::Result<Option<f64>>;
 
@@ -133,4 +136,33 @@ async fn an_aggregate_over_no_rows_is_none_and_a_null_elsewhere_says_how_to_read
     assert_eq!(store.score_or_null(2).await.unwrap(), Some(None));
     assert_eq!(store.score_or_null(1).await.unwrap(), Some(Some(2.5)));
     assert_eq!(store.score_or_null(7).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_field_whose_name_several_columns_share_is_an_error_not_the_other_tables_value() {
+    let store = store().await;
+    add(&store, 1, "first", None).await;
+    add(&store, 2, "second", None).await;
+    // Without a schema the macro cannot see the columns: the run-time map refuses to guess.
+    let err = store.star_join().await.unwrap_err();
+    match &err {
+        Error::AmbiguousColumn { column, available, .. } => {
+            assert_eq!(column, "id");
+            assert_eq!(available, "id, body, score, id, body, score");
+        }
+        other => panic!("{other:?}"),
+    }
+    let dynamic = store
+        .db
+        .fetch_all::<Note>("SELECT * FROM notes a JOIN notes b ON b.id = a.id + 1", &[])
+        .await
+        .unwrap_err();
+    assert!(matches!(dynamic, Error::AmbiguousColumn { .. }), "{dynamic}");
+    // Aliased apart, it reads.
+    let notes: Vec<Note> = store
+        .db
+        .fetch_all("SELECT b.id, b.body FROM notes a JOIN notes b ON b.id = a.id + 1", &[])
+        .await
+        .unwrap();
+    assert_eq!(notes, [Note { id: 2, body: "second".into() }]);
 }

@@ -58,8 +58,10 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             const SHAPE: #private::RowShape =
                 #private::RowShape::Named(&[#(#names),*]);
             const FIELDS: &'static [#private::FieldType] = {
-                #[allow(unused_imports)]
                 use #private::NotDecode as _;
+                // Uses the import whatever the field types (`()` has no `Decode`): an
+                // `#[allow(unused_imports)]` would be an error under the user's `forbid`.
+                let _ = #private::FieldOf::<()>::TYPE;
                 &[#(#types),*]
             };
 

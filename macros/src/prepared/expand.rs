@@ -50,8 +50,10 @@ fn const_assert(span: proc_macro2::Span, check: TokenStream, krate: &Krate) -> T
     let private = krate.private_at(span);
     quote_spanned! {span=>
         const _: () = {
-            #[allow(unused_imports)]
             use #private::NoShape as _;
+            // Uses the import whatever the row type (`()` has no `FromRow`), so that it is
+            // never unused: an `#[allow]` would be an error under the user's `forbid`.
+            let _ = #private::ShapeOf::<()>::SHAPE;
             let check = #check;
             if let ::core::option::Option::Some(message) = check.message() {
                 ::core::panic!("{}", message);

@@ -47,7 +47,9 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         cached: cached_methods(&imp.items),
         timed: args.timed,
         schema: schema.clone(),
-        generic: !imp.generics.params.is_empty(),
+        // Lifetimes do not count: a row type is `'static`, so the checks can name it.
+        generic: imp.generics.type_params().next().is_some()
+            || imp.generics.const_params().next().is_some(),
     };
     imp.items = std::mem::take(&mut imp.items)
         .into_iter()
@@ -81,8 +83,8 @@ struct Context {
     timed: bool,
     /// The schema statements are checked against, if one was found.
     schema: Option<Rc<Schema>>,
-    /// The impl has generic parameters: row-type checks, which are `const` items, cannot name
-    /// them and are left to run time.
+    /// The impl has type or const parameters: row-type checks, which are `const` items, cannot
+    /// name them and are left to run time.
     generic: bool,
 }
 
@@ -368,9 +370,19 @@ impl FnItem {
         match (errors.finish(), block) {
             (Ok(()), Some(block)) => quote!(#(#attrs)* #vis #sig #block),
             (result, _) => {
+                // The parameters are `_` (not `#[allow(unused_variables)]`: the user's `forbid`
+                // would reject that), so the one error is not followed by warnings.
+                let mut sig = sig.clone();
+                for arg in &mut sig.inputs {
+                    if let syn::FnArg::Typed(typed) = arg {
+                        *typed.pat = syn::Pat::Wild(syn::PatWild {
+                            attrs: Vec::new(),
+                            underscore_token: Default::default(),
+                        });
+                    }
+                }
                 let placeholder = quote! {
                     #(#attrs)*
-                    #[allow(unused_variables)]
                     #vis #sig {
                         ::core::unreachable!("this method did not compile")
                     }

@@ -145,6 +145,28 @@ const fn columns_read(
         RowShape::Named(names) => {
             let mut i = 0;
             while i < names.len() {
+                if matching(columns, names[i]) > 1 {
+                    return Err(message(&[
+                        "the statement of `",
+                        statement,
+                        "` returns several columns named `",
+                        names[i],
+                        "` (it returns: ",
+                        returned,
+                        "), and `",
+                        type_name,
+                        "` reads one by name, perhaps the wrong table's: alias them apart in the \
+                         SELECT list (`SELECT a.",
+                        names[i],
+                        " AS a_",
+                        names[i],
+                        ", b.",
+                        names[i],
+                        " AS b_",
+                        names[i],
+                        ", ...`) instead of `*`",
+                    ]));
+                }
                 if position(columns, names[i]).is_none() {
                     return Err(message(&[
                         "`",
@@ -301,6 +323,18 @@ pub const fn check_column_count(
 
 /// The column `name` is read from, as the row mapping finds it at run time: an exact match
 /// first, then one ignoring ASCII case (as SQLite compares identifiers).
+/// How many of `columns` are named `name` (ASCII case-insensitive, as SQLite compares names).
+const fn matching(columns: &[&str], name: &str) -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < columns.len() {
+        if same_name(columns[i].as_bytes(), 0, name.as_bytes()) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
 const fn position(columns: &[&str], name: &str) -> Option<usize> {
     let mut i = 0;
     while i < columns.len() {

@@ -249,8 +249,31 @@ fn build<T: FromRow>(columns: &impl Columns, statement: &str) -> Result<Box<[usi
         }),
         RowShape::Named(names) => names
             .iter()
-            .map(|name| find(columns, name).ok_or_else(|| missing(columns, name, statement)))
+            .map(|name| {
+                let index = find(columns, name).ok_or_else(|| missing(columns, name, statement))?;
+                let same = (0..count)
+                    .filter(|&i| columns.name(i).is_some_and(|c| c.eq_ignore_ascii_case(name)))
+                    .count();
+                if same > 1 {
+                    return Err(Error::AmbiguousColumn {
+                        statement: statement.to_owned(),
+                        column: (*name).to_owned(),
+                        available: returned(columns),
+                    });
+                }
+                Ok(index)
+            })
             .collect(),
+    }
+}
+
+/// The statement's column names, comma separated.
+fn returned(columns: &impl Columns) -> String {
+    let names: Vec<&str> = (0..columns.count()).filter_map(|i| columns.name(i)).collect();
+    if names.is_empty() {
+        "no columns".to_owned()
+    } else {
+        names.join(", ")
     }
 }
 
@@ -268,17 +291,10 @@ fn find(columns: &impl Columns, name: &str) -> Option<usize> {
 }
 
 fn missing(columns: &impl Columns, name: &str, statement: &str) -> Error {
-    let available: Vec<&str> = (0..columns.count())
-        .filter_map(|i| columns.name(i))
-        .collect();
     Error::ColumnNotFound {
         statement: statement.to_owned(),
         column: name.to_owned(),
-        available: if available.is_empty() {
-            "no columns".to_owned()
-        } else {
-            available.join(", ")
-        },
+        available: returned(columns),
     }
 }
 
