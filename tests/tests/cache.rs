@@ -345,6 +345,11 @@ async fn concurrent_misses_on_one_key_run_the_query_once() {
         assert_eq!(t.await.unwrap().unwrap().unwrap().hits, 1);
     }
     assert_eq!(runs(&store.db.statement_stats()) - runs(&before), 1);
+    // One call ran the query (a miss); the ones that took its value are coalesced, not misses;
+    // the rest came later and hit. Every call is counted once.
+    let s = stats(&store, "Store::pattern");
+    assert_eq!(s.misses, 1, "{s:?}");
+    assert_eq!(s.hits + s.misses + s.coalesced + s.stale_misses, 32, "{s:?}");
 }
 
 /// Writers bump a value; readers check that what they get is never older than the last write that

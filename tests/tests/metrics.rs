@@ -26,6 +26,11 @@ impl Store {
         Ok(())
     }
 
+    #[prepared("SELECT id FROM t WHERE id = ?1")]
+    #[cached_query]
+    #[timed(name = "store.renamed")]
+    async fn renamed(&self, id: i64) -> larder::Result<Option<i64>>;
+
     #[timed(name = "store.sleepy")]
     async fn sleepy(&self, fail: bool) -> larder::Result<()> {
         tokio::time::sleep(Duration::from_millis(2)).await;
@@ -140,4 +145,21 @@ async fn snapshots_serialize() {
     assert_eq!(json["methods"][0]["name"], "Store::insert");
     assert_eq!(json["methods"][0]["calls"], 1);
     assert!(json["methods"][0]["p50_ns"].as_u64().unwrap() > 0);
+}
+
+#[tokio::test]
+async fn a_cached_method_timed_under_another_name_keeps_its_cache_columns() {
+    let store = store().await;
+    store.insert(1).await.unwrap();
+    for _ in 0..4 {
+        assert_eq!(store.renamed(1).await.unwrap(), Some(1));
+    }
+    let snapshot = store.db.metrics().snapshot();
+    let row = snapshot
+        .methods
+        .iter()
+        .find(|m| m.name == "store.renamed")
+        .expect("timed under its name");
+    assert_eq!((row.cache_hits, row.cache_misses), (Some(3), Some(1)), "{snapshot}");
+    assert_eq!(row.hit_rate(), Some(0.75));
 }

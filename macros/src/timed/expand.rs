@@ -20,9 +20,10 @@ pub(crate) fn wrap(
 ) -> syn::Result<TokenStream> {
     let private = krate.private();
     let ret = validate(sig)?;
+    let method = format!("{self_name}::{}", sig.ident);
     let name = match &attr.name {
         Some(name) => name.value(),
-        None => format!("{self_name}::{}", sig.ident),
+        None => method.clone(),
     };
     let output = method::output_type(sig);
     let db_arg = method::db_handle(sig, &private, db);
@@ -37,7 +38,7 @@ pub(crate) fn wrap(
     };
     Ok(quote! {
         {
-            static __LARDER_TIMED: #private::TimedSite = #private::TimedSite::new(#name);
+            static __LARDER_TIMED: #private::TimedSite = #private::TimedSite::new(#name, #method);
             #call
         }
     })

@@ -156,6 +156,7 @@ pub(crate) struct Counters {
     pub(crate) hits: AtomicU64,
     pub(crate) misses: AtomicU64,
     pub(crate) stale: AtomicU64,
+    pub(crate) coalesced: AtomicU64,
     pub(crate) inserts: AtomicU64,
     pub(crate) evicted_size: AtomicU64,
     pub(crate) evicted_expired: AtomicU64,

@@ -120,6 +120,7 @@ where
             hits: c.hits.load(Relaxed),
             misses: c.misses.load(Relaxed),
             stale_misses: c.stale.load(Relaxed),
+            coalesced: c.coalesced.load(Relaxed),
             inserts: c.inserts.load(Relaxed),
             evicted_by_size: c.evicted_size.load(Relaxed),
             expired: c.evicted_expired.load(Relaxed),

@@ -72,12 +72,21 @@ where
         stamps.found.settled = false;
         stamps.missing.settled = false;
     }
-    if let Some(value) = fresh(method, site, &key, &stamps, deps.version).await {
-        return R::from_result(Ok(value));
-    }
+    let counted = match fresh(method, site, &key, &stamps, deps.version).await {
+        Lookup::Hit(value) => return R::from_result(Ok(value)),
+        Lookup::Stale => true,
+        Lookup::Absent => false,
+    };
     let load = Box::pin(load());
     let judge = Judge { keep, weigh, found };
-    miss(method, &deps, stamps, key, judge, load).await
+    let call = Call { site, counted };
+    miss(method, &deps, stamps, key, judge, call, load).await
+}
+
+/// Who is calling, for the counters: the site, and whether the lookup was counted already.
+struct Call {
+    site: &'static CacheSite,
+    counted: bool,
 }
 
 /// A miss: runs `load` once for concurrent callers of `key` (single flight) and caches a value
@@ -89,6 +98,7 @@ async fn miss<K, R, F>(
     stamps: Stamps,
     key: K,
     judge: Judge<R::Ok>,
+    call: Call,
     load: F,
 ) -> R
 where
@@ -125,16 +135,17 @@ where
     let joined = method.cache.optionally_get_with(key.clone(), init).await;
     if let Some(result) = outcome {
         // This call ran the query (and cached it if it could).
+        count_absent(method, call.site, call.counted, true);
         return result;
     }
+    let joined = joined.filter(|entry| current(method, &key, entry, deps.version, &stamps));
+    count_absent(method, call.site, call.counted, joined.is_none());
     match (joined, load) {
         // Joined another caller's query: use its value only if no write came between its start
         // and this call's start, and none was in flux when this call started.
-        (Some(entry), _) if current(method, &key, &entry, deps.version, &stamps) => {
-            R::from_result(Ok(entry.value.clone()))
-        }
-        (_, Some(load)) => load.await,
-        (_, None) => unreachable!("`init` sets `outcome` whenever it takes `load`"),
+        (Some(entry), _) => R::from_result(Ok(entry.value.clone())),
+        (None, Some(load)) => load.await,
+        (None, None) => unreachable!("`init` sets `outcome` whenever it takes `load`"),
     }
 }
 
@@ -157,16 +168,27 @@ where
         && method.unaffected(key, entry)
 }
 
+/// What a lookup found before any query ran.
+enum Lookup<V> {
+    /// A fresh entry (counted as a hit).
+    Hit(V),
+    /// An entry made stale by a write (counted as stale).
+    Stale,
+    /// No entry: counted once the call knows whether it ran the query (a miss) or took the
+    /// value of a concurrent caller's (coalesced).
+    Absent,
+}
+
 /// The cached value of `key` if it is fresh (stamped with the counters read just now, under the
-/// current dependencies, nothing in flux); a stale entry is removed. Counts the hit, stale miss
-/// or miss.
+/// current dependencies, nothing in flux); a stale entry is removed. Counts the hit or the stale
+/// miss.
 async fn fresh<K, V>(
     method: &MethodCache<K, V>,
     site: &CacheSite,
     key: &K,
     stamps: &Stamps,
     version: u64,
-) -> Option<V>
+) -> Lookup<V>
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
@@ -176,7 +198,7 @@ where
         Some(entry) if current(method, key, &entry, version, stamps) => {
             counters.hits.fetch_add(1, Relaxed);
             facade::cache(site.name, CacheOutcome::Hit);
-            Some(entry.value.clone())
+            Lookup::Hit(entry.value.clone())
         }
         Some(entry) => {
             counters.stale.fetch_add(1, Relaxed);
@@ -186,14 +208,29 @@ where
             if entry.version != version || entry.stamp != stamps.get(entry.found).value {
                 method.cache.invalidate(key).await;
             }
-            None
+            Lookup::Stale
         }
-        None => {
-            counters.misses.fetch_add(1, Relaxed);
-            facade::cache(site.name, CacheOutcome::Miss);
-            None
-        }
+        None => Lookup::Absent,
     }
+}
+
+/// Counts a call that found no entry (`counted`: not already counted as stale): a miss when it
+/// ran the query, coalesced when it took a concurrent caller's value.
+fn count_absent<K, V>(method: &MethodCache<K, V>, site: &CacheSite, counted: bool, ran: bool)
+where
+    K: Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    if counted {
+        return;
+    }
+    let (counter, outcome) = if ran {
+        (&method.counters.misses, CacheOutcome::Miss)
+    } else {
+        (&method.counters.coalesced, CacheOutcome::Coalesced)
+    };
+    counter.fetch_add(1, Relaxed);
+    facade::cache(site.name, outcome);
 }
 
 /// A call while the method's dependencies are not derived (first call, schema changed): runs
@@ -214,8 +251,6 @@ where
     R::Ok: Clone + Send + Sync + 'static,
     F: Future<Output = R>,
 {
-    method.counters.misses.fetch_add(1, Relaxed);
-    facade::cache(site.name, CacheOutcome::Miss);
     let generations = db.generations();
     let mut load = Some(load);
     let mut outcome: Option<R> = None;
@@ -256,20 +291,20 @@ where
     };
     let joined = method.cache.optionally_get_with(key.clone(), init).await;
     if let Some(result) = outcome {
+        count_absent(method, site, false, true);
         return result;
     }
     // Joined another caller's first load: its value is served only if it is current now (its
     // stamp is the one the derived dependencies give now, nothing in flux).
     let deps = method.deps.load();
     let stamps = generations.stamps(&deps.deps, &method.generations);
+    let joined = joined
+        .filter(|entry| deps.settled && current(method, &key, entry, deps.version, &stamps));
+    count_absent(method, site, false, joined.is_none());
     match (joined, load) {
-        (Some(entry), _)
-            if deps.settled && current(method, &key, &entry, deps.version, &stamps) =>
-        {
-            R::from_result(Ok(entry.value.clone()))
-        }
-        (_, Some(load)) => load.await,
-        (_, None) => unreachable!("`init` sets `outcome` whenever it takes `load`"),
+        (Some(entry), _) => R::from_result(Ok(entry.value.clone())),
+        (None, Some(load)) => load.await,
+        (None, None) => unreachable!("`init` sets `outcome` whenever it takes `load`"),
     }
 }
 

@@ -18,14 +18,18 @@ static NEXT_TIMED_ID: AtomicUsize = AtomicUsize::new(0);
 #[derive(Debug)]
 pub struct TimedSite {
     name: &'static str,
+    /// `Type::method`, the name its result cache (if any) goes by: a `#[timed(name = "...")]`
+    /// row still shows the cache's columns.
+    method: &'static str,
     id: SiteId,
 }
 
 impl TimedSite {
     /// A site that gets its id the first time it runs.
-    pub const fn new(name: &'static str) -> Self {
+    pub const fn new(name: &'static str, method: &'static str) -> Self {
         TimedSite {
             name,
+            method,
             id: SiteId::new(),
         }
     }
@@ -39,6 +43,8 @@ impl TimedSite {
 /// The counters of one timed method.
 pub(crate) struct Method {
     name: &'static str,
+    /// The cache's name (`TimedSite::method`).
+    method: &'static str,
     errors: AtomicU64,
     latency: LatencyHistogram,
 }
@@ -65,13 +71,14 @@ impl MetricsRegistry {
         let cell = self.methods.cell(site.id.get(&NEXT_TIMED_ID))?;
         Some(cell.get_or_init(|| Method {
             name: site.name,
+            method: site.method,
             errors: AtomicU64::new(0),
             latency: LatencyHistogram::default(),
         }))
     }
 
     /// One row per timed method that has run, sorted by name, each with the cache counters that
-    /// `cache_stats` gives for its name.
+    /// `cache_stats` gives for its method (`Type::method`, whatever name it is timed under).
     pub(crate) fn snapshot(
         &self,
         cache_stats: impl Fn(&str) -> Option<MethodCacheStats>,
@@ -84,7 +91,7 @@ impl MetricsRegistry {
                     m.name,
                     m.errors.load(Relaxed),
                     m.latency.snapshot(),
-                    cache_stats(m.name),
+                    cache_stats(m.method),
                 )
             })
             .collect();

@@ -6,7 +6,7 @@
 //! | `larder_calls_total` | counter | `method` |
 //! | `larder_errors_total` | counter | `method` |
 //! | `larder_call_seconds` | histogram | `method` |
-//! | `larder_cache_hits_total`, `larder_cache_misses_total`, `larder_cache_stale_total` | counter | `method` |
+//! | `larder_cache_hits_total`, `larder_cache_misses_total`, `larder_cache_stale_total`, `larder_cache_coalesced_total` | counter | `method` |
 //! | `larder_statement_executions_total` | counter | `statement`, `prepared` (`"true"`: statement-cache miss) |
 //! | `larder_pool_timeouts_total` | counter | — |
 
@@ -25,6 +25,7 @@ pub(crate) fn cache(name: &'static str, outcome: CacheOutcome) {
         CacheOutcome::Hit => "larder_cache_hits_total",
         CacheOutcome::Miss => "larder_cache_misses_total",
         CacheOutcome::Stale => "larder_cache_stale_total",
+        CacheOutcome::Coalesced => "larder_cache_coalesced_total",
     };
     metrics::counter!(metric, "method" => name).increment(1);
 }
@@ -35,6 +36,7 @@ pub(crate) enum CacheOutcome {
     Hit,
     Miss,
     Stale,
+    Coalesced,
 }
 
 /// One statement execution; `prepared` when it had to be prepared (a statement-cache miss).

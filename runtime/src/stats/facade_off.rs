@@ -15,6 +15,7 @@ pub(crate) enum CacheOutcome {
     Hit,
     Miss,
     Stale,
+    Coalesced,
 }
 
 /// One statement execution; `prepared` when it had to be prepared (a statement-cache miss).

@@ -55,20 +55,24 @@ pub struct MethodCacheStats {
     pub misses: u64,
     /// Calls that found an entry made stale by a write (also a miss).
     pub stale_misses: u64,
+    /// Calls that found no entry and took the value a concurrent caller's query loaded for the
+    /// same key (single flight): no query of their own, but not served from the cache either.
+    pub coalesced: u64,
     /// Values stored.
     pub inserts: u64,
     /// Entries evicted to stay within `max_entries` / `max_bytes`.
     pub evicted_by_size: u64,
     /// Entries removed when their time to live ran out.
     pub expired: u64,
-    /// Entries now (approximate: moka counts lazily).
+    /// Entries now, approximate: moka applies inserts and removals to its count in batches, so
+    /// an entry just stored may not be counted yet (the table's header says `~entries`).
     pub entries: u64,
     /// Weighted size now (entries, or approximate bytes with `max_bytes`).
     pub weighted_size: u64,
 }
 
 impl MethodCacheStats {
-    /// Hits over all calls, in `[0, 1]`.
+    /// Hits over all calls (hits, misses, stale misses and coalesced calls), in `[0, 1]`.
     ///
     /// ```
     /// # async fn demo() -> larder::Result<()> {
@@ -78,7 +82,7 @@ impl MethodCacheStats {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub fn hit_rate(&self) -> f64 {
-        let calls = self.hits + self.misses + self.stale_misses;
+        let calls = self.hits + self.misses + self.stale_misses + self.coalesced;
         if calls == 0 {
             0.0
         } else {
@@ -95,17 +99,26 @@ impl fmt::Display for CacheStats {
         );
         writeln!(
             f,
-            "{:<width$}  {:>8}  {:>8}  {:>8}  {:>8}  {:>8}  {:>8}  {:>8}",
-            "method", "hits", "misses", "stale", "hit rate", "entries", "evicted", "expired"
+            "{:<width$}  {:>8}  {:>8}  {:>8}  {:>9}  {:>8}  {:>8}  {:>8}  {:>8}",
+            "method",
+            "hits",
+            "misses",
+            "stale",
+            "coalesced",
+            "hit rate",
+            "~entries",
+            "evicted",
+            "expired"
         )?;
         for m in &self.methods {
             writeln!(
                 f,
-                "{:<width$}  {:>8}  {:>8}  {:>8}  {:>7.1}%  {:>8}  {:>8}  {:>8}",
+                "{:<width$}  {:>8}  {:>8}  {:>8}  {:>9}  {:>7.1}%  {:>8}  {:>8}  {:>8}",
                 m.name,
                 m.hits,
                 m.misses,
                 m.stale_misses,
+                m.coalesced,
                 100.0 * m.hit_rate(),
                 m.entries,
                 m.evicted_by_size,

@@ -72,6 +72,9 @@ pub struct MethodMetrics {
     pub cache_misses: Option<u64>,
     /// Misses because a write made the entry stale (cached methods).
     pub cache_stale: Option<u64>,
+    /// Calls that took a concurrent caller's load (single flight; cached methods): neither a
+    /// hit nor a query of their own.
+    pub cache_coalesced: Option<u64>,
     #[serde(skip)]
     counts: Counts,
 }
@@ -97,6 +100,7 @@ impl MethodMetrics {
             cache_hits: cache.as_ref().map(|c| c.hits),
             cache_misses: cache.as_ref().map(|c| c.misses + c.stale_misses),
             cache_stale: cache.as_ref().map(|c| c.stale_misses),
+            cache_coalesced: cache.as_ref().map(|c| c.coalesced),
             counts,
         }
     }
@@ -114,7 +118,8 @@ impl MethodMetrics {
     /// ```
     pub fn hit_rate(&self) -> Option<f64> {
         let (hits, misses) = (self.cache_hits?, self.cache_misses?);
-        (hits + misses > 0).then(|| hits as f64 / (hits + misses) as f64)
+        let calls = hits + misses + self.cache_coalesced.unwrap_or(0);
+        (calls > 0).then(|| hits as f64 / calls as f64)
     }
 
     /// The value at any quantile in `[0, 1]`.
@@ -170,6 +175,8 @@ impl MetricsSnapshot {
                 delta.cache_hits = minus(m.cache_hits, before.and_then(|b| b.cache_hits));
                 delta.cache_misses = minus(m.cache_misses, before.and_then(|b| b.cache_misses));
                 delta.cache_stale = minus(m.cache_stale, before.and_then(|b| b.cache_stale));
+                delta.cache_coalesced =
+                    minus(m.cache_coalesced, before.and_then(|b| b.cache_coalesced));
                 delta
             })
             .collect();
@@ -237,6 +244,7 @@ mod tests {
             hits,
             misses,
             stale_misses: 0,
+            coalesced: 0,
             inserts: misses,
             evicted_by_size: 0,
             expired: 0,
