@@ -67,9 +67,9 @@ pub use stats::{
     CacheStats, LatencyHistogram, MethodCacheStats, MethodMetrics, MetricsSnapshot, PoolStats,
     StatementRow, StatementStats, HISTOGRAM_BYTES,
 };
+pub use types::list::ListElement;
 pub use types::row::{FieldType, FromRow, RowRef, RowShape};
 pub use types::sql::Sql;
-pub use types::list::ListElement;
 pub use types::value::{Decode, Encode, StorageClasses};
 
 /// ```

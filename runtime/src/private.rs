@@ -47,14 +47,20 @@ pub use libsql::Value;
 
 use crate::conn::statement::Source;
 use crate::db::exec::one;
-use crate::types::row::Nullable;
 use crate::error::Result;
+use crate::types::row::Nullable;
 
 /// Names the `Db` field for the generated code; a field of another type fails here with a
 /// message that names `Db`.
 #[inline]
 pub fn db(db: &Db) -> &Db {
     db
+}
+
+/// The parameters of a `#[prepared]` call, or the first that could not be encoded.
+#[inline]
+pub fn params<const N: usize>(values: [Result<Value>; N]) -> Result<Vec<Value>> {
+    values.into_iter().collect()
 }
 
 /// Encodes one parameter of a `#[prepared]` method. A list here was not seen as one by the

@@ -349,7 +349,11 @@ async fn concurrent_misses_on_one_key_run_the_query_once() {
     // the rest came later and hit. Every call is counted once.
     let s = stats(&store, "Store::pattern");
     assert_eq!(s.misses, 1, "{s:?}");
-    assert_eq!(s.hits + s.misses + s.coalesced + s.stale_misses, 32, "{s:?}");
+    assert_eq!(
+        s.hits + s.misses + s.coalesced + s.stale_misses,
+        32,
+        "{s:?}"
+    );
 }
 
 /// Writers bump a value; readers check that what they get is never older than the last write that

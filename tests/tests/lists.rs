@@ -62,7 +62,11 @@ fn uid(n: i64) -> Uuid {
 }
 
 fn at(n: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(1_800_000_000 + n * 3_600, n.rem_euclid(3) as u32 * 250_000_000).unwrap()
+    DateTime::from_timestamp(
+        1_800_000_000 + n * 3_600,
+        n.rem_euclid(3) as u32 * 250_000_000,
+    )
+    .unwrap()
 }
 
 async fn fill(store: &Store, ids: &[i64]) {
@@ -80,10 +84,22 @@ async fn every_spelling_of_a_list_matches_its_column_type() {
     let store = store().await;
     fill(&store, &[1, 2, 3, 4, 5]).await;
     assert_eq!(store.by_ids(&[5, 1, 9, 1]).await.unwrap(), [1, 5]);
-    assert_eq!(store.by_uids(vec![uid(2), uid(4), Uuid::nil()]).await.unwrap(), [2, 4]);
+    assert_eq!(
+        store
+            .by_uids(vec![uid(2), uid(4), Uuid::nil()])
+            .await
+            .unwrap(),
+        [2, 4]
+    );
     let names = ["it's \"3\"", "nope"];
-    assert_eq!(store.named_except(&vec![2, 3, 4], &names).await.unwrap(), [2, 4]);
-    assert_eq!(store.at_or_score([at(1), at(3)], &[1.25]).await.unwrap(), [1, 3, 5]);
+    assert_eq!(
+        store.named_except(&vec![2, 3, 4], &names).await.unwrap(),
+        [2, 4]
+    );
+    assert_eq!(
+        store.at_or_score([at(1), at(3)], &[1.25]).await.unwrap(),
+        [1, 3, 5]
+    );
     assert_eq!(store.delete(&[1, 2, 42]).await.unwrap(), 2);
     assert_eq!(store.by_ids(&[1, 2, 3]).await.unwrap(), [3]);
 }
@@ -96,7 +112,10 @@ async fn an_empty_list_is_sqls_empty_in() {
     assert_eq!(store.named_except(&vec![1, 2], &[]).await.unwrap(), [1, 2]);
     let none: Vec<i64> = store
         .db
-        .fetch_all("SELECT id FROM items WHERE id IN (?1)", params![Vec::<i64>::new()])
+        .fetch_all(
+            "SELECT id FROM items WHERE id IN (?1)",
+            params![Vec::<i64>::new()],
+        )
         .await
         .unwrap();
     assert!(none.is_empty());
@@ -130,7 +149,11 @@ async fn a_cached_list_query_is_invalidated_by_writes_to_its_table() {
     fill(&store, &[3]).await;
     assert_eq!(store.count_cached(&[1, 2, 3]).await.unwrap(), 3);
     let stats = store.db.cache_stats();
-    let row = stats.methods.iter().find(|m| m.name.ends_with("count_cached")).unwrap();
+    let row = stats
+        .methods
+        .iter()
+        .find(|m| m.name.ends_with("count_cached"))
+        .unwrap();
     assert_eq!(row.hits, 1, "{stats}");
 }
 
@@ -154,7 +177,9 @@ async fn dynamic_sql_rewrites_its_lists_and_refuses_one_elsewhere() {
         .await
         .unwrap_err();
     match &err {
-        Error::Encode { parameter, reason, .. } => {
+        Error::Encode {
+            parameter, reason, ..
+        } => {
             assert_eq!(parameter, "?1");
             assert!(reason.contains("IN (?1)"), "{err}");
         }

@@ -160,6 +160,10 @@ async fn a_cached_method_timed_under_another_name_keeps_its_cache_columns() {
         .iter()
         .find(|m| m.name == "store.renamed")
         .expect("timed under its name");
-    assert_eq!((row.cache_hits, row.cache_misses), (Some(3), Some(1)), "{snapshot}");
+    assert_eq!(
+        (row.cache_hits, row.cache_misses),
+        (Some(3), Some(1)),
+        "{snapshot}"
+    );
     assert_eq!(row.hit_rate(), Some(0.75));
 }

@@ -101,12 +101,27 @@ async fn shared_results_are_read_wrapped_and_a_hit_shares_them() {
     assert!(Arc::ptr_eq(&slice, &store.all_slice().await.unwrap()));
     assert_eq!(&slice[..], &first[..]);
     assert_eq!(&store.all_boxed().await.unwrap()[..], &first[..]);
-    assert_eq!(store.one_shared(2).await.unwrap().as_ref().as_ref().map(|n| n.id), Some(2));
+    assert_eq!(
+        store
+            .one_shared(2)
+            .await
+            .unwrap()
+            .as_ref()
+            .as_ref()
+            .map(|n| n.id),
+        Some(2)
+    );
     assert!(store.one_shared(9).await.unwrap().is_none());
     let each = store.each_shared(1).await.unwrap().unwrap();
-    assert!(Arc::ptr_eq(&each, &store.each_shared(1).await.unwrap().unwrap()));
+    assert!(Arc::ptr_eq(
+        &each,
+        &store.each_shared(1).await.unwrap().unwrap()
+    ));
     assert_eq!(store.exactly_boxed(1).await.unwrap().body, "a");
-    assert!(matches!(store.exactly_boxed(3).await, Err(Error::NotFound { .. })));
+    assert!(matches!(
+        store.exactly_boxed(3).await,
+        Err(Error::NotFound { .. })
+    ));
     assert_eq!(store.rows_shared().await.unwrap().len(), 2);
     // Still invalidated by writes.
     add(&store, 3, "c", None).await;
@@ -146,7 +161,9 @@ async fn a_field_whose_name_several_columns_share_is_an_error_not_the_other_tabl
     // Without a schema the macro cannot see the columns: the run-time map refuses to guess.
     let err = store.star_join().await.unwrap_err();
     match &err {
-        Error::AmbiguousColumn { column, available, .. } => {
+        Error::AmbiguousColumn {
+            column, available, ..
+        } => {
             assert_eq!(column, "id");
             assert_eq!(available, "id, body, score, id, body, score");
         }
@@ -157,12 +174,24 @@ async fn a_field_whose_name_several_columns_share_is_an_error_not_the_other_tabl
         .fetch_all::<Note>("SELECT * FROM notes a JOIN notes b ON b.id = a.id + 1", &[])
         .await
         .unwrap_err();
-    assert!(matches!(dynamic, Error::AmbiguousColumn { .. }), "{dynamic}");
+    assert!(
+        matches!(dynamic, Error::AmbiguousColumn { .. }),
+        "{dynamic}"
+    );
     // Aliased apart, it reads.
     let notes: Vec<Note> = store
         .db
-        .fetch_all("SELECT b.id, b.body FROM notes a JOIN notes b ON b.id = a.id + 1", &[])
+        .fetch_all(
+            "SELECT b.id, b.body FROM notes a JOIN notes b ON b.id = a.id + 1",
+            &[],
+        )
         .await
         .unwrap();
-    assert_eq!(notes, [Note { id: 2, body: "second".into() }]);
+    assert_eq!(
+        notes,
+        [Note {
+            id: 2,
+            body: "second".into()
+        }]
+    );
 }

@@ -18,8 +18,15 @@ impl Store {
     async fn on(&self, day: NaiveDate) -> larder::Result<i64>;
 
     #[prepared("INSERT INTO numbers (a, b, c, d, e, f) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")]
-    async fn numbers(&self, a: usize, b: u16, c: i8, d: isize, e: u32, f: f32)
-        -> larder::Result<()>;
+    async fn numbers(
+        &self,
+        a: usize,
+        b: u16,
+        c: i8,
+        d: isize,
+        e: u32,
+        f: f32,
+    ) -> larder::Result<()>;
 
     #[prepared("SELECT a, b, c, d, e, f FROM numbers")]
     async fn read_numbers(&self) -> larder::Result<(usize, u16, i8, isize, u32, f32)>;
@@ -47,16 +54,37 @@ async fn a_time_compares_with_sqlites_datetime_now() {
     // The case: a `DEFAULT (datetime('now'))` row compared `>= ?1` with a time a minute
     // earlier (and the same second): found, where RFC 3339's `T` sorted after the space.
     let before = Utc::now() - chrono::Duration::seconds(60);
-    store.db.execute("INSERT INTO events DEFAULT VALUES", &[]).await.unwrap();
+    store
+        .db
+        .execute("INSERT INTO events DEFAULT VALUES", &[])
+        .await
+        .unwrap();
     assert_eq!(store.since(before).await.unwrap(), 1);
-    let stored: DateTime<Utc> = store.db.fetch_one("SELECT at FROM events", &[]).await.unwrap();
-    assert_eq!(store.since(stored).await.unwrap(), 1, "the same second is equal");
-    assert_eq!(store.since(stored + chrono::Duration::milliseconds(1)).await.unwrap(), 0);
+    let stored: DateTime<Utc> = store
+        .db
+        .fetch_one("SELECT at FROM events", &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.since(stored).await.unwrap(),
+        1,
+        "the same second is equal"
+    );
+    assert_eq!(
+        store
+            .since(stored + chrono::Duration::milliseconds(1))
+            .await
+            .unwrap(),
+        0
+    );
     let today: NaiveDate = store.db.fetch_one("SELECT date('now')", &[]).await.unwrap();
     assert_eq!(store.on(today).await.unwrap(), 1);
     let text: String = store
         .db
-        .fetch_one("SELECT ?1", params![Utc.with_ymd_and_hms(2026, 12, 2, 5, 6, 7).unwrap()])
+        .fetch_one(
+            "SELECT ?1",
+            params![Utc.with_ymd_and_hms(2026, 12, 2, 5, 6, 7).unwrap()],
+        )
         .await
         .unwrap();
     assert_eq!(text, "2026-12-02 05:06:07");
@@ -69,7 +97,11 @@ fn whole_second(t: DateTime<Utc>) -> DateTime<Utc> {
 fn time() -> impl Strategy<Value = DateTime<Utc>> {
     // Years 0 to 9999; the fraction is whole seconds a third of the time, milliseconds a third,
     // anything the rest (so all three widths meet).
-    (-62_167_219_200_i64..253_402_300_799, 0_u32..1_000_000_000, 0..3)
+    (
+        -62_167_219_200_i64..253_402_300_799,
+        0_u32..1_000_000_000,
+        0..3,
+    )
         .prop_map(|(secs, nanos, width)| {
             let nanos = match width {
                 0 => 0,
@@ -126,15 +158,35 @@ proptest! {
 async fn narrow_integers_and_f32_round_trip_and_overflow_is_an_error() {
     let store = store().await;
     store
-        .numbers(usize::MAX >> 1, u16::MAX, i8::MIN, isize::MIN, u32::MAX, 1.5e38)
+        .numbers(
+            usize::MAX >> 1,
+            u16::MAX,
+            i8::MIN,
+            isize::MIN,
+            u32::MAX,
+            1.5e38,
+        )
         .await
         .unwrap();
     assert_eq!(
         store.read_numbers().await.unwrap(),
-        (usize::MAX >> 1, u16::MAX, i8::MIN, isize::MIN, u32::MAX, 1.5e38)
+        (
+            usize::MAX >> 1,
+            u16::MAX,
+            i8::MIN,
+            isize::MIN,
+            u32::MAX,
+            1.5e38
+        )
     );
-    match store.numbers(usize::MAX, 0, 0, 0, 0, 0.0).await.unwrap_err() {
-        Error::Encode { parameter, reason, .. } => {
+    match store
+        .numbers(usize::MAX, 0, 0, 0, 0, 0.0)
+        .await
+        .unwrap_err()
+    {
+        Error::Encode {
+            parameter, reason, ..
+        } => {
             assert_eq!(parameter, "a");
             assert!(reason.contains("usize"), "{reason}");
         }
@@ -144,6 +196,10 @@ async fn narrow_integers_and_f32_round_trip_and_overflow_is_an_error() {
         err @ Error::Decode { .. } => assert!(err.to_string().contains("out of range"), "{err}"),
         other => panic!("{other:?}"),
     }
-    let too_big = store.db.fetch_one::<f32>("SELECT 1e300", &[]).await.unwrap_err();
+    let too_big = store
+        .db
+        .fetch_one::<f32>("SELECT 1e300", &[])
+        .await
+        .unwrap_err();
     assert!(too_big.to_string().contains("f32"), "{too_big}");
 }

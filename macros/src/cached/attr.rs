@@ -105,9 +105,27 @@ impl Default for CachedAttr {
     }
 }
 
-fn duration_arg(input: ParseStream) -> syn::Result<Duration> {
+/// The duration and the literal it was written as (for errors that quote it).
+fn duration_lit(input: ParseStream) -> syn::Result<(Duration, LitStr)> {
     let lit: LitStr = input.parse()?;
-    duration::parse(&lit.value()).map_err(|message| syn::Error::new_spanned(&lit, message))
+    let d =
+        duration::parse(&lit.value()).map_err(|message| syn::Error::new_spanned(&lit, message))?;
+    Ok((d, lit))
+}
+
+/// A time to live that can hold an entry: zero would store every value and never serve one.
+fn lifetime_arg(input: ParseStream, name: &str) -> syn::Result<(Duration, LitStr)> {
+    let (d, lit) = duration_lit(input)?;
+    if d.is_zero() {
+        return Err(syn::Error::new_spanned(
+            &lit,
+            format!(
+                "`{name}` is zero, so every entry would expire as it is stored and the cache would \
+                 never hit; give it a length (\"30s\", \"5m\"), or remove `#[cached_query]`"
+            ),
+        ));
+    }
+    Ok((d, lit))
 }
 
 fn weight_arg(input: ParseStream) -> syn::Result<f64> {
@@ -162,6 +180,7 @@ fn parse_adaptive(input: ParseStream) -> syn::Result<Adaptive> {
     let content;
     syn::parenthesized!(content in input);
     let mut seen: Vec<String> = Vec::new();
+    let (mut min, mut max) = (None, None);
     while !content.is_empty() {
         let key = key_of(&content, ADAPTIVE_KEYS, "`ttl_adaptive` argument")?;
         let name = key.to_string();
@@ -173,9 +192,17 @@ fn parse_adaptive(input: ParseStream) -> syn::Result<Adaptive> {
         }
         content.parse::<Token![=]>()?;
         match name.as_str() {
-            "base" => adaptive.base = Some(duration_arg(&content)?),
-            "min" => adaptive.min = Some(duration_arg(&content)?),
-            "max" => adaptive.max = Some(duration_arg(&content)?),
+            "base" => adaptive.base = Some(lifetime_arg(&content, "base")?.0),
+            "min" => {
+                let (d, lit) = duration_lit(&content)?;
+                adaptive.min = Some(d);
+                min = Some(lit);
+            }
+            "max" => {
+                let (d, lit) = lifetime_arg(&content, "max")?;
+                adaptive.max = Some(d);
+                max = Some(lit);
+            }
             "access_weight" => adaptive.access_weight = Some(weight_arg(&content)?),
             "recency_weight" => adaptive.recency_weight = Some(weight_arg(&content)?),
             _ => unreachable!("`key_of` returns one of `ADAPTIVE_KEYS`"),
@@ -185,8 +212,23 @@ fn parse_adaptive(input: ParseStream) -> syn::Result<Adaptive> {
             content.parse::<Token![,]>()?;
         }
     }
-    // Whether `min` ≤ `max`, defaults included, is asserted at compile time by the runtime
-    // (`__private::check_cache_config`), which owns the defaults.
+    if let (Some(min_lit), Some(max_lit), Some(lo), Some(hi)) =
+        (&min, &max, adaptive.min, adaptive.max)
+    {
+        if lo > hi {
+            return Err(syn::Error::new_spanned(
+                min_lit,
+                format!(
+                    "`min` ({}) is longer than `max` ({}); the adaptive time to live moves between \
+                     them: shorten `min` or lengthen `max`",
+                    min_lit.value(),
+                    max_lit.value()
+                ),
+            ));
+        }
+    }
+    // With a default on one side, whether `min` ≤ `max` is asserted at compile time by the
+    // runtime (`__private::check_cache_config`), which owns the defaults.
     Ok(adaptive)
 }
 
@@ -210,7 +252,7 @@ impl Parse for CachedAttr {
                 }
                 "ttl" => {
                     input.parse::<Token![=]>()?;
-                    out.ttl = Ttl::Fixed(duration_arg(input)?);
+                    out.ttl = Ttl::Fixed(lifetime_arg(input, "ttl")?.0);
                 }
                 "max_entries" => {
                     input.parse::<Token![=]>()?;

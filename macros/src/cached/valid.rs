@@ -84,6 +84,11 @@ pub(crate) fn validate<'a>(sig: &'a Signature, attr: &'a CachedAttr) -> syn::Res
             })
             .collect(),
     };
+    for (ident, _) in &key_params {
+        if let Some(ty) = param_type(sig, ident) {
+            errors.take(check_key_type(ident, ty));
+        }
+    }
     if let (Some(token), false) = (&attr.cache_none_token, attr.cache_none) {
         if !returns_option(ret) {
             errors.push(syn::Error::new_spanned(
@@ -94,6 +99,68 @@ pub(crate) fn validate<'a>(sig: &'a Signature, attr: &'a CachedAttr) -> syn::Res
     }
     errors.finish()?;
     Ok(Checked { ret, key_params })
+}
+
+fn param_type<'a>(sig: &'a Signature, ident: &Ident) -> Option<&'a Type> {
+    sig.inputs.iter().find_map(|arg| match arg {
+        FnArg::Typed(pat) => match pat.pat.as_ref() {
+            Pat::Ident(p) if p.ident == *ident => Some(pat.ty.as_ref()),
+            _ => None,
+        },
+        FnArg::Receiver(_) => None,
+    })
+}
+
+/// A key part is stored with the entry, so it is owned (`&str` at the top is taken as a
+/// `String`; one inside `Option<&str>` cannot be) and `Hash + Eq` (floats are neither).
+fn check_key_type(ident: &Ident, ty: &Type) -> syn::Result<()> {
+    let inner = match ty {
+        Type::Reference(r) => r.elem.as_ref(),
+        other => other,
+    };
+    let tokens: Vec<proc_macro2::TokenTree> = quote::quote!(#inner).into_iter().collect();
+    let float = tokens.iter().find_map(|t| match t {
+        proc_macro2::TokenTree::Ident(i) if i == "f64" || i == "f32" => Some(i.to_string()),
+        _ => None,
+    });
+    if let Some(float) = float {
+        return Err(syn::Error::new_spanned(
+            ty,
+            format!(
+                "`{ident}` is part of the cache key, and `{float}` is not `Hash + Eq` (NaN is not \
+                 equal to itself): take it as an integer (cents as `i64`, or `{float}::to_bits`), \
+                 or leave it out of the key with `key = (...)` — only if the result does not \
+                 depend on it"
+            ),
+        ));
+    }
+    if has_reference(inner) {
+        let owned = quote::quote!(#inner)
+            .to_string()
+            .replace("& str", "String")
+            .replace("&str", "String")
+            .replace(' ', "");
+        return Err(syn::Error::new_spanned(
+            ty,
+            format!(
+                "cache keys are owned (each entry keeps its key): take `{owned}` instead of a \
+                 borrowed type, or leave `{ident}` out of the key with `key = (...)`"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `ty` holds a reference anywhere.
+fn has_reference(ty: &Type) -> bool {
+    fn walk(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Punct(p) => p.as_char() == '&',
+            proc_macro2::TokenTree::Group(g) => walk(g.stream()),
+            _ => false,
+        })
+    }
+    walk(quote::quote!(#ty))
 }
 
 /// Whether `ty` is `Result<Vec<_>, ..>` (by the last path segments' names).

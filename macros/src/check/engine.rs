@@ -140,26 +140,58 @@ impl Engine {
         }
     }
 
-    /// Runs `sql` (one or more statements without parameters): used to apply schema files.
+    /// Runs `sql` (one or more statements without parameters): used to apply schema files. The
+    /// error's offset is where in `sql` the failing statement went wrong (where it starts, when
+    /// SQLite does not say), so that a message can name the line.
     pub(crate) fn execute(&self, sql: &str) -> Result<(), EngineError> {
         let text = CString::new(sql).map_err(|_| EngineError {
             message: "the SQL contains a NUL byte".into(),
             offset: sql.find('\0'),
         })?;
-        // SAFETY: `db` is open, `text` a valid C string that outlives the call; no callback.
-        let rc = unsafe {
-            ffi::sqlite3_exec(
-                self.db,
-                text.as_ptr(),
-                None,
-                ptr::null_mut(),
-                ptr::null_mut(),
-            )
-        };
-        if rc == ffi::SQLITE_OK {
-            Ok(())
-        } else {
-            Err(self.error())
+        let start = text.as_ptr();
+        let mut rest = start;
+        loop {
+            let mut stmt = ptr::null_mut();
+            let mut tail: *const c_char = ptr::null();
+            // SAFETY: `db` is open; `rest` points into `text`, NUL-terminated, alive for the
+            // whole loop; `tail` is set by SQLite to a position inside the same buffer.
+            let (rc, at) = unsafe {
+                let rc = ffi::sqlite3_prepare_v2(self.db, rest, -1, &mut stmt, &mut tail);
+                (rc, usize::try_from(rest.offset_from(start)).unwrap_or(0))
+            };
+            if rc != ffi::SQLITE_OK {
+                let error = self.error();
+                // SAFETY: a failed prepare leaves `stmt` NULL; finalizing NULL is a no-op.
+                unsafe { ffi::sqlite3_finalize(stmt) };
+                return Err(EngineError {
+                    offset: Some(
+                        at + error
+                            .offset
+                            .unwrap_or_else(|| leading_space(&sql[at.min(sql.len())..])),
+                    ),
+                    ..error
+                });
+            }
+            if stmt.is_null() {
+                return Ok(()); // only white space or comments were left
+            }
+            // SAFETY: `stmt` is a valid statement until the finalize right after the steps.
+            let rc = unsafe {
+                let mut rc = ffi::sqlite3_step(stmt);
+                while rc == ffi::SQLITE_ROW {
+                    rc = ffi::sqlite3_step(stmt);
+                }
+                ffi::sqlite3_finalize(stmt);
+                rc
+            };
+            if rc != ffi::SQLITE_DONE {
+                let error = self.error();
+                return Err(EngineError {
+                    offset: Some(at + leading_space(&sql[at.min(sql.len())..])),
+                    ..error
+                });
+            }
+            rest = tail;
         }
     }
 
@@ -266,6 +298,21 @@ impl Engine {
             described.reads.retain(|t| !views.contains(t));
         }
         described
+    }
+}
+
+/// The length of the white space and comments at the start of `sql`.
+fn leading_space(sql: &str) -> usize {
+    let mut rest = sql;
+    loop {
+        let trimmed = rest.trim_start();
+        if let Some(comment) = trimmed.strip_prefix("--") {
+            rest = comment.find('\n').map_or("", |n| &comment[n..]);
+        } else if let Some(comment) = trimmed.strip_prefix("/*") {
+            rest = comment.find("*/").map_or("", |n| &comment[n + 2..]);
+        } else {
+            return sql.len() - trimmed.len();
+        }
     }
 }
 

@@ -124,10 +124,14 @@ pub(crate) fn load(choice: &SchemaChoice, span: Span) -> syn::Result<Option<Rc<S
             syn::Error::new(
                 span,
                 format!(
-                    "the schema file `{}` does not apply: {}; fix it, or point \
+                    "the schema file `{}` does not apply: {}{}; fix it, or point \
                      `#[larder::storage(schema = \"...\")]` at the right files",
                     relative(file, &dir),
-                    e.message
+                    e.message,
+                    e.offset.map_or_else(String::new, |at| {
+                        let line = text[..at.min(text.len())].matches('\n').count() + 1;
+                        format!(" (line {line})")
+                    }),
                 ),
             )
         })?;
@@ -242,13 +246,17 @@ mod tests {
     fn a_file_that_does_not_apply_is_named() {
         let dir = temp_dir("broken");
         std::fs::write(dir.join("0001.sql"), "CREATE TABLE a (x);").unwrap();
-        std::fs::write(dir.join("0002.sql"), "ALTER TABLE nope ADD y;").unwrap();
+        std::fs::write(
+            dir.join("0002.sql"),
+            "-- adds y\nCREATE TABLE b (x);\n\n  /* here */ ALTER TABLE nope ADD y;",
+        )
+        .unwrap();
         let error = load(&choice(&dir), proc_macro2::Span::call_site())
             .err()
             .unwrap()
             .to_string();
         assert!(
-            error.contains("0002.sql` does not apply: no such table: nope"),
+            error.contains("0002.sql` does not apply: no such table: nope (line 4)"),
             "{error}"
         );
         std::fs::remove_dir_all(&dir).unwrap();

@@ -12,10 +12,10 @@ use crate::errors::Errors;
 pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let fields = named_fields(input)?;
     let mut errors = Errors::default();
-    let krate = errors
+    let container = errors
         .take(ContainerAttrs::from_attrs(&input.attrs))
-        .unwrap_or_default()
-        .krate;
+        .unwrap_or_default();
+    let (krate, rename_all) = (container.krate, container.rename_all);
     let private = krate.private();
     let mut columns: Vec<(String, proc_macro2::Span)> = Vec::new();
     let mut reads = Vec::new();
@@ -27,10 +27,11 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         let Some(ident) = &field.ident else { continue };
         let (column, span) = match &attrs.rename {
             Some(name) => (name.value(), name.span()),
-            None => (
-                ident.to_string().trim_start_matches("r#").to_owned(),
-                ident.span(),
-            ),
+            None => {
+                let name = ident.to_string().trim_start_matches("r#").to_owned();
+                let name = rename_all.map_or_else(|| name.clone(), |case| case.apply(&name));
+                (name, ident.span())
+            }
         };
         if columns.iter().any(|(c, _)| c.eq_ignore_ascii_case(&column)) {
             errors.push(syn::Error::new(
@@ -40,6 +41,15 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
         columns.push((column, span));
         let ty = &field.ty;
+        if let Some(reference) = reference_in(ty) {
+            errors.push(syn::Error::new_spanned(
+                reference,
+                "rows are read into owned values: a field cannot borrow from the row, which is \
+                 gone once it is read; use an owned type (`String` for `&str`, `Vec<u8>` for \
+                 `&[u8]`)",
+            ));
+            continue;
+        }
         reads.push(quote_spanned! {ty.span()=>
             #ident: __larder_row.get::<#ty>(#i)?
         });
@@ -72,6 +82,31 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             }
         }
     })
+}
+
+/// The first reference type in `ty` (`&'a str`, `Option<&str>`), if any.
+fn reference_in(ty: &syn::Type) -> Option<&syn::Type> {
+    match ty {
+        syn::Type::Reference(_) => Some(ty),
+        syn::Type::Paren(p) => reference_in(&p.elem),
+        syn::Type::Slice(s) => reference_in(&s.elem),
+        syn::Type::Array(a) => reference_in(&a.elem),
+        syn::Type::Tuple(t) => t.elems.iter().find_map(reference_in),
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .iter()
+            .find_map(|segment| match &segment.arguments {
+                syn::PathArguments::AngleBracketed(args) => {
+                    args.args.iter().find_map(|arg| match arg {
+                        syn::GenericArgument::Type(t) => reference_in(t),
+                        _ => None,
+                    })
+                }
+                _ => None,
+            }),
+        _ => None,
+    }
 }
 
 /// The struct's named fields; an error for any other item.

@@ -129,7 +129,9 @@ impl Method {
                     None => shape.for_kind(&scan),
                 });
         let shared = match &sig.output {
-            ReturnType::Type(_, ty) => method::result_ok(ty).and_then(method::shared_inner).is_some(),
+            ReturnType::Type(_, ty) => method::result_ok(ty)
+                .and_then(method::shared_inner)
+                .is_some(),
             ReturnType::Default => false,
         };
         Method {
@@ -259,7 +261,9 @@ fn shape_of(ty: &Type) -> syn::Result<ReturnShape> {
         Type::Tuple(t) if t.elems.is_empty() => Ok(ReturnShape::Unit),
         Type::Tuple(_) => Ok(ReturnShape::One(ty.clone())),
         Type::Reference(_) => unsupported("a reference (rows are read into owned values)"),
-        Type::Slice(_) | Type::Array(_) => unsupported("an array or slice (use `Vec<T>`, or `Arc<[T]>` to share it)"),
+        Type::Slice(_) | Type::Array(_) => {
+            unsupported("an array or slice (use `Vec<T>`, or `Arc<[T]>` to share it)")
+        }
         Type::ImplTrait(_) | Type::TraitObject(_) => unsupported("a trait type"),
         Type::Never(_) => unsupported("`!`"),
         Type::Paren(p) => shape_of(&p.elem),

@@ -231,7 +231,7 @@ pub(crate) fn body(
             quote_spanned!(ident.span()=> bind)
         };
         quote_spanned! {ident.span()=>
-            #private::#bind(&__LARDER_STATEMENT, #label, &#ident)?
+            #private::#bind(&__LARDER_STATEMENT, #label, &#ident)
         }
     });
     let args = quote!(__larder_db, &__LARDER_STATEMENT, __larder_params);
@@ -267,21 +267,32 @@ pub(crate) fn body(
         ReturnShape::Unit => quote!(#private::execute_unit(#args).await),
     };
     // `Arc<Vec<T>>`, `Arc<[T]>`, `Box<Option<T>>`...: the value read, wrapped.
-    let finish = if method.shared {
-        quote!(::core::result::Result::map_err(
-            ::core::result::Result::map(#call, ::core::convert::From::from),
-            ::core::convert::From::from,
+    let result = if method.shared {
+        quote!(::core::result::Result::map(
+            __larder_result,
+            ::core::convert::From::from
         ))
     } else {
-        quote!(::core::result::Result::map_err(#call, ::core::convert::From::from))
+        quote!(__larder_result)
+    };
+    // The one conversion into the method's error type, under the return type: an error type
+    // without `From<larder::Error>` is reported there (not also at a `?` under a parameter).
+    let ret_span = match &sig.output {
+        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Default => sig.ident.span(),
+    };
+    let finish = quote_spanned! {ret_span=>
+        ::core::result::Result::map_err(#result, ::core::convert::From::from)
     };
     quote! {
         {
             static __LARDER_STATEMENT: #private::StatementSite =
                 #private::StatementSite::new(#name, #sql, #writes, #insert_only);
             let __larder_db: &#private::Db = #private::db(&self.#db);
-            let __larder_params: ::std::vec::Vec<#private::Value> =
-                ::std::vec![#(#values),*];
+            let __larder_result = match #private::params([#(#values),*]) {
+                ::core::result::Result::Ok(__larder_params) => #call,
+                ::core::result::Result::Err(error) => ::core::result::Result::Err(error),
+            };
             #finish
         }
     }

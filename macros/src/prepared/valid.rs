@@ -153,14 +153,20 @@ fn bindings(method: &Method) -> syn::Result<Bindings> {
     let count = method.scan.parameter_count();
     let mut bound = vec![None; count];
     let mut used = vec![false; params.len()];
+    let mut unknown_name = false;
     for p in placeholders {
-        if let Some(position) = parameter_of(p, &names, sql, &mut errors) {
-            bound[p.index - 1] = Some(position);
-            used[position] = true;
+        match parameter_of(p, &names, sql, &mut errors) {
+            Some(position) => {
+                bound[p.index - 1] = Some(position);
+                used[position] = true;
+            }
+            None => unknown_name |= matches!(p.style, PlaceholderStyle::Named(_)),
         }
     }
     for (position, used) in used.iter().enumerate() {
-        if !used {
+        // A placeholder naming no parameter is most likely the unused one misspelled: that error
+        // (with its suggestion) is enough.
+        if !used && !unknown_name {
             let hint = if named {
                 format!("`:{}`", names[position])
             } else {
@@ -206,9 +212,11 @@ fn parameter_of(
                 errors.push(Error::new_spanned(
                     sql,
                     format!(
-                        "placeholder `{}` has no parameter named `{name}`; the method's parameters are: {}",
+                        "placeholder `{}` has no parameter named `{name}`; the method's parameters are: {}{}",
                         p.text,
-                        list(names)
+                        list(names),
+                        crate::errors::did_you_mean(name, &names.iter().map(String::as_str).collect::<Vec<_>>())
+                            .replace("did you mean `", &format!("did you mean `{}", &p.text[..1])),
                     ),
                 ));
             }

@@ -31,6 +31,9 @@ pub(crate) struct StorageArgs {
     /// The runtime's path, `crate = "path"`; `::larder` when not given.
     pub(crate) krate: Krate,
     krate_set: bool,
+    /// Mistakes reported while the arguments are still understood (`db = self.database`), so
+    /// that the impl expands with what was meant and adds no errors of its own.
+    pub(crate) mistakes: Vec<syn::Error>,
 }
 
 impl Default for StorageArgs {
@@ -43,6 +46,7 @@ impl Default for StorageArgs {
             schema_span: None,
             krate: Krate::default(),
             krate_set: false,
+            mistakes: Vec::new(),
         }
     }
 }
@@ -68,6 +72,15 @@ impl Parse for StorageArgs {
                     return Err(syn::Error::new_spanned(key, "`db` is set more than once"));
                 }
                 input.parse::<Token![=]>()?;
+                if input.peek(Token![self]) && input.peek2(Token![.]) {
+                    let this: Token![self] = input.parse()?;
+                    let dot: Token![.] = input.parse()?;
+                    args.mistakes.push(syn::Error::new_spanned(
+                        quote!(#this #dot),
+                        "drop `self.`: `db` names the field of `self` that holds the `Db` \
+                         (`db = database`, or a path of fields: `db = inner.database`)",
+                    ));
+                }
                 args.db = Some(Punctuated::parse_separated_nonempty(input)?);
             } else if lookahead.peek(kw::timed) {
                 let key: kw::timed = input.parse()?;

@@ -5,6 +5,7 @@
 
 mod args;
 mod cached_methods;
+mod misspelled;
 
 use std::rc::Rc;
 
@@ -27,10 +28,11 @@ use cached_methods::cached_methods;
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     // Bad arguments are reported, and the impl is still expanded with the defaults so that its
     // methods do not add errors of their own.
-    let (args, args_error) = match syn::parse2::<StorageArgs>(args) {
+    let (mut args, args_error) = match syn::parse2::<StorageArgs>(args) {
         Ok(args) => (args, None),
         Err(error) => (StorageArgs::default(), Some(error)),
     };
+    let mistakes = std::mem::take(&mut args.mistakes);
     let mut imp: ItemImpl = match syn::parse2(item.clone()) {
         Ok(imp) => imp,
         Err(error) => return with_error(item, error),
@@ -60,7 +62,10 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         .collect();
     let mut tokens = imp.into_token_stream();
     tokens.extend(check::schema::track(&args.schema, schema.as_deref()));
-    for error in [args_error, schema_error].into_iter().flatten() {
+    for error in mistakes
+        .into_iter()
+        .chain([args_error, schema_error].into_iter().flatten())
+    {
         tokens = with_error(tokens, error);
     }
     tokens
@@ -204,6 +209,16 @@ impl FnItem {
     }
 
     fn expand(mut self, cx: &Context) -> TokenStream {
+        let misspelled = misspelled::remove(&mut self.attrs);
+        if !misspelled.is_empty() {
+            // The correctly spelled larder attributes go too: they mean nothing outside.
+            drop(MethodAttrs::take(&mut self.attrs));
+            // Which layer was meant is unknown: report the names, and nothing that follows from
+            // the attribute missing.
+            let mut errors = Errors::default();
+            misspelled.into_iter().for_each(|e| errors.push(e));
+            return self.emit(None, errors);
+        }
         let attrs = MethodAttrs::take(&mut self.attrs);
         if attrs.is_empty() {
             if let Some(body) = &self.body {

@@ -108,6 +108,14 @@ impl CacheConfig {
                 "`ttl_adaptive`: `min` is longer than `max` (the defaults are base 5m, min 1m, \
                  max 1h); shorten `min` or lengthen `max`",
             ]),
+            Ttl::Adaptive(a) if a.base.is_zero() || a.max.is_zero() => crate::types::columns::message(&[
+                "`ttl_adaptive`: a zero `base` or `max` makes every entry expire as it is stored, \
+                 so the cache would never hit; give them a length",
+            ]),
+            Ttl::Fixed(d) if d.is_zero() => crate::types::columns::message(&[
+                "`ttl` is zero: every entry would expire as it is stored, so the cache would \
+                 never hit; give it a length",
+            ]),
             _ => crate::types::columns::ConstCheck::FITS,
         }
     }

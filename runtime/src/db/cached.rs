@@ -298,8 +298,8 @@ where
     // stamp is the one the derived dependencies give now, nothing in flux).
     let deps = method.deps.load();
     let stamps = generations.stamps(&deps.deps, &method.generations);
-    let joined = joined
-        .filter(|entry| deps.settled && current(method, &key, entry, deps.version, &stamps));
+    let joined =
+        joined.filter(|entry| deps.settled && current(method, &key, entry, deps.version, &stamps));
     count_absent(method, site, false, joined.is_none());
     match (joined, load) {
         (Some(entry), _) => R::from_result(Ok(entry.value.clone())),

@@ -17,8 +17,8 @@ use crate::db::publish::StatementWrites;
 use crate::db::tx::Lease;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::types::row::{ColumnMap, FromRow, RowRef};
 use crate::types::in_list;
+use crate::types::row::{ColumnMap, FromRow, RowRef};
 use crate::types::value::Encode;
 
 /// One parameter of a dynamic statement; build a list with [`params!`](crate::params!).

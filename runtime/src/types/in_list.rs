@@ -110,7 +110,9 @@ fn tokenize(sql: &str) -> Vec<Token> {
                 i = sql[i..].find('\n').map_or(bytes.len(), |n| i + n + 1);
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = sql[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+                i = sql[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
             }
             b'(' => {
                 tokens.push(Token::Open(i));

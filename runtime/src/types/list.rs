@@ -149,7 +149,10 @@ mod tests {
             other => panic!("{other:?}"),
         };
         assert_eq!(text(vec![1_i64, -2].encode().unwrap()), "[1,-2]");
-        assert_eq!(text([0.5_f64, 1e300, 3.0].encode().unwrap()), "[0.5,1e300,3.0]");
+        assert_eq!(
+            text([0.5_f64, 1e300, 3.0].encode().unwrap()),
+            "[0.5,1e300,3.0]"
+        );
         assert_eq!(
             text(["a\"b\\c\n", "ü"].encode().unwrap()),
             r#"["a\"b\\c\u000a","ü"]"#

@@ -252,7 +252,11 @@ fn build<T: FromRow>(columns: &impl Columns, statement: &str) -> Result<Box<[usi
             .map(|name| {
                 let index = find(columns, name).ok_or_else(|| missing(columns, name, statement))?;
                 let same = (0..count)
-                    .filter(|&i| columns.name(i).is_some_and(|c| c.eq_ignore_ascii_case(name)))
+                    .filter(|&i| {
+                        columns
+                            .name(i)
+                            .is_some_and(|c| c.eq_ignore_ascii_case(name))
+                    })
                     .count();
                 if same > 1 {
                     return Err(Error::AmbiguousColumn {
@@ -269,7 +273,9 @@ fn build<T: FromRow>(columns: &impl Columns, statement: &str) -> Result<Box<[usi
 
 /// The statement's column names, comma separated.
 fn returned(columns: &impl Columns) -> String {
-    let names: Vec<&str> = (0..columns.count()).filter_map(|i| columns.name(i)).collect();
+    let names: Vec<&str> = (0..columns.count())
+        .filter_map(|i| columns.name(i))
+        .collect();
     if names.is_empty() {
         "no columns".to_owned()
     } else {
@@ -375,7 +381,9 @@ impl<T: FromRow> FromRow for Nullable<T> {
     const FIELDS: &'static [FieldType] = T::FIELDS;
 
     fn from_row(row: &RowRef<'_>) -> Result<Self> {
-        if matches!(T::SHAPE, RowShape::Scalar) && row.get::<libsql::Value>(0)? == libsql::Value::Null {
+        if matches!(T::SHAPE, RowShape::Scalar)
+            && row.get::<libsql::Value>(0)? == libsql::Value::Null
+        {
             return Ok(Nullable(None));
         }
         T::from_row(row).map(|value| Nullable(Some(value)))

@@ -531,21 +531,33 @@ mod time {
                 ("2026-12-02 05:58:24", "2026-12-02 05:58:24"),
                 ("2026-12-02T05:58:24.5Z", "2026-12-02 05:58:24.500"),
                 ("2026-12-02T05:58:24.000001Z", "2026-12-02 05:58:24.000001"),
-                ("2026-12-02T05:58:24.123456789+01:00", "2026-12-02 04:58:24.123456789"),
+                (
+                    "2026-12-02T05:58:24.123456789+01:00",
+                    "2026-12-02 04:58:24.123456789",
+                ),
                 ("2026-12-02 05:58", "2026-12-02 05:58:00"),
                 ("2026-12-02", "2026-12-02 00:00:00"),
             ];
             for (read, written) in cases {
-                assert_eq!(at(read).encode().unwrap(), Value::Text(written.into()), "{read}");
+                assert_eq!(
+                    at(read).encode().unwrap(),
+                    Value::Text(written.into()),
+                    "{read}"
+                );
             }
         }
 
         #[test]
         fn text_order_is_time_order() {
-            let mut times: Vec<DateTime<Utc>> = [0_i64, 1, 999_999_999, 500_000_000, 120_000, 1_000]
-                .iter()
-                .flat_map(|n| [0_i64, 1, 59].map(|s| DateTime::from_timestamp(1_800_000_000 + s, *n as u32).unwrap()))
-                .collect();
+            let mut times: Vec<DateTime<Utc>> =
+                [0_i64, 1, 999_999_999, 500_000_000, 120_000, 1_000]
+                    .iter()
+                    .flat_map(|n| {
+                        [0_i64, 1, 59].map(|s| {
+                            DateTime::from_timestamp(1_800_000_000 + s, *n as u32).unwrap()
+                        })
+                    })
+                    .collect();
             times.sort();
             let texts: Vec<String> = times
                 .iter()
