@@ -21,10 +21,12 @@ mod krate;
 mod method;
 mod migrate;
 mod prepared;
+mod rename;
 mod sql;
 mod storage;
 mod timed;
 mod transactional;
+mod type_derive;
 
 use proc_macro::TokenStream;
 
@@ -160,6 +162,18 @@ pub fn sql_const(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `#[larder(crate = "::path")]` on the struct names the runtime's path for a renamed
 /// dependency. Each field's type implements `Decode`; with a schema, `#[prepared]` checks at
 /// compile time that the statement returns every field's column with a type the field can read.
+/// Derives `Encode`, `Decode` and `FromRow` (one column) for a type of your own: a fieldless enum
+/// stored as TEXT (variant names; `#[larder(rename_all = "snake_case")]`, `#[larder(rename =
+/// "...")]` on a variant) or as INTEGER (`#[larder(integer)]`: its discriminants), or a newtype
+/// stored as its one field (`#[larder(transparent)]`). Examples in the runtime's `Type` docs.
+#[proc_macro_derive(Type, attributes(larder))]
+pub fn derive_type(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    type_derive::derive(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
 #[proc_macro_derive(FromRow, attributes(larder))]
 pub fn derive_from_row(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

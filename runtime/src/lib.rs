@@ -67,6 +67,9 @@ pub use stats::{
     CacheStats, LatencyHistogram, MethodCacheStats, MethodMetrics, MetricsSnapshot, PoolStats,
     StatementRow, StatementStats, HISTOGRAM_BYTES,
 };
+#[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
+pub use types::json::Json;
 pub use types::list::ListElement;
 pub use types::row::{FieldType, FromRow, RowRef, RowShape};
 pub use types::sql::Sql;
@@ -343,3 +346,42 @@ pub use larder_macros::sql_const;
 /// ```
 #[doc(inline)]
 pub use larder_macros::FromRow;
+
+/// A type of your own as one column's value: a fieldless enum stored as TEXT or INTEGER, or a
+/// newtype stored as its one field. Derives [`Encode`], [`Decode`] and [`FromRow`] (so it is a
+/// parameter, a field, a single-column result and, for enums and newtypes of integers, strings
+/// and `Uuid`, a list element and a [`Weigh`] value).
+///
+/// ```
+/// #[derive(larder::Type, Debug, Clone, Copy, PartialEq)]
+/// #[larder(rename_all = "snake_case")]
+/// enum Outcome { Success, PartialSuccess, #[larder(rename = "failed")] Failure }
+///
+/// #[derive(larder::Type, Debug, Clone, Copy, PartialEq)]
+/// #[larder(integer)]
+/// enum Priority { Low = 1, High = 5 }
+///
+/// #[derive(larder::Type, Debug, Clone, PartialEq)]
+/// #[larder(transparent)]
+/// struct Task(String);
+///
+/// # async fn demo() -> larder::Result<()> {
+/// let db = larder::Db::memory().await?;
+/// db.execute_batch("CREATE TABLE runs (task TEXT, outcome TEXT, priority INTEGER)").await?;
+/// db.execute(
+///     "INSERT INTO runs VALUES (?1, ?2, ?3)",
+///     larder::params![Task("plan".into()), Outcome::PartialSuccess, Priority::High],
+/// ).await?;
+/// let stored: (String, String, i64) = db.fetch_one("SELECT * FROM runs", &[]).await?;
+/// assert_eq!(stored, ("plan".into(), "partial_success".into(), 5));
+/// let read: (Task, Outcome, Priority) = db.fetch_one("SELECT * FROM runs", &[]).await?;
+/// assert_eq!(read, (Task("plan".into()), Outcome::PartialSuccess, Priority::High));
+/// let failed: Vec<Task> = db
+///     .fetch_all("SELECT task FROM runs WHERE outcome IN (?1)", larder::params![[Outcome::Failure]])
+///     .await?;
+/// assert!(failed.is_empty());
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[doc(inline)]
+pub use larder_macros::Type;

@@ -10,7 +10,7 @@ pub use crate::error::Error;
 pub use crate::types::columns::{
     check_column_count, check_columns, ConstCheck, FieldOf, NoShape, NotDecode, ShapeOf,
 };
-pub use crate::types::row::{FieldType, FromRow, RowRef, RowShape};
+pub use crate::types::row::{DerivedColumn, FieldType, FromRow, RowRef, RowShape};
 pub use crate::types::sql::{check_sql_columns, check_use, Sql, SqlParts, Use};
 
 /// `sql!` / `#[sql_const]`: the checked statement.
@@ -42,7 +42,10 @@ pub const fn sql_reads(sql: &Sql) -> Option<&'static [&'static str]> {
 pub const fn sql_point(sql: &Sql) -> Option<(&'static str, &'static str)> {
     sql.point()
 }
-pub use crate::types::value::{Decode, Encode};
+pub use crate::cache::Weigh;
+pub use crate::error::ValueError;
+pub use crate::types::list::ListElement;
+pub use crate::types::value::{Decode, Encode, StorageClasses};
 pub use libsql::Value;
 
 use crate::conn::statement::Source;
@@ -55,6 +58,11 @@ use crate::types::row::Nullable;
 #[inline]
 pub fn db(db: &Db) -> &Db {
     db
+}
+
+/// A value's description for a `ValueError` (`#[derive(Type)]`): its SQLite type and a preview.
+pub fn describe(value: &Value) -> String {
+    crate::types::value::describe(value)
 }
 
 /// The parameters of a `#[prepared]` call, or the first that could not be encoded.

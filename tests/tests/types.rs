@@ -203,3 +203,139 @@ async fn narrow_integers_and_f32_round_trip_and_overflow_is_an_error() {
         .unwrap_err();
     assert!(too_big.to_string().contains("f32"), "{too_big}");
 }
+
+mod own_types {
+    use larder::{Error, FromRow, Json};
+    use serde::{Deserialize, Serialize};
+
+    #[derive(larder::Type, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[larder(rename_all = "snake_case")]
+    pub enum Outcome {
+        Success,
+        PartialSuccess,
+        #[larder(rename = "failed")]
+        Failure,
+    }
+
+    #[derive(larder::Type, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[larder(integer)]
+    pub enum Priority {
+        Low = 1,
+        High = 5,
+    }
+
+    #[derive(larder::Type, Debug, Clone, PartialEq, Eq, Hash)]
+    #[larder(transparent)]
+    pub struct Task(pub String);
+
+    #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+    pub struct Context {
+        pub tags: Vec<String>,
+        pub depth: u32,
+    }
+
+    #[derive(FromRow, Debug, Clone, PartialEq)]
+    #[larder(rename_all = "camelCase")]
+    pub struct Run {
+        pub run_id: i64,
+        pub task_name: Task,
+        pub outcome: Option<Outcome>,
+        pub priority: Priority,
+        pub context: Json<Context>,
+    }
+
+    pub struct Store {
+        pub db: larder::Db,
+    }
+
+    #[larder::storage(schema = false)]
+    impl Store {
+        #[prepared(
+            "INSERT INTO runs (runId, taskName, outcome, priority, context) VALUES (?1, ?2, ?3, ?4, ?5)"
+        )]
+        pub async fn insert(
+            &self,
+            id: i64,
+            task: &Task,
+            outcome: Option<Outcome>,
+            priority: Priority,
+            context: &Json<Context>,
+        ) -> larder::Result<()>;
+
+        #[prepared("SELECT * FROM runs WHERE outcome IN (:outcomes) ORDER BY runId")]
+        pub async fn with_outcomes(&self, outcomes: &[Outcome]) -> larder::Result<Vec<Run>>;
+
+        #[prepared("SELECT * FROM runs WHERE priority = ?1 ORDER BY runId")]
+        #[cached_query]
+        pub async fn by_priority(&self, priority: Priority) -> larder::Result<Vec<Run>>;
+
+        #[prepared("SELECT outcome FROM runs WHERE runId = ?1")]
+        pub async fn outcome(&self, id: i64) -> larder::Result<Option<Option<Outcome>>>;
+
+        #[prepared("SELECT json_extract(context, '$.depth') FROM runs WHERE runId = ?1")]
+        pub async fn depth(&self, id: i64) -> larder::Result<Option<u32>>;
+    }
+
+    #[tokio::test]
+    async fn enums_newtypes_and_json_round_trip_and_match_in_sql() {
+        let db = larder::Db::memory().await.unwrap();
+        db.execute_batch(
+            "CREATE TABLE runs (runId INTEGER PRIMARY KEY, taskName TEXT NOT NULL, outcome TEXT,
+                                priority INTEGER NOT NULL, context TEXT NOT NULL)",
+        )
+        .await
+        .unwrap();
+        let store = Store { db };
+        let context = Json(Context {
+            tags: vec!["a\"b".into()],
+            depth: 3,
+        });
+        let rows = [
+            (1, Some(Outcome::Success), Priority::Low),
+            (2, Some(Outcome::PartialSuccess), Priority::High),
+            (3, Some(Outcome::Failure), Priority::High),
+            (4, None, Priority::Low),
+        ];
+        for (id, outcome, priority) in rows {
+            let task = Task(format!("task {id}"));
+            store
+                .insert(id, &task, outcome, priority, &context)
+                .await
+                .unwrap();
+        }
+        let stored: Vec<(String, Option<String>, i64)> = store
+            .db
+            .fetch_all(
+                "SELECT taskName, outcome, priority FROM runs ORDER BY runId",
+                &[],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            stored[1],
+            ("task 2".into(), Some("partial_success".into()), 5)
+        );
+        assert_eq!(stored[2].1.as_deref(), Some("failed"));
+        let found = store
+            .with_outcomes(&[Outcome::Failure, Outcome::Success])
+            .await
+            .unwrap();
+        assert_eq!(found.iter().map(|r| r.run_id).collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(found[0].context, context);
+        assert_eq!(found[1].task_name, Task("task 3".into()));
+        let high = store.by_priority(Priority::High).await.unwrap();
+        assert_eq!(high.len(), 2);
+        assert_eq!(store.by_priority(Priority::High).await.unwrap(), high);
+        assert_eq!(store.outcome(4).await.unwrap(), Some(None));
+        assert_eq!(store.depth(1).await.unwrap(), Some(3));
+        // A value the type does not know is an error naming what it accepts.
+        store
+            .db
+            .execute("UPDATE runs SET outcome = 'maybe' WHERE runId = 1", &[])
+            .await
+            .unwrap();
+        let err = store.outcome(1).await.unwrap_err();
+        assert!(matches!(err, Error::Decode { .. }), "{err}");
+        assert!(err.to_string().contains("\"partial_success\""), "{err}");
+    }
+}

@@ -4,6 +4,7 @@
 use syn::{Attribute, LitStr};
 
 use crate::krate::Krate;
+use crate::rename::RenameAll;
 
 /// What `#[larder(...)]` on the struct says.
 #[derive(Default)]
@@ -12,79 +13,6 @@ pub(crate) struct ContainerAttrs {
     pub(crate) krate: Krate,
     /// `rename_all = "..."`: how field names become column names.
     pub(crate) rename_all: Option<RenameAll>,
-}
-
-/// The cases `rename_all` knows, as serde names them.
-#[derive(Clone, Copy)]
-pub(crate) enum RenameAll {
-    Lower,
-    Upper,
-    Camel,
-    Pascal,
-    ScreamingSnake,
-    Kebab,
-    ScreamingKebab,
-    Snake,
-}
-
-const CASES: &[(&str, RenameAll)] = &[
-    ("lowercase", RenameAll::Lower),
-    ("UPPERCASE", RenameAll::Upper),
-    ("camelCase", RenameAll::Camel),
-    ("PascalCase", RenameAll::Pascal),
-    ("SCREAMING_SNAKE_CASE", RenameAll::ScreamingSnake),
-    ("kebab-case", RenameAll::Kebab),
-    ("SCREAMING-KEBAB-CASE", RenameAll::ScreamingKebab),
-    ("snake_case", RenameAll::Snake),
-];
-
-impl RenameAll {
-    fn parse(lit: &LitStr) -> syn::Result<Self> {
-        let value = lit.value();
-        CASES
-            .iter()
-            .find(|(name, _)| *name == value)
-            .map(|&(_, case)| case)
-            .ok_or_else(|| {
-                let names: Vec<&str> = CASES.iter().map(|(n, _)| *n).collect();
-                syn::Error::new_spanned(
-                    lit,
-                    format!(
-                        "unknown case `{value}`; expected one of {}{}",
-                        names
-                            .iter()
-                            .map(|n| format!("\"{n}\""))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        crate::errors::did_you_mean(&value, &names)
-                    ),
-                )
-            })
-    }
-
-    /// The column name of a field named `field` (snake_case, as Rust writes fields).
-    pub(crate) fn apply(self, field: &str) -> String {
-        let words = field.split('_').filter(|w| !w.is_empty());
-        let capitalized = |w: &str| {
-            let mut chars = w.chars();
-            chars
-                .next()
-                .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-        };
-        match self {
-            RenameAll::Lower => field.to_lowercase(),
-            RenameAll::Upper => field.to_uppercase(),
-            RenameAll::Snake => field.to_owned(),
-            RenameAll::ScreamingSnake => field.to_uppercase(),
-            RenameAll::Kebab => field.replace('_', "-"),
-            RenameAll::ScreamingKebab => field.replace('_', "-").to_uppercase(),
-            RenameAll::Pascal => words.map(capitalized).collect(),
-            RenameAll::Camel => words
-                .enumerate()
-                .map(|(i, w)| if i == 0 { w.to_owned() } else { capitalized(w) })
-                .collect(),
-        }
-    }
 }
 
 impl ContainerAttrs {

@@ -107,6 +107,14 @@ impl Weigh for serde_json::Value {
     }
 }
 
+#[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
+impl<T: Weigh> Weigh for crate::types::json::Json<T> {
+    fn heap_bytes(&self) -> usize {
+        self.0.heap_bytes()
+    }
+}
+
 pub(crate) fn weight_of<V>(value: &V, heap: usize) -> u32 {
     u32::try_from(std::mem::size_of_val(value) + heap).unwrap_or(u32::MAX)
 }

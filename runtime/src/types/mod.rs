@@ -4,6 +4,8 @@
 
 pub(crate) mod columns;
 pub(crate) mod in_list;
+#[cfg(feature = "json")]
+pub(crate) mod json;
 pub(crate) mod list;
 mod result;
 pub(crate) mod row;

@@ -355,6 +355,20 @@ scalar_from_row!(
 #[cfg(feature = "json")]
 scalar_from_row!(serde_json::Value);
 
+/// A column type of the user's, derived with `#[derive(larder::Type)]`: its `Option` reads one
+/// column too (the orphan rule keeps the derive from writing that impl itself).
+#[doc(hidden)]
+pub trait DerivedColumn: Decode + 'static {}
+
+impl<T: DerivedColumn> FromRow for Option<T> {
+    const SHAPE: RowShape = RowShape::Scalar;
+    const FIELDS: &'static [FieldType] = &[FieldType::of::<Self>()];
+
+    fn from_row(row: &RowRef<'_>) -> Result<Self> {
+        row.get(0)
+    }
+}
+
 /// A row shared behind an `Arc` or owned in a `Box` (`Option<Arc<Episode>>`, `Vec<Arc<Episode>>`):
 /// read as `T`, then wrapped, so that a cache hit of a large row is a reference-count bump.
 macro_rules! wrapped_from_row {

@@ -33,7 +33,7 @@ use libsql::Value;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be bound as a SQL parameter",
     label = "this parameter's type does not implement `larder::Encode`",
-    note = "parameters can be integers (i8 to i64, u8 to u64, isize, usize), f64/f32, bool, &str/String, &[u8]/Vec<u8>, Uuid, DateTime<Utc>/NaiveDateTime/NaiveDate, serde_json::Value, an Option of one, or a slice/Vec/array of one for `IN (?1)`; implement `larder::Encode` for your own types"
+    note = "parameters can be integers (i8 to i64, u8 to u64, isize, usize), f64/f32, bool, &str/String, &[u8]/Vec<u8>, Uuid, DateTime<Utc>/NaiveDateTime/NaiveDate, serde_json::Value, an Option of one, or a slice/Vec/array of one for `IN (?1)`; for your own types: `#[derive(larder::Type)]`, `larder::Json<T>`, or implement `larder::Encode`"
 )]
 pub trait Encode {
     /// The SQLite value for `self`, or why it has none.
@@ -63,7 +63,7 @@ pub trait Encode {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be read from a SQL column",
     label = "this type does not implement `larder::Decode`",
-    note = "columns can be read as integers (i8 to i64, u8 to u64, isize, usize), f64/f32, bool, String, Vec<u8>, Uuid, DateTime<Utc>/NaiveDateTime/NaiveDate, serde_json::Value, or an Option of one; implement `larder::Decode` for your own types"
+    note = "columns can be read as integers (i8 to i64, u8 to u64, isize, usize), f64/f32, bool, String, Vec<u8>, Uuid, DateTime<Utc>/NaiveDateTime/NaiveDate, serde_json::Value, or an Option of one; for your own types: `#[derive(larder::Type)]`, `larder::Json<T>`, or implement `larder::Decode`"
 )]
 pub trait Decode: Sized {
     /// The name used in error messages ("i64", "uuid::Uuid", ...).
