@@ -59,6 +59,9 @@ impl Store {
     #[cached_query]
     async fn best_of(&self, body: &str) -> larder::Result<Option<f64>>;
 
+    #[prepared("SELECT max(score) FROM notes")]
+    async fn best_or_null(&self) -> larder::Result<Option<Option<f64>>>;
+
     #[prepared("SELECT count(*) FROM notes")]
     async fn count(&self) -> larder::Result<Option<i64>>;
 
@@ -136,6 +139,8 @@ async fn shared_results_are_read_wrapped_and_a_hit_shares_them() {
 async fn an_aggregate_over_no_rows_is_none_and_a_null_elsewhere_says_how_to_read_it() {
     let store = store().await;
     assert_eq!(store.best().await.unwrap(), None);
+    // Spelled out, the NULL is the inner `None` (the one row is there).
+    assert_eq!(store.best_or_null().await.unwrap(), Some(None));
     assert_eq!(store.best_of("x").await.unwrap(), None);
     assert_eq!(store.count().await.unwrap(), Some(0));
     add(&store, 1, "x", Some(2.5)).await;

@@ -394,13 +394,21 @@ impl<T: FromRow> FromRow for Nullable<T> {
     const SHAPE: RowShape = T::SHAPE;
     const FIELDS: &'static [FieldType] = T::FIELDS;
 
+    /// A NULL that `T` itself reads (`Option<Option<f64>>`: `T` is `Option<f64>`) stays
+    /// `Some(None)`; one `T` cannot read is `None`.
     fn from_row(row: &RowRef<'_>) -> Result<Self> {
-        if matches!(T::SHAPE, RowShape::Scalar)
-            && row.get::<libsql::Value>(0)? == libsql::Value::Null
-        {
-            return Ok(Nullable(None));
+        match T::from_row(row) {
+            Ok(value) => Ok(Nullable(Some(value))),
+            Err(error) => {
+                let null = matches!(T::SHAPE, RowShape::Scalar)
+                    && row.get::<libsql::Value>(0)? == libsql::Value::Null;
+                if null {
+                    Ok(Nullable(None))
+                } else {
+                    Err(error)
+                }
+            }
         }
-        T::from_row(row).map(|value| Nullable(Some(value)))
     }
 }
 
