@@ -169,6 +169,11 @@ impl<T: Encode> Encode for Option<T> {
             None => Ok(Value::Null),
         }
     }
+
+    /// `Some(list)` is a list (its JSON text must not be compared as text).
+    fn is_list(&self) -> bool {
+        self.as_ref().is_some_and(Encode::is_list)
+    }
 }
 
 impl<T: Decode> Decode for Option<T> {
