@@ -164,6 +164,7 @@ fn unchecked(text: &TokenStream, error: syn::Error, krate: &Krate) -> TokenStrea
         #error
         #private::checked_sql(#private::SqlParts {
             text: #text,
+            numbered: "",
             placeholders: &[],
             columns: &[],
             declared: &[],
@@ -237,10 +238,14 @@ fn checked(sql: &LitStr, text: &TokenStream, krate: &Krate) -> syn::Result<Token
         None => quote!(::core::option::Option::None),
     };
     let track = check::schema::track(&SchemaChoice::Discover, schema.as_deref());
+    // Named placeholders as `?N` (`sql::numbered`): what runs, since a libSQL server binds
+    // positional values to numbered placeholders only. `text` stays the constant's.
+    let numbered = crate::sql::numbered::numbered(&sql.value()).unwrap_or_default();
     Ok(quote! {{
         #track
         #private::checked_sql(#private::SqlParts {
             text: #text,
+            numbered: #numbered,
             placeholders: &[#(#placeholders),*],
             columns: &[#(#columns),*],
             declared: &[#(#declared),*],

@@ -18,6 +18,11 @@ pub const fn checked_sql(parts: SqlParts) -> Sql {
     Sql::from_parts(parts)
 }
 
+/// `#[prepared(CONSTANT)]`: the text to run (named placeholders numbered).
+pub const fn sql_text(sql: &Sql) -> &'static str {
+    sql.statement_text()
+}
+
 /// `#[prepared(CONSTANT)]`: the tables the constant's statement writes, `None` for a read.
 pub const fn sql_writes(sql: &Sql) -> Option<&'static [&'static str]> {
     sql.writes_if_any()

@@ -37,6 +37,13 @@ impl Store {
     #[prepared("SELECT count(*) FROM t")]
     async fn count(&self) -> larder::Result<i64>;
 
+    #[prepared("SELECT name FROM t WHERE id IN (:ids) ORDER BY id")]
+    #[cached_query]
+    async fn names(&self, ids: &[i64]) -> larder::Result<Vec<String>>;
+
+    #[prepared("SELECT max(id) FROM t WHERE name = ?1")]
+    async fn last_named(&self, name: &str) -> larder::Result<Option<i64>>;
+
     /// Inserts `ids` one by one, calling `before` ahead of each insert (the test kills the
     /// server from there).
     #[batch]
@@ -141,6 +148,40 @@ async fn generated_methods_work_against_a_server() {
     );
     let err = store.insert(1, "again").await.unwrap_err();
     assert!(matches!(err, Error::Sql { .. }), "{err}");
+    // Lists (json_each on the server), the one-row rule and times in SQLite's format.
+    store.insert(2, "two").await.unwrap();
+    assert_eq!(store.names(&[2, 1, 9]).await.unwrap(), ["uno", "two"]);
+    assert_eq!(store.names(&[]).await.unwrap(), Vec::<String>::new());
+    let dynamic: Vec<i64> = store
+        .db
+        .fetch_all(
+            "SELECT id FROM t WHERE name IN (?1) ORDER BY id",
+            larder::params![["two", "x"]],
+        )
+        .await
+        .unwrap();
+    assert_eq!(dynamic, [2]);
+    // Named placeholders bound by position (the server binds them by name only).
+    let named: i64 = store
+        .db
+        .fetch_one(
+            "SELECT count(*) FROM t WHERE name = :name OR id = :name",
+            larder::params!["two"],
+        )
+        .await
+        .unwrap();
+    assert_eq!(named, 1);
+    assert_eq!(store.last_named("nobody").await.unwrap(), None);
+    assert_eq!(store.last_named("two").await.unwrap(), Some(2));
+    let now_is_after: bool = store
+        .db
+        .fetch_one(
+            "SELECT datetime('now') >= ?1",
+            larder::params![chrono::Utc::now() - chrono::Duration::seconds(5)],
+        )
+        .await
+        .unwrap();
+    assert!(now_is_after);
 }
 
 #[ignore = "needs sqld: `LARDER_SQLD=path cargo test -p larder-tests --test remote --test replica -- --ignored`"]

@@ -206,7 +206,7 @@ pub(crate) fn body(
     // What the statement writes, for cache invalidation: `None` for a read.
     let (sql, writes, insert_only) = match &constant {
         Some(c) => (
-            quote!(#c.as_str()),
+            quote!(#private::sql_text(&#c)),
             quote!(#private::sql_writes(&#c)),
             quote!(#private::sql_insert_only(&#c)),
         ),
@@ -218,7 +218,10 @@ pub(crate) fn body(
                 let tables = &method.scan.writes;
                 quote!(::core::option::Option::Some(&[#(#tables),*]))
             };
-            (quote!(#sql), writes, quote!(#insert_only))
+            // Named placeholders as `?N` (`sql::numbered`): what a libSQL server binds by position.
+            let text = crate::sql::numbered::numbered(&sql.value())
+                .map_or_else(|| sql.clone(), |text| syn::LitStr::new(&text, sql.span()));
+            (quote!(#text), writes, quote!(#insert_only))
         }
     };
     let values = bindings.iter().map(|&position| {

@@ -3,6 +3,7 @@
 
 mod lexer;
 pub(crate) mod lists;
+pub(crate) mod numbered;
 mod one_row;
 mod scan;
 mod tables;

@@ -263,7 +263,7 @@ impl Db {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub async fn fetch_all<T: FromRow>(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<T>> {
-        let (sql, values) = dynamic(sql, params)?;
+        let (sql, values) = dynamic(sql, params, self.binds_by_position())?;
         self.fetch::<T, Vec<T>>(Source::Dynamic(&sql), values).await
     }
 
@@ -285,7 +285,7 @@ impl Db {
         sql: &str,
         params: &[Param<'_>],
     ) -> Result<Option<T>> {
-        let (sql, values) = dynamic(sql, params)?;
+        let (sql, values) = dynamic(sql, params, self.binds_by_position())?;
         self.fetch::<T, Option<T>>(Source::Dynamic(&sql), values)
             .await
     }
@@ -304,7 +304,7 @@ impl Db {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub async fn fetch_one<T: FromRow>(&self, sql: &str, params: &[Param<'_>]) -> Result<T> {
-        let (sql, values) = dynamic(sql, params)?;
+        let (sql, values) = dynamic(sql, params, self.binds_by_position())?;
         one(self.fetch(Source::Dynamic(&sql), values).await?, "dynamic")
     }
 
@@ -322,7 +322,7 @@ impl Db {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub async fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
-        let (sql, values) = dynamic(sql, params)?;
+        let (sql, values) = dynamic(sql, params, self.binds_by_position())?;
         self.run(Source::Dynamic(&sql), values).await
     }
 }
@@ -478,7 +478,13 @@ async fn execute(
 
 /// The parameters' values, and `sql` with the `IN (?N)` of each list parameter rewritten to read
 /// its JSON array (`types::in_list`).
-fn dynamic<'a>(sql: &'a str, params: &[Param<'_>]) -> Result<(Cow<'a, str>, Vec<Value>)> {
+/// `by_position`: the statement goes to a libSQL server, which binds positional values only to
+/// numbered placeholders, so named ones are numbered (`in_list::numbered`).
+fn dynamic<'a>(
+    sql: &'a str,
+    params: &[Param<'_>],
+    by_position: bool,
+) -> Result<(Cow<'a, str>, Vec<Value>)> {
     let values = params
         .iter()
         .enumerate()
@@ -493,6 +499,11 @@ fn dynamic<'a>(sql: &'a str, params: &[Param<'_>]) -> Result<(Cow<'a, str>, Vec<
         parameter,
         reason,
     })?;
+    let sql = match (by_position, sql) {
+        (true, Cow::Borrowed(sql)) => in_list::numbered(sql),
+        (true, Cow::Owned(sql)) => Cow::Owned(in_list::numbered(&sql).into_owned()),
+        (false, sql) => sql,
+    };
     Ok((sql, values))
 }
 

@@ -92,6 +92,18 @@ pub(crate) struct DbInner {
     _keeper: Option<libsql::Connection>,
 }
 
+impl Db {
+    /// Whether statements go to a libSQL server (remote, or a replica's delegated writes), which
+    /// binds positional values to numbered placeholders only.
+    pub(crate) fn binds_by_position(&self) -> bool {
+        #[cfg(feature = "remote")]
+        let replica = self.inner.replica.is_some();
+        #[cfg(not(feature = "remote"))]
+        let replica = false;
+        self.inner.remote || replica
+    }
+}
+
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Db")

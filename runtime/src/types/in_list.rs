@@ -72,6 +72,32 @@ pub(crate) fn rewrite<'a>(sql: &'a str, lists: &[bool]) -> Result<Cow<'a, str>, 
     Ok(Cow::Owned(out))
 }
 
+/// `sql` with each named placeholder (`:id`, `@id`, `$id`) written as the `?N` SQLite numbers it
+/// with: the same statement, and the only form a libSQL server binds positional values to (it
+/// looks a `:name` up among named arguments). Unchanged when it has none.
+pub(crate) fn numbered(sql: &str) -> Cow<'_, str> {
+    if !sql.bytes().any(|b| matches!(b, b':' | b'@' | b'$')) {
+        return Cow::Borrowed(sql);
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut at = 0;
+    for token in tokenize(sql) {
+        if let Token::Placeholder { index, text } = token {
+            if !sql[text.clone()].starts_with('?') {
+                out.push_str(&sql[at..text.start]);
+                out.push('?');
+                out.push_str(&index.to_string());
+                at = text.end;
+            }
+        }
+    }
+    if at == 0 {
+        return Cow::Borrowed(sql);
+    }
+    out.push_str(&sql[at..]);
+    Cow::Owned(out)
+}
+
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
 }
@@ -189,6 +215,15 @@ mod tests {
         for (sql, lists, expected) in cases {
             assert_eq!(rewrite(sql, lists).unwrap(), *expected, "{sql}");
         }
+    }
+
+    #[test]
+    fn names_are_numbered_as_sqlite_numbers_them() {
+        assert_eq!(
+            numbered("SELECT ':x', ?3 WHERE a = :x OR b = @y OR c = :x -- :z"),
+            "SELECT ':x', ?3 WHERE a = ?4 OR b = ?5 OR c = ?4 -- :z"
+        );
+        assert_eq!(numbered("SELECT ?1, 'a:b'"), "SELECT ?1, 'a:b'");
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub struct Sql {
 pub struct SqlParts {
     /// The SQL text.
     pub text: &'static str,
+    /// The text with named placeholders written `?N` ("" when it has none): what runs, since a
+    /// libSQL server binds positional values to numbered placeholders only.
+    pub numbered: &'static str,
     /// Each parameter index's placeholder as written ("" for an index never written).
     pub placeholders: &'static [&'static str],
     /// The result columns.
@@ -71,6 +74,16 @@ impl Sql {
     /// ```
     pub const fn as_str(&self) -> &'static str {
         self.parts.text
+    }
+
+    /// The text `#[prepared(CONSTANT)]` runs: named placeholders written as the `?N` SQLite
+    /// numbers them (the same statement; a libSQL server binds positional values only to those).
+    pub(crate) const fn statement_text(&self) -> &'static str {
+        if self.parts.numbered.is_empty() {
+            self.parts.text
+        } else {
+            self.parts.numbered
+        }
     }
 
     /// How many parameters the statement binds (SQLite's count: the largest index).
@@ -327,6 +340,7 @@ mod tests {
 
     const GET: Sql = Sql::from_parts(SqlParts {
         text: "SELECT name FROM items WHERE id = :id AND qty > ?2",
+        numbered: "SELECT name FROM items WHERE id = ?1 AND qty > ?2",
         placeholders: &[":id", "?2"],
         columns: &["name"],
         declared: &["TEXT"],
@@ -344,6 +358,18 @@ mod tests {
         check_use(&GET, "GET", "Store::get", params, used)
             .message()
             .map(str::to_owned)
+    }
+
+    #[test]
+    fn the_statement_run_has_its_names_numbered_and_the_text_stays_as_written() {
+        assert_eq!(
+            GET.as_str(),
+            "SELECT name FROM items WHERE id = :id AND qty > ?2"
+        );
+        assert_eq!(
+            GET.statement_text(),
+            "SELECT name FROM items WHERE id = ?1 AND qty > ?2"
+        );
     }
 
     #[test]
@@ -366,6 +392,7 @@ mod tests {
             .contains("returns rows (name)"));
         let gap = Sql::from_parts(SqlParts {
             text: "SELECT ?1, ?3",
+            numbered: "",
             placeholders: &["?1", "", "?3"],
             columns: &["a", "b"],
             declared: &["", ""],
