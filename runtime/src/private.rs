@@ -194,6 +194,50 @@ pub use crate::db::cached::cached;
 pub use crate::db::timed::timed;
 pub use crate::metrics::TimedSite;
 
+/// `#[cached_query]`: a probe of whether the cached value is `Clone`, by autoref: [`IsClone`]
+/// when it is, [`NotClone`] (whose `check` requires [`HitReturnsAClone`], which says why and what
+/// to do) when it is not. The expansion calls it before the cache, under the return type.
+pub struct CloneProbe<V>(::core::marker::PhantomData<V>);
+
+impl<V> CloneProbe<V> {
+    /// The probe.
+    pub const NEW: Self = CloneProbe(::core::marker::PhantomData);
+}
+
+/// The probe of a `Clone` value: nothing to say.
+pub trait IsClone {
+    /// Passes.
+    fn check(&self) {}
+}
+
+impl<V: Clone> IsClone for CloneProbe<V> {}
+
+/// The probe of a value that is not `Clone`: its `check` cannot be called.
+pub trait NotClone<V> {
+    /// Requires what `V` lacks, with the message of [`HitReturnsAClone`].
+    fn check(&self)
+    where
+        V: HitReturnsAClone,
+    {
+    }
+}
+
+impl<V> NotClone<V> for &CloneProbe<V> {}
+
+/// Implemented only for [`NotCloneWitness`], so that the expansion's use of [`NotClone`] is
+/// never an unused import.
+#[diagnostic::on_unimplemented(
+    message = "a `#[cached_query]` hit returns a clone of the cached value, so `{Self}` must implement `Clone`",
+    label = "the cached value",
+    note = "derive `Clone` for the row type, or return a shared value (`Arc<Vec<Row>>`, `Arc<[Row]>`, `Option<Arc<Row>>`): a hit is then a reference-count bump"
+)]
+pub trait HitReturnsAClone {}
+
+/// A type that is not `Clone` and satisfies [`HitReturnsAClone`]: see there.
+pub struct NotCloneWitness;
+
+impl HitReturnsAClone for NotCloneWitness {}
+
 /// An owned cache-key part from a parameter (`&str` → `String`, `&[T]` → `Vec<T>`).
 #[inline]
 pub fn key<T: ::std::borrow::ToOwned + ?Sized>(value: &T) -> T::Owned {

@@ -97,6 +97,21 @@ pub(crate) fn wrap(
         }
     });
     let output = method::output_type(sig);
+    // A value that is not `Clone` is reported first with what a hit needs (`__private::CloneProbe`).
+    let clone_probe = method::result_ok(ret)
+        .filter(|ok| !method::contains_impl_trait(ok))
+        .map(|ok| {
+            let span = syn::spanned::Spanned::span(ret);
+            let private = krate.private_at(span);
+            quote_spanned! {span=>
+                {
+                    use #private::{IsClone as _, NotClone as _};
+                    (&#private::CloneProbe::<i64>::NEW).check();
+                    (&#private::CloneProbe::<#private::NotCloneWitness>::NEW).check();
+                    (&#private::CloneProbe::<#ok>::NEW).check();
+                }
+            }
+        });
     let db_arg = method::db_handle(sig, &private, db);
     // Spanned on the return type: a type that is not a `Result` is reported once, under it.
     let call = quote_spanned! {syn::spanned::Spanned::span(ret)=>
@@ -117,6 +132,7 @@ pub(crate) fn wrap(
             #config_check
             static __LARDER_CACHE: #private::CacheSite =
                 #private::CacheSite::new(#name, #reads, #point, #statement, __LARDER_CONFIG);
+            #clone_probe
             let __larder_key = (#(#parts,)*);
             #call
         }
