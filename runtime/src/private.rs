@@ -18,6 +18,21 @@ pub const fn checked_sql(parts: SqlParts) -> Sql {
     Sql::from_parts(parts)
 }
 
+/// `#[prepared(CONSTANT)]`: the constant is a `#[larder::sql_const]` text (a `sql!` value has no
+/// companion; this says so, besides rustc's "cannot find value `NAME_SQL`").
+#[inline]
+pub const fn sql_const_text<T: SqlConstText>(_: &T) {}
+
+/// What `#[prepared(CONSTANT)]` takes: a `&'static str` marked `#[larder::sql_const]`.
+#[diagnostic::on_unimplemented(
+    message = "`#[prepared(NAME)]` takes a `#[larder::sql_const] const NAME: &str = \"...\"`, not a `{Self}`",
+    label = "this constant has no `#[larder::sql_const]` companion",
+    note = "a `larder::sql!` value runs with `db.fetch_all(&NAME, ...)`; to use the statement in `#[prepared]`, declare it as `#[larder::sql_const] const NAME: &str = \"...\";`"
+)]
+pub trait SqlConstText {}
+
+impl SqlConstText for &'static str {}
+
 /// `#[prepared(CONSTANT)]`: the text to run (named placeholders numbered).
 pub const fn sql_text(sql: &Sql) -> &'static str {
     sql.statement_text()

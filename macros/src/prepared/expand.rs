@@ -203,6 +203,11 @@ pub(crate) fn body(
     } = method;
     let name = format!("{self_name}::{}", sig.ident);
     let constant = method.constant.as_ref().map(companion);
+    // A `sql!` value instead of a `#[sql_const]` text is named for what it is, under it.
+    let constant_type = method.constant.as_ref().map(|path| {
+        let private = krate.private_at(path.span());
+        quote_spanned!(path.span()=> #private::sql_const_text(&#path);)
+    });
     // What the statement writes, for cache invalidation: `None` for a read.
     let (sql, writes, insert_only) = match &constant {
         Some(c) => (
@@ -291,6 +296,7 @@ pub(crate) fn body(
         {
             static __LARDER_STATEMENT: #private::StatementSite =
                 #private::StatementSite::new(#name, #sql, #writes, #insert_only);
+            #constant_type
             let __larder_db: &#private::Db = #private::db(&self.#db);
             let __larder_result = match #private::params([#(#values),*]) {
                 ::core::result::Result::Ok(__larder_params) => #call,
