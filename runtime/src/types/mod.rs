@@ -10,6 +10,8 @@ pub(crate) mod list;
 mod result;
 pub(crate) mod row;
 pub(crate) mod sql;
+#[cfg(feature = "chrono")]
+mod time;
 pub(crate) mod value;
 
 pub use result::MethodResult;
