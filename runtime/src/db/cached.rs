@@ -138,11 +138,28 @@ where
         count_absent(method, call.site, call.counted, true);
         return result;
     }
+    // Joined another caller's query: use its value only if no write came between its start and
+    // this call's start, and none was in flux when this call started.
     let joined = joined.filter(|entry| current(method, &key, entry, deps.version, &stamps));
+    serve_joined(method, call, joined, load).await
+}
+
+/// A call whose single-flight load another caller ran: serves that value when `joined` (it was
+/// found current; counted as coalesced), else runs its own `load` (a miss).
+async fn serve_joined<K, R, F>(
+    method: &MethodCache<K, R::Ok>,
+    call: Call,
+    joined: Option<Arc<Entry<R::Ok>>>,
+    load: Option<F>,
+) -> R
+where
+    K: Hash + Eq + Send + Sync + 'static,
+    R: MethodResult,
+    R::Ok: Clone + Send + Sync + 'static,
+    F: Future<Output = R>,
+{
     count_absent(method, call.site, call.counted, joined.is_none());
     match (joined, load) {
-        // Joined another caller's query: use its value only if no write came between its start
-        // and this call's start, and none was in flux when this call started.
         (Some(entry), _) => R::from_result(Ok(entry.value.clone())),
         (None, Some(load)) => load.await,
         (None, None) => unreachable!("`init` sets `outcome` whenever it takes `load`"),
@@ -300,12 +317,11 @@ where
     let stamps = generations.stamps(&deps.deps, &method.generations);
     let joined =
         joined.filter(|entry| deps.settled && current(method, &key, entry, deps.version, &stamps));
-    count_absent(method, site, false, joined.is_none());
-    match (joined, load) {
-        (Some(entry), _) => R::from_result(Ok(entry.value.clone())),
-        (None, Some(load)) => load.await,
-        (None, None) => unreachable!("`init` sets `outcome` whenever it takes `load`"),
-    }
+    let call = Call {
+        site,
+        counted: false,
+    };
+    serve_joined(method, call, joined, load).await
 }
 
 /// How a loaded value is judged: kept or not, its weight, whether it found its row.

@@ -476,10 +476,9 @@ async fn execute(
     Ok(changed as u64)
 }
 
-/// The parameters' values, and `sql` with the `IN (?N)` of each list parameter rewritten to read
-/// its JSON array (`types::in_list`).
-/// `by_position`: the statement goes to a libSQL server, which binds positional values only to
-/// numbered placeholders, so named ones are numbered (`in_list::numbered`).
+/// The parameters' values, and `sql` as it is run (`types::in_list::prepare`): the `IN (?N)` of
+/// each list parameter rewritten to read its JSON array, and named placeholders numbered when
+/// the statement goes to a server (`by_position`).
 fn dynamic<'a>(
     sql: &'a str,
     params: &[Param<'_>],
@@ -494,16 +493,13 @@ fn dynamic<'a>(
         })
         .collect::<Result<Vec<Value>>>()?;
     let lists: Vec<bool> = params.iter().map(|p| p.is_list()).collect();
-    let sql = in_list::rewrite(sql, &lists).map_err(|(parameter, reason)| Error::Encode {
-        statement: "dynamic".to_owned(),
-        parameter,
-        reason,
+    let sql = in_list::prepare(sql, &lists, by_position).map_err(|(parameter, reason)| {
+        Error::Encode {
+            statement: "dynamic".to_owned(),
+            parameter,
+            reason,
+        }
     })?;
-    let sql = match (by_position, sql) {
-        (true, Cow::Borrowed(sql)) => in_list::numbered(sql),
-        (true, Cow::Owned(sql)) => Cow::Owned(in_list::numbered(&sql).into_owned()),
-        (false, sql) => sql,
-    };
     Ok((sql, values))
 }
 

@@ -24,11 +24,19 @@ enum Token {
     Other,
 }
 
-/// `sql` with every `IN (placeholder)` of a parameter `lists[index - 1]` rewritten to read the
-/// JSON array through `json_each`; unchanged when no parameter is a list. The error names the
-/// placeholder of a list that is not in an `IN (…)`.
-pub(crate) fn rewrite<'a>(sql: &'a str, lists: &[bool]) -> Result<Cow<'a, str>, (String, String)> {
-    if !lists.contains(&true) {
+/// `sql` as it is run, in one pass over its tokens: every `IN (placeholder)` of a parameter
+/// `lists[index - 1]` rewritten to read the JSON array through `json_each`, and, with `number`,
+/// each named placeholder (`:id`, `@id`, `$id`) written as the `?N` SQLite numbers it with — the
+/// same statement, and the only form a libSQL server binds positional values to (it looks a
+/// `:name` up among named arguments). Unchanged (borrowed) when there is nothing to do. The
+/// error names the placeholder of a list that is not in an `IN (…)`.
+pub(crate) fn prepare<'a>(
+    sql: &'a str,
+    lists: &[bool],
+    number: bool,
+) -> Result<Cow<'a, str>, (String, String)> {
+    let number = number && sql.bytes().any(|b| matches!(b, b':' | b'@' | b'$'));
+    if !number && !lists.contains(&true) {
         return Ok(Cow::Borrowed(sql));
     }
     let tokens = tokenize(sql);
@@ -38,7 +46,16 @@ pub(crate) fn rewrite<'a>(sql: &'a str, lists: &[bool]) -> Result<Cow<'a, str>, 
         let Token::Placeholder { index, text } = token else {
             continue;
         };
+        let written = &sql[text.clone()];
+        let placeholder = if number && !written.starts_with('?') {
+            format!("?{index}")
+        } else {
+            written.to_owned()
+        };
         if !is_list(*index) {
+            if placeholder != written {
+                edits.push((text.clone(), placeholder));
+            }
             continue;
         }
         let before = i.checked_sub(2).map(|b| (&tokens[b], &tokens[b + 1]));
@@ -46,20 +63,22 @@ pub(crate) fn rewrite<'a>(sql: &'a str, lists: &[bool]) -> Result<Cow<'a, str>, 
             (Some((Token::Word(word), Token::Open(open))), Some(Token::Close(close)))
                 if sql[word.clone()].eq_ignore_ascii_case("in") =>
             {
-                edits.push((*open..close + 1, json_each(&sql[text.clone()])));
+                edits.push((*open..close + 1, json_each(&placeholder)));
             }
             _ => {
-                let placeholder = sql[text.clone()].to_owned();
                 return Err((
-                    placeholder.clone(),
+                    written.to_owned(),
                     format!(
-                        "a list binds only as `IN ({placeholder})` (one JSON array, read through \
+                        "a list binds only as `IN ({written})` (one JSON array, read through \
                          `json_each`); elsewhere its JSON text would be compared as text. Write \
-                         `x IN ({placeholder})`, or bind a single value"
+                         `x IN ({written})`, or bind a single value"
                     ),
                 ));
             }
         }
+    }
+    if edits.is_empty() {
+        return Ok(Cow::Borrowed(sql));
     }
     let mut out = String::with_capacity(sql.len() + edits.len() * 40);
     let mut at = 0;
@@ -70,32 +89,6 @@ pub(crate) fn rewrite<'a>(sql: &'a str, lists: &[bool]) -> Result<Cow<'a, str>, 
     }
     out.push_str(&sql[at..]);
     Ok(Cow::Owned(out))
-}
-
-/// `sql` with each named placeholder (`:id`, `@id`, `$id`) written as the `?N` SQLite numbers it
-/// with: the same statement, and the only form a libSQL server binds positional values to (it
-/// looks a `:name` up among named arguments). Unchanged when it has none.
-pub(crate) fn numbered(sql: &str) -> Cow<'_, str> {
-    if !sql.bytes().any(|b| matches!(b, b':' | b'@' | b'$')) {
-        return Cow::Borrowed(sql);
-    }
-    let mut out = String::with_capacity(sql.len());
-    let mut at = 0;
-    for token in tokenize(sql) {
-        if let Token::Placeholder { index, text } = token {
-            if !sql[text.clone()].starts_with('?') {
-                out.push_str(&sql[at..text.start]);
-                out.push('?');
-                out.push_str(&index.to_string());
-                at = text.end;
-            }
-        }
-    }
-    if at == 0 {
-        return Cow::Borrowed(sql);
-    }
-    out.push_str(&sql[at..]);
-    Cow::Owned(out)
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -213,17 +206,23 @@ mod tests {
             ("SELECT \"ü\" WHERE a IN (?1)", &[false], "SELECT \"ü\" WHERE a IN (?1)"),
         ];
         for (sql, lists, expected) in cases {
-            assert_eq!(rewrite(sql, lists).unwrap(), *expected, "{sql}");
+            assert_eq!(prepare(sql, lists, false).unwrap(), *expected, "{sql}");
         }
     }
 
     #[test]
     fn names_are_numbered_as_sqlite_numbers_them() {
+        let numbered = |sql| prepare(sql, &[], true).unwrap();
         assert_eq!(
             numbered("SELECT ':x', ?3 WHERE a = :x OR b = @y OR c = :x -- :z"),
             "SELECT ':x', ?3 WHERE a = ?4 OR b = ?5 OR c = ?4 -- :z"
         );
         assert_eq!(numbered("SELECT ?1, 'a:b'"), "SELECT ?1, 'a:b'");
+        // Both at once: a named list is numbered inside its `json_each`.
+        assert_eq!(
+            prepare("SELECT 1 WHERE a = :a AND b IN (:b)", &[false, true], true).unwrap(),
+            "SELECT 1 WHERE a = ?1 AND b IN (SELECT value FROM json_each(?2))"
+        );
     }
 
     #[test]
@@ -235,7 +234,7 @@ mod tests {
             ("SELECT 1 WHERE a = ? AND x IN ((?))", &[false, true], "?"),
             ("SELECT 1 WHERE a = :a AND b = :b", &[false, true], ":b"),
         ] {
-            let (named, message) = rewrite(sql, lists).unwrap_err();
+            let (named, message) = prepare(sql, lists, false).unwrap_err();
             assert_eq!(named, placeholder, "{sql}");
             assert!(message.contains("IN ("), "{message}");
         }

@@ -2,7 +2,7 @@
 
 use libsql::Value;
 
-use super::row::{FieldType, FromRow, RowRef, RowShape};
+use super::row::{DerivedColumn, FieldType, FromRow, RowRef, RowShape};
 use super::value::{describe, Decode, Encode, StorageClasses};
 use crate::error::{Result, ValueError};
 
@@ -84,11 +84,5 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRow for Json<T> {
     }
 }
 
-impl<T: serde::de::DeserializeOwned + 'static> FromRow for Option<Json<T>> {
-    const SHAPE: RowShape = RowShape::Scalar;
-    const FIELDS: &'static [FieldType] = &[FieldType::of::<Self>()];
-
-    fn from_row(row: &RowRef<'_>) -> Result<Self> {
-        row.get(0)
-    }
-}
+/// `Option<Json<T>>` reads one column too (the blanket impl of `DerivedColumn`).
+impl<T: serde::de::DeserializeOwned + 'static> DerivedColumn for Json<T> {}

@@ -355,8 +355,8 @@ scalar_from_row!(
 #[cfg(feature = "json")]
 scalar_from_row!(serde_json::Value);
 
-/// A column type of the user's, derived with `#[derive(larder::Type)]`: its `Option` reads one
-/// column too (the orphan rule keeps the derive from writing that impl itself).
+/// A one-column type whose `Option` reads one column too: derived with `#[derive(larder::Type)]`
+/// (the orphan rule keeps the derive from writing the `Option` impl itself), and `Json<T>`.
 #[doc(hidden)]
 pub trait DerivedColumn: Decode + 'static {}
 
