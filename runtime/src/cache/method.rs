@@ -138,6 +138,9 @@ pub(crate) struct Entry<V> {
     /// The method's keyed-invalidation counter when the load started, moved forward once an
     /// entry is known not to be affected by the invalidations since (see [`KeyedLog`]).
     keyed: AtomicU64,
+    /// Its number among the method's entries, in the order they were made: a call that finds an
+    /// entry numbered after [`MethodCache::loads_now`] at its start waited for a concurrent load.
+    pub(crate) loaded: u64,
 }
 
 /// The last keyed invalidations of one method (`#[invalidates(method(key))]`), by key hash. An
@@ -195,6 +198,8 @@ pub(crate) struct MethodCache<K, V> {
     /// Keyed invalidations so far (their sequence numbers), and the last ones.
     keyed: AtomicU64,
     keyed_log: std::sync::Mutex<KeyedLog>,
+    /// Entries made so far (see [`Entry::loaded`]).
+    loads: AtomicU64,
     epoch: Instant,
 }
 
@@ -283,6 +288,7 @@ where
             counters,
             keyed: AtomicU64::new(0),
             keyed_log: std::sync::Mutex::default(),
+            loads: AtomicU64::new(0),
             epoch,
         }
     }
@@ -352,7 +358,13 @@ where
             reads: Reads::new(self.epoch, now),
             weight,
             keyed: AtomicU64::new(keyed),
+            loaded: self.loads.fetch_add(1, SeqCst) + 1,
         })
+    }
+
+    /// Entries made so far: read when a call starts (see [`Entry::loaded`]).
+    pub(crate) fn loads_now(&self) -> u64 {
+        self.loads.load(SeqCst)
     }
 
     /// The expiry policy, for tests that drive it with their own clock.

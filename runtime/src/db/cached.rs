@@ -72,15 +72,69 @@ where
         stamps.found.settled = false;
         stamps.missing.settled = false;
     }
-    let counted = match fresh(method, site, &key, &stamps, deps.version).await {
-        Lookup::Hit(value) => return R::from_result(Ok(value)),
-        Lookup::Stale => true,
-        Lookup::Absent => false,
-    };
-    let load = Box::pin(load());
     let judge = Judge { keep, weigh, found };
-    let call = Call { site, counted };
-    miss(method, &deps, stamps, key, judge, call, load).await
+    // One counted lookup per call: the lookup that finds no entry is also the one that loads it
+    // (moka's admission sketch counts each lookup, so a `get` before the load would count every
+    // miss twice and let one-off keys push out popular ones).
+    let loads_seen = method.loads_now();
+    let mut load = Some(load);
+    let first = {
+        let load = &mut load;
+        let stamps = &stamps;
+        let deps = &deps;
+        lookup(method, &key, move || {
+            load_entry(method, deps, stamps, judge, move || {
+                load.take().map(|load| Box::pin(load()))
+            })
+        })
+        .await
+    };
+    let call = Call {
+        site,
+        counted: false,
+    };
+    match first {
+        Looked::Loaded(result) => {
+            count_absent(method, site, false, true);
+            result
+        }
+        Looked::Found(entry) if entry.loaded <= loads_seen => {
+            // Stored before this call started: a hit if current, else stale.
+            if current(method, &key, &entry, deps.version, &stamps) {
+                method.counters.hits.fetch_add(1, Relaxed);
+                facade::cache(site.name, CacheOutcome::Hit);
+                return R::from_result(Ok(entry.value.clone()));
+            }
+            method.counters.stale.fetch_add(1, Relaxed);
+            facade::cache(site.name, CacheOutcome::Stale);
+            // An entry that is only waiting for a write in flux may be valid again afterwards
+            // (the write may roll back); one whose stamp moved never is.
+            if entry.version != deps.version || entry.stamp != stamps.get(entry.found).value {
+                method.cache.invalidate(&key).await;
+            }
+            let load = load.map(|load| Box::pin(load()));
+            let call = Call {
+                site,
+                counted: true,
+            };
+            match load {
+                // Boxed: a second lookup's future would enlarge every call's, hits included.
+                Some(load) => Box::pin(miss(method, &deps, stamps, key, judge, call, load)).await,
+                None => unreachable!("`load` is taken only by a load that sets the outcome"),
+            }
+        }
+        found => {
+            // Stored by a concurrent caller's load while this call waited for it (or that load
+            // kept nothing): its value is served only if it is current for this call.
+            let joined = match found {
+                Looked::Found(entry) => Some(entry),
+                _ => None,
+            }
+            .filter(|entry| current(method, &key, entry, deps.version, &stamps));
+            let load = load.map(|load| Box::pin(load()));
+            serve_joined(method, call, joined, load).await
+        }
+    }
 }
 
 /// Who is calling, for the counters: the site, and whether the lookup was counted already.
@@ -89,9 +143,76 @@ struct Call {
     counted: bool,
 }
 
-/// A miss: runs `load` once for concurrent callers of `key` (single flight) and caches a value
-/// that `judge` keeps, stamped with `stamps` — unless what the query read is not what `deps`
-/// cover. A caller that joined another's load takes its value only if the stamps still agree.
+/// What one single-flight lookup gave.
+enum Looked<V, R> {
+    /// This call ran the query: its result (cached if it could be).
+    Loaded(R),
+    /// An entry: stored before, or by a concurrent caller's load that this call waited for.
+    Found(Arc<Entry<V>>),
+    /// A concurrent caller's load kept nothing.
+    Nothing,
+}
+
+/// Looks `key` up once (one counted lookup), running the load `make` makes when there is no
+/// entry; concurrent callers of the same key wait for one load (single flight). The load's
+/// future is made on the heap and only on a miss, so a hit moves no more than a few pointers.
+async fn lookup<K, V, R, M, L>(method: &MethodCache<K, V>, key: &K, make: M) -> Looked<V, R>
+where
+    K: Hash + Eq + Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+    M: FnOnce() -> L,
+    L: Future<Output = Option<(Option<Arc<Entry<V>>>, R)>>,
+{
+    let mut outcome: Option<R> = None;
+    let init = async {
+        let load = Box::pin(make());
+        let (entry, result) = load.await?;
+        outcome = Some(result);
+        entry
+    };
+    let found = method.cache.optionally_get_with_by_ref(key, init).await;
+    match (outcome, found) {
+        (Some(result), _) => Looked::Loaded(result),
+        (None, Some(entry)) => Looked::Found(entry),
+        (None, None) => Looked::Nothing,
+    }
+}
+
+/// Runs the query `take` gives (`None` once it was taken) and makes the entry `judge` keeps,
+/// stamped with `stamps` — unless what the query read is not what `deps` cover.
+async fn load_entry<K, R, F>(
+    method: &MethodCache<K, R::Ok>,
+    deps: &Arc<MethodDeps>,
+    stamps: &Stamps,
+    judge: Judge<R::Ok>,
+    take: impl FnOnce() -> Option<F>,
+) -> Option<(Option<Arc<Entry<R::Ok>>>, R)>
+where
+    K: Hash + Eq + Clone + Send + Sync + 'static,
+    R: MethodResult,
+    R::Ok: Clone + Send + Sync + 'static,
+    F: Future<Output = R>,
+{
+    let keyed = method.keyed_now();
+    let load = take()?;
+    let (loaded, report) = learning::collect(load).await;
+    // What the query read is not what the stamp covers: the schema changed under it.
+    let covered = reads_within(&report, deps);
+    if !covered && loaded.is_ok() {
+        relearn(method, deps);
+    }
+    Some(match loaded.into_result() {
+        Ok(value) if covered && (judge.keep)(&value) => {
+            let entry = judge.entry(method, &value, stamps, deps.version, keyed);
+            (Some(entry), R::from_result(Ok(value)))
+        }
+        other => (None, R::from_result(other)),
+    })
+}
+
+/// A miss after a stale entry: runs `load` once for concurrent callers of `key` (single flight)
+/// and caches a value that `judge` keeps, stamped with `stamps`. A caller that joined another's
+/// load takes its value only if the stamps still agree.
 async fn miss<K, R, F>(
     method: &MethodCache<K, R::Ok>,
     deps: &Arc<MethodDeps>,
@@ -107,37 +228,24 @@ where
     R::Ok: Clone + Send + Sync + 'static,
     F: Future<Output = R>,
 {
-    let keyed = method.keyed_now();
     let mut load = Some(load);
-    let mut outcome: Option<R> = None;
-    let init = async {
-        let (loaded, report) = match load.take() {
-            Some(load) => learning::collect(load).await,
-            None => return None,
-        };
-        // What the query read is not what the stamp covers: the schema changed under it.
-        let covered = reads_within(&report, deps);
-        if !covered && loaded.is_ok() {
-            relearn(method, deps);
-        }
-        match loaded.into_result() {
-            Ok(value) if covered && (judge.keep)(&value) => {
-                let entry = judge.entry(method, &value, &stamps, deps.version, keyed);
-                outcome = Some(R::from_result(Ok(value)));
-                Some(entry)
-            }
-            other => {
-                outcome = Some(R::from_result(other));
-                None
-            }
-        }
+    let looked = {
+        let load = &mut load;
+        let stamps = &stamps;
+        lookup(method, &key, move || {
+            load_entry(method, deps, stamps, judge, || load.take())
+        })
+        .await
     };
-    let joined = method.cache.optionally_get_with(key.clone(), init).await;
-    if let Some(result) = outcome {
-        // This call ran the query (and cached it if it could).
-        count_absent(method, call.site, call.counted, true);
-        return result;
-    }
+    let joined = match looked {
+        Looked::Loaded(result) => {
+            // This call ran the query (and cached it if it could).
+            count_absent(method, call.site, call.counted, true);
+            return result;
+        }
+        Looked::Found(entry) => Some(entry),
+        Looked::Nothing => None,
+    };
     // Joined another caller's query: use its value only if no write came between its start and
     // this call's start, and none was in flux when this call started.
     let joined = joined.filter(|entry| current(method, &key, entry, deps.version, &stamps));
@@ -162,7 +270,7 @@ where
     match (joined, load) {
         (Some(entry), _) => R::from_result(Ok(entry.value.clone())),
         (None, Some(load)) => load.await,
-        (None, None) => unreachable!("`init` sets `outcome` whenever it takes `load`"),
+        (None, None) => unreachable!("`load` is taken only by a load that sets the outcome"),
     }
 }
 
@@ -183,52 +291,6 @@ where
     entry.version == version
         && stamps.serves(entry.stamp, entry.found)
         && method.unaffected(key, entry)
-}
-
-/// What a lookup found before any query ran.
-enum Lookup<V> {
-    /// A fresh entry (counted as a hit).
-    Hit(V),
-    /// An entry made stale by a write (counted as stale).
-    Stale,
-    /// No entry: counted once the call knows whether it ran the query (a miss) or took the
-    /// value of a concurrent caller's (coalesced).
-    Absent,
-}
-
-/// The cached value of `key` if it is fresh (stamped with the counters read just now, under the
-/// current dependencies, nothing in flux); a stale entry is removed. Counts the hit or the stale
-/// miss.
-async fn fresh<K, V>(
-    method: &MethodCache<K, V>,
-    site: &CacheSite,
-    key: &K,
-    stamps: &Stamps,
-    version: u64,
-) -> Lookup<V>
-where
-    K: Hash + Eq + Clone + Send + Sync + 'static,
-    V: Clone + Send + Sync + 'static,
-{
-    let counters = &method.counters;
-    match method.cache.get(key).await {
-        Some(entry) if current(method, key, &entry, version, stamps) => {
-            counters.hits.fetch_add(1, Relaxed);
-            facade::cache(site.name, CacheOutcome::Hit);
-            Lookup::Hit(entry.value.clone())
-        }
-        Some(entry) => {
-            counters.stale.fetch_add(1, Relaxed);
-            facade::cache(site.name, CacheOutcome::Stale);
-            // An entry that is only waiting for a write in flux may be valid again afterwards
-            // (the write may roll back); one whose stamp moved never is.
-            if entry.version != version || entry.stamp != stamps.get(entry.found).value {
-                method.cache.invalidate(key).await;
-            }
-            Lookup::Stale
-        }
-        None => Lookup::Absent,
-    }
 }
 
 /// Counts a call that found no entry (`counted`: not already counted as stale): a miss when it
@@ -330,6 +392,14 @@ struct Judge<V> {
     weigh: fn(&V) -> usize,
     found: fn(&V) -> bool,
 }
+
+impl<V> Clone for Judge<V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<V> Copy for Judge<V> {}
 
 impl<V: Clone + Send + Sync + 'static> Judge<V> {
     /// The entry of `value` for `method`, stamped with the stamp that applies to it (counted as
