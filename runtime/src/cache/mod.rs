@@ -8,6 +8,7 @@ mod method;
 pub(crate) mod watch;
 mod weigh;
 
+use crate::stats::facade::{CacheHandles, SiteHandles};
 use std::any::Any;
 use std::collections::HashMap;
 use std::future::Future;
@@ -42,6 +43,8 @@ pub struct CacheSite {
     pub(crate) statement: bool,
     config: CacheConfig,
     id: SiteId,
+    /// Its cache counters in the `metrics` facade (feature `metrics`).
+    pub(crate) facade: SiteHandles<CacheHandles>,
 }
 
 impl CacheSite {
@@ -64,6 +67,7 @@ impl CacheSite {
             statement,
             config,
             id: SiteId::new(),
+            facade: SiteHandles::new(),
         }
     }
 }

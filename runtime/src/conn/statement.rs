@@ -6,6 +6,7 @@
 //! (`ResetOnDrop`), hence before its next use: it never keeps old parameters or an open read
 //! transaction.
 
+use crate::stats::facade::{SiteHandles, StatementHandles};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -28,6 +29,8 @@ pub struct StatementSite {
     writes: Option<&'static [&'static str]>,
     insert_only: bool,
     id: SiteId,
+    /// Its execution counters in the `metrics` facade (feature `metrics`).
+    facade: SiteHandles<StatementHandles>,
 }
 
 impl StatementSite {
@@ -48,6 +51,7 @@ impl StatementSite {
             writes,
             insert_only,
             id: SiteId::new(),
+            facade: SiteHandles::new(),
         }
     }
 
@@ -79,6 +83,15 @@ impl Source<'_> {
         match self {
             Source::Site(site) => site.name,
             Source::Dynamic(_) => DYNAMIC,
+        }
+    }
+
+    /// Its execution counters in the `metrics` facade: the site's, or those of all dynamic SQL.
+    fn facade(&self) -> &'static SiteHandles<StatementHandles> {
+        static DYNAMIC_FACADE: SiteHandles<StatementHandles> = SiteHandles::new();
+        match self {
+            Source::Site(site) => &site.facade,
+            Source::Dynamic(_) => &DYNAMIC_FACADE,
         }
     }
 
@@ -296,7 +309,7 @@ impl StatementCache {
                 counters: registry.counters(source),
             };
             cached.counters.misses.fetch_add(1, Relaxed);
-            crate::stats::facade::statement(source.name(), true);
+            crate::stats::facade::statement(source.facade(), source.name(), true);
             self.held.fetch_add(1, Relaxed);
             match source {
                 Source::Site(site) => self.slots[site.id()] = Some(cached),
@@ -317,7 +330,7 @@ impl StatementCache {
         .expect("the statement was found or stored just above");
         if found {
             cached.counters.hits.fetch_add(1, Relaxed);
-            crate::stats::facade::statement(source.name(), false);
+            crate::stats::facade::statement(source.facade(), source.name(), false);
             // No reset here: every use ends with one (`ResetOnDrop`, which runs however the use
             // ends), so a cached statement is always reset before its next use.
         }

@@ -102,11 +102,11 @@ where
             // Stored before this call started: a hit if current, else stale.
             if current(method, &key, &entry, deps.version, &stamps) {
                 method.counters.hits.fetch_add(1, Relaxed);
-                facade::cache(site.name, CacheOutcome::Hit);
+                facade::cache(&site.facade, site.name, CacheOutcome::Hit);
                 return R::from_result(Ok(entry.value.clone()));
             }
             method.counters.stale.fetch_add(1, Relaxed);
-            facade::cache(site.name, CacheOutcome::Stale);
+            facade::cache(&site.facade, site.name, CacheOutcome::Stale);
             // An entry that is only waiting for a write in flux may be valid again afterwards
             // (the write may roll back); one whose stamp moved never is.
             if entry.version != deps.version || entry.stamp != stamps.get(entry.found).value {
@@ -309,7 +309,7 @@ where
         (&method.counters.coalesced, CacheOutcome::Coalesced)
     };
     counter.fetch_add(1, Relaxed);
-    facade::cache(site.name, outcome);
+    facade::cache(&site.facade, site.name, outcome);
 }
 
 /// A call while the method's dependencies are not derived (first call, schema changed): runs

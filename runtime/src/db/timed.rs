@@ -24,7 +24,7 @@ where
     if let Some(method) = db.inner.metrics.method(site) {
         let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
         method.record(nanos, result.is_ok());
-        crate::stats::facade::method(site.name(), nanos, result.is_ok());
+        crate::stats::facade::method(&site.facade, site.name(), nanos, result.is_ok());
     }
     result
 }

@@ -2,6 +2,7 @@
 //! (by default every `#[prepared]`, `#[cached_query]` and `#[batch]` method). The `Db` joins them
 //! in a snapshot with the cache, statement and pool counters (`db::metrics`).
 
+use crate::stats::facade::{MethodHandles, SiteHandles};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 
 use crate::stats::histogram::LatencyHistogram;
@@ -22,6 +23,8 @@ pub struct TimedSite {
     /// row still shows the cache's columns.
     method: &'static str,
     id: SiteId,
+    /// Its metrics in the `metrics` facade (feature `metrics`).
+    pub(crate) facade: SiteHandles<MethodHandles>,
 }
 
 impl TimedSite {
@@ -31,6 +34,7 @@ impl TimedSite {
             name,
             method,
             id: SiteId::new(),
+            facade: SiteHandles::new(),
         }
     }
 
