@@ -70,7 +70,7 @@ async fn each_sample_reaches_the_recorder_in_place_when_it_is_taken() {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         let which = (seed >> 33) as usize % 3;
-        let calls = 1 + (seed >> 40) as u64 % 3;
+        let calls = 1 + (seed >> 40) % 3;
         let guard = metrics::set_default_local_recorder(&recorders[which]);
         for call in 0..calls {
             store.insert(round * 10 + call as i64).await.unwrap();
