@@ -190,12 +190,19 @@ pub async fn execute_unit(db: &Db, site: &'static StatementSite, params: Vec<Val
 pub use crate::types::MethodResult;
 
 /// `#[batch]` / `#[transactional]` methods: the body runs in a transaction on `db`.
-pub async fn transaction<R, F>(db: Db, mode: TxMode, body: F) -> R
+///
+/// The body is boxed before the returned future exists, so that future holds a pointer: the
+/// body awaits other generated methods and is kilobytes, and a transaction's cost (BEGIN,
+/// COMMIT) dwarfs one allocation.
+pub fn transaction<R, F>(db: Db, mode: TxMode, body: F) -> impl ::core::future::Future<Output = R>
 where
     F: ::core::future::Future<Output = R>,
     R: MethodResult,
 {
-    R::from_result(crate::db::tx::run(&db, mode, async move { body.await.into_result() }).await)
+    let body = Box::pin(body);
+    async move {
+        R::from_result(crate::db::tx::run(&db, mode, async move { body.await.into_result() }).await)
+    }
 }
 
 pub use crate::cache::{AdaptiveTtl, CacheConfig, CacheSite, Ttl};

@@ -51,7 +51,9 @@ impl Watch {
         {
             return Look::Elsewhere;
         }
-        self.read_version(invalidate).await
+        // Boxed: two statements' futures, on the rare call that looks, would enlarge every
+        // cached call's future.
+        Box::pin(self.read_version(invalidate)).await
     }
 
     /// Reads the versions and invalidates on a change — under the connection's lock, so that a

@@ -82,12 +82,15 @@ where
         let load = &mut load;
         let stamps = &stamps;
         let deps = &deps;
-        lookup(method, &key, move || {
+        let lookup = lookup(method, &key, move || {
             load_entry(method, deps, stamps, judge, move || {
                 load.take().map(|load| Box::pin(load()))
             })
-        })
-        .await
+        });
+        // Boxed: moka's single-flight lookup future is 1.4 KB, and every caller's future would
+        // hold it (a generated method's future would pass 2 KB); one allocation costs a hit
+        // a few percent.
+        Box::pin(lookup).await
     };
     let call = Call {
         site,
@@ -105,21 +108,13 @@ where
                 facade::cache(&site.facade, site.name, CacheOutcome::Hit);
                 return R::from_result(Ok(entry.value.clone()));
             }
-            method.counters.stale.fetch_add(1, Relaxed);
-            facade::cache(&site.facade, site.name, CacheOutcome::Stale);
-            // An entry that is only waiting for a write in flux may be valid again afterwards
-            // (the write may roll back); one whose stamp moved never is.
-            if entry.version != deps.version || entry.stamp != stamps.get(entry.found).value {
-                method.cache.invalidate(&key).await;
-            }
             let load = load.map(|load| Box::pin(load()));
-            let call = Call {
-                site,
-                counted: true,
-            };
             match load {
-                // Boxed: a second lookup's future would enlarge every call's, hits included.
-                Some(load) => Box::pin(miss(method, &deps, stamps, key, judge, call, load)).await,
+                // Boxed: the invalidation's and a second lookup's futures would enlarge every
+                // call's, hits included.
+                Some(load) => {
+                    Box::pin(stale(method, &deps, stamps, key, judge, site, entry, load)).await
+                }
                 None => unreachable!("`load` is taken only by a load that sets the outcome"),
             }
         }
@@ -132,9 +127,44 @@ where
             }
             .filter(|entry| current(method, &key, entry, deps.version, &stamps));
             let load = load.map(|load| Box::pin(load()));
-            serve_joined(method, call, joined, load).await
+            // Boxed: a cold path (concurrent callers of one key).
+            Box::pin(serve_joined(method, call, joined, load)).await
         }
     }
+}
+
+/// A call that found `entry` stale: counts it, removes it unless it may become valid again, and
+/// loads (the lookup is counted already).
+#[allow(clippy::too_many_arguments)]
+async fn stale<K, R, F>(
+    method: &MethodCache<K, R::Ok>,
+    deps: &Arc<MethodDeps>,
+    stamps: Stamps,
+    key: K,
+    judge: Judge<R::Ok>,
+    site: &'static CacheSite,
+    entry: Arc<Entry<R::Ok>>,
+    load: F,
+) -> R
+where
+    K: Hash + Eq + Clone + Send + Sync + 'static,
+    R: MethodResult,
+    R::Ok: Clone + Send + Sync + 'static,
+    F: Future<Output = R>,
+{
+    method.counters.stale.fetch_add(1, Relaxed);
+    facade::cache(&site.facade, site.name, CacheOutcome::Stale);
+    // An entry that is only waiting for a write in flux may be valid again afterwards (the write
+    // may roll back); one whose stamp moved never is.
+    if entry.version != deps.version || entry.stamp != stamps.get(entry.found).value {
+        method.cache.invalidate(&key).await;
+    }
+    drop(entry);
+    let call = Call {
+        site,
+        counted: true,
+    };
+    miss(method, deps, stamps, key, judge, call, load).await
 }
 
 /// Who is calling, for the counters: the site, and whether the lookup was counted already.

@@ -70,7 +70,10 @@ impl Db {
         if self.inner.remote && !source.may_write() {
             return Box::pin(self.fetch_remote_read(source, params)).await;
         }
-        self.fetch_first(source, params).await
+        // Boxed: the statement's future (writer turn, lease, retry loop, libSQL's own) is
+        // kilobytes, and every generated method's future would hold it by value; one allocation
+        // beside a statement execution costs under 1 %.
+        Box::pin(self.fetch_first(source, params)).await
     }
 
     async fn fetch_remote_read<T: FromRow, C: Collect<T>>(
@@ -204,6 +207,11 @@ impl Db {
     /// Runs `source`, which must not return rows, and returns the number of rows it changed; in
     /// autocommit mode it waits for the write lock (see `busy`).
     pub(crate) async fn run(&self, source: Source<'_>, params: Vec<Value>) -> Result<u64> {
+        // Boxed for the reason given in `fetch`.
+        Box::pin(self.run_unboxed(source, params)).await
+    }
+
+    async fn run_unboxed(&self, source: Source<'_>, params: Vec<Value>) -> Result<u64> {
         let turn = self.writer_turn(source.name()).await?;
         let lease = self.lease().await?;
         let autocommit = !lease.in_transaction();

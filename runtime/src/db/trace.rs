@@ -7,6 +7,9 @@ use tracing::instrument::{Instrument, Instrumented};
 
 use super::Db;
 
+/// What [`in_span`] gives: the body in its span.
+pub(crate) type InSpan<F> = Instrumented<F>;
+
 /// `body` inside the span of the timed method `method` (a disabled span when the level is off
 /// or no subscriber wants it: entering it is a no-op).
 pub(crate) fn in_span<F: Future>(db: &Db, method: &'static str, body: F) -> Instrumented<F> {
