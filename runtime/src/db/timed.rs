@@ -14,7 +14,7 @@ use crate::types::MethodResult;
 ///
 /// A hand-written future, not an `async fn`: an `async fn` keeps its argument by value in its
 /// first state and the future it awaits in the next, so the body would be stored twice, and
-/// every caller's future would grow by twice the body's size. [`Timed`] holds it once.
+/// every caller's future would grow by twice the body's size. The future returned holds it once.
 pub fn timed<'a, R, F>(
     db: &'a Db,
     site: &'static TimedSite,
