@@ -78,24 +78,9 @@ where
     // miss twice and let one-off keys push out popular ones).
     let loads_seen = method.loads_now();
     let mut load = Some(load);
-    let first = {
-        let load = &mut load;
-        let stamps = &stamps;
-        let deps = &deps;
-        let lookup = lookup(method, &key, move || {
-            load_entry(method, deps, stamps, judge, move || {
-                load.take().map(|load| Box::pin(load()))
-            })
-        });
-        // Boxed: moka's single-flight lookup future is 1.4 KB, and every caller's future would
-        // hold it (a generated method's future would pass 2 KB); one allocation costs a hit
-        // a few percent.
-        Box::pin(lookup).await
-    };
-    let call = Call {
-        site,
-        counted: false,
-    };
+    // Boxed: moka's single-flight lookup future is 1.4 KB, and every caller's future would hold
+    // it (a generated method's future would pass 2 KB); one allocation costs a hit a few percent.
+    let first = Box::pin(lookup(method, &deps, &stamps, &key, judge, &mut load)).await;
     match first {
         Looked::Loaded(result) => {
             count_absent(method, site, false, true);
@@ -108,15 +93,26 @@ where
                 facade::cache(&site.facade, site.name, CacheOutcome::Hit);
                 return R::from_result(Ok(entry.value.clone()));
             }
-            let load = load.map(|load| Box::pin(load()));
-            match load {
-                // Boxed: the invalidation's and a second lookup's futures would enlarge every
-                // call's, hits included.
-                Some(load) => {
-                    Box::pin(stale(method, &deps, stamps, key, judge, site, entry, load)).await
+            method.counters.stale.fetch_add(1, Relaxed);
+            facade::cache(&site.facade, site.name, CacheOutcome::Stale);
+            // An entry that is only waiting for a write in flux may be valid again afterwards
+            // (the write may roll back); one whose stamp moved never is.
+            let remove =
+                entry.version != deps.version || entry.stamp != stamps.get(entry.found).value;
+            drop(entry);
+            let call = Call {
+                site,
+                counted: true,
+            };
+            // Boxed: the invalidation's and a second lookup's futures would enlarge every call's,
+            // hits included.
+            Box::pin(async move {
+                if remove {
+                    method.cache.invalidate(&key).await;
                 }
-                None => unreachable!("`load` is taken only by a load that sets the outcome"),
-            }
+                miss(method, &deps, stamps, key, judge, call, load).await
+            })
+            .await
         }
         found => {
             // Stored by a concurrent caller's load while this call waited for it (or that load
@@ -126,45 +122,14 @@ where
                 _ => None,
             }
             .filter(|entry| current(method, &key, entry, deps.version, &stamps));
-            let load = load.map(|load| Box::pin(load()));
+            let call = Call {
+                site,
+                counted: false,
+            };
             // Boxed: a cold path (concurrent callers of one key).
             Box::pin(serve_joined(method, call, joined, load)).await
         }
     }
-}
-
-/// A call that found `entry` stale: counts it, removes it unless it may become valid again, and
-/// loads (the lookup is counted already).
-#[allow(clippy::too_many_arguments)]
-async fn stale<K, R, F>(
-    method: &MethodCache<K, R::Ok>,
-    deps: &Arc<MethodDeps>,
-    stamps: Stamps,
-    key: K,
-    judge: Judge<R::Ok>,
-    site: &'static CacheSite,
-    entry: Arc<Entry<R::Ok>>,
-    load: F,
-) -> R
-where
-    K: Hash + Eq + Clone + Send + Sync + 'static,
-    R: MethodResult,
-    R::Ok: Clone + Send + Sync + 'static,
-    F: Future<Output = R>,
-{
-    method.counters.stale.fetch_add(1, Relaxed);
-    facade::cache(&site.facade, site.name, CacheOutcome::Stale);
-    // An entry that is only waiting for a write in flux may be valid again afterwards (the write
-    // may roll back); one whose stamp moved never is.
-    if entry.version != deps.version || entry.stamp != stamps.get(entry.found).value {
-        method.cache.invalidate(&key).await;
-    }
-    drop(entry);
-    let call = Call {
-        site,
-        counted: true,
-    };
-    miss(method, deps, stamps, key, judge, call, load).await
 }
 
 /// Who is calling, for the counters: the site, and whether the lookup was counted already.
@@ -183,20 +148,29 @@ enum Looked<V, R> {
     Nothing,
 }
 
-/// Looks `key` up once (one counted lookup), running the load `make` makes when there is no
-/// entry; concurrent callers of the same key wait for one load (single flight). The load's
-/// future is made on the heap and only on a miss, so a hit moves no more than a few pointers.
-async fn lookup<K, V, R, M, L>(method: &MethodCache<K, V>, key: &K, make: M) -> Looked<V, R>
+/// Looks `key` up once (one counted lookup); when there is no entry, runs the query `load`
+/// makes (taking it) and makes the entry `judge` keeps, stamped with `stamps` — unless what the
+/// query read is not what `deps` cover. Concurrent callers of the same key wait for one load
+/// (single flight). The load's future is made on the heap and only on a miss.
+async fn lookup<K, R, L, F>(
+    method: &MethodCache<K, R::Ok>,
+    deps: &Arc<MethodDeps>,
+    stamps: &Stamps,
+    key: &K,
+    judge: Judge<R::Ok>,
+    load: &mut Option<L>,
+) -> Looked<R::Ok, R>
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
-    V: Clone + Send + Sync + 'static,
-    M: FnOnce() -> L,
-    L: Future<Output = Option<(Option<Arc<Entry<V>>>, R)>>,
+    R: MethodResult,
+    R::Ok: Clone + Send + Sync + 'static,
+    L: FnOnce() -> F,
+    F: Future<Output = R>,
 {
     let mut outcome: Option<R> = None;
     let init = async {
-        let load = Box::pin(make());
-        let (entry, result) = load.await?;
+        let loading = Box::pin(load_entry(method, deps, stamps, judge, load.take()?));
+        let (entry, result) = loading.await;
         outcome = Some(result);
         entry
     };
@@ -208,66 +182,58 @@ where
     }
 }
 
-/// Runs the query `take` gives (`None` once it was taken) and makes the entry `judge` keeps,
-/// stamped with `stamps` — unless what the query read is not what `deps` cover.
-async fn load_entry<K, R, F>(
+/// Runs the query `load` makes and makes the entry `judge` keeps, stamped with `stamps` —
+/// `None` when what the query read is not what `deps` cover, or `judge` keeps nothing.
+async fn load_entry<K, R, L, F>(
     method: &MethodCache<K, R::Ok>,
     deps: &Arc<MethodDeps>,
     stamps: &Stamps,
     judge: Judge<R::Ok>,
-    take: impl FnOnce() -> Option<F>,
-) -> Option<(Option<Arc<Entry<R::Ok>>>, R)>
+    load: L,
+) -> (Option<Arc<Entry<R::Ok>>>, R)
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
     R: MethodResult,
     R::Ok: Clone + Send + Sync + 'static,
+    L: FnOnce() -> F,
     F: Future<Output = R>,
 {
     let keyed = method.keyed_now();
-    let load = take()?;
-    let (loaded, report) = learning::collect(load).await;
+    let (loaded, report) = learning::collect(load()).await;
     // What the query read is not what the stamp covers: the schema changed under it.
     let covered = reads_within(&report, deps);
     if !covered && loaded.is_ok() {
         relearn(method, deps);
     }
-    Some(match loaded.into_result() {
+    match loaded.into_result() {
         Ok(value) if covered && (judge.keep)(&value) => {
             let entry = judge.entry(method, &value, stamps, deps.version, keyed);
             (Some(entry), R::from_result(Ok(value)))
         }
         other => (None, R::from_result(other)),
-    })
+    }
 }
 
-/// A miss after a stale entry: runs `load` once for concurrent callers of `key` (single flight)
-/// and caches a value that `judge` keeps, stamped with `stamps`. A caller that joined another's
-/// load takes its value only if the stamps still agree.
-async fn miss<K, R, F>(
+/// A miss after a stale entry: one single-flight lookup that runs the query `load` makes when
+/// there is no entry (see [`lookup`]). A caller that joined another's load takes its value only
+/// if the stamps still agree.
+async fn miss<K, R, L, F>(
     method: &MethodCache<K, R::Ok>,
     deps: &Arc<MethodDeps>,
     stamps: Stamps,
     key: K,
     judge: Judge<R::Ok>,
     call: Call,
-    load: F,
+    mut load: Option<L>,
 ) -> R
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
     R: MethodResult,
     R::Ok: Clone + Send + Sync + 'static,
+    L: FnOnce() -> F,
     F: Future<Output = R>,
 {
-    let mut load = Some(load);
-    let looked = {
-        let load = &mut load;
-        let stamps = &stamps;
-        lookup(method, &key, move || {
-            load_entry(method, deps, stamps, judge, || load.take())
-        })
-        .await
-    };
-    let joined = match looked {
+    let joined = match lookup(method, deps, &stamps, &key, judge, &mut load).await {
         Looked::Loaded(result) => {
             // This call ran the query (and cached it if it could).
             count_absent(method, call.site, call.counted, true);
@@ -284,22 +250,27 @@ where
 
 /// A call whose single-flight load another caller ran: serves that value when `joined` (it was
 /// found current; counted as coalesced), else runs its own `load` (a miss).
-async fn serve_joined<K, R, F>(
+async fn serve_joined<K, R, L, F>(
     method: &MethodCache<K, R::Ok>,
     call: Call,
     joined: Option<Arc<Entry<R::Ok>>>,
-    load: Option<F>,
+    load: Option<L>,
 ) -> R
 where
     K: Hash + Eq + Send + Sync + 'static,
     R: MethodResult,
     R::Ok: Clone + Send + Sync + 'static,
+    L: FnOnce() -> F,
     F: Future<Output = R>,
 {
     count_absent(method, call.site, call.counted, joined.is_none());
     match (joined, load) {
         (Some(entry), _) => R::from_result(Ok(entry.value.clone())),
-        (None, Some(load)) => load.await,
+        // Bound before the await: a temporary of the awaiting statement would live in this future.
+        (None, Some(load)) => {
+            let load = Box::pin(load());
+            load.await
+        }
         (None, None) => unreachable!("`load` is taken only by a load that sets the outcome"),
     }
 }
@@ -413,7 +384,7 @@ where
         site,
         counted: false,
     };
-    serve_joined(method, call, joined, load).await
+    serve_joined(method, call, joined, load.map(|load| move || load)).await
 }
 
 /// How a loaded value is judged: kept or not, its weight, whether it found its row.
