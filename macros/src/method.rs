@@ -4,8 +4,9 @@
 
 use std::fmt::Display;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Group, TokenStream, TokenTree};
 use quote::{quote, ToTokens};
+use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, PathArguments, ReturnType, Signature, Type};
 
 /// `message`, under `fn`, unless the method is `async fn`.
@@ -50,11 +51,34 @@ pub(crate) fn contains_impl_trait(ty: &Type) -> bool {
 /// The return type as a wrapper names it in its turbofish (`timed::<R, _>`), which fixes the
 /// body's output type so that `?` inside it knows its target; `_` when it cannot be named
 /// (`impl Trait`) or is not written.
+///
+/// Every token carries the span of the type's first token, the span the wrappers' calls are
+/// spanned on: rustc reports a failed bound once per span, and a call registers its bounds both
+/// under the call and under the turbofish, so with one span an error type without
+/// `From<larder::Error>` is one error, not one per place (stable proc macros cannot join spans
+/// into one covering the whole type).
 pub(crate) fn output_type(sig: &Signature) -> TokenStream {
     match return_type(sig) {
-        Some(ty) if !contains_impl_trait(ty) => quote!(#ty),
+        Some(ty) if !contains_impl_trait(ty) => respan(ty.to_token_stream(), ty.span()),
         _ => quote!(_),
     }
+}
+
+/// `tokens` with every token, in groups too, at `span`.
+fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let TokenTree::Group(group) = &token {
+                let mut inner = Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                token = TokenTree::Group(inner);
+            } else {
+                token.set_span(span);
+            }
+            token
+        })
+        .collect()
 }
 
 /// The `&Db` a wrapper gets. `&self` lends the `Db` while the body holds `self` too; `&mut self`

@@ -187,7 +187,7 @@ pub async fn execute_unit(db: &Db, site: &'static StatementSite, params: Vec<Val
     db.run(Source::Site(site), params).await.map(drop)
 }
 
-pub use crate::types::MethodResult;
+pub use crate::types::{finish, MethodError, MethodResult};
 
 /// `#[batch]` / `#[transactional]` methods: the body runs in a transaction on `db`.
 ///
@@ -198,6 +198,7 @@ pub fn transaction<R, F>(db: Db, mode: TxMode, body: F) -> impl ::core::future::
 where
     F: ::core::future::Future<Output = R>,
     R: MethodResult,
+    R::Err: MethodError,
 {
     let body = Box::pin(body);
     async move {

@@ -8,6 +8,7 @@ use super::ast::{Method, ReturnShape};
 use super::valid::{validate, Bindings};
 use crate::errors::Errors;
 use crate::krate::Krate;
+use crate::method;
 use crate::sql::Kind;
 
 /// The generated body `{ ... }` of `method`, or every error found in it.
@@ -283,15 +284,13 @@ pub(crate) fn body(
     } else {
         quote!(__larder_result)
     };
-    // The one conversion into the method's error type, under the return type: an error type
-    // without `From<larder::Error>` is reported there (not also at a `?` under a parameter).
-    let ret_span = match &sig.output {
-        syn::ReturnType::Type(_, ty) => ty.span(),
-        syn::ReturnType::Default => sig.ident.span(),
-    };
-    let finish = quote_spanned! {ret_span=>
-        ::core::result::Result::map_err(#result, ::core::convert::From::from)
-    };
+    // The one conversion into the method's error type, named by the return type as every wrapper
+    // names it (`finish::<R>`): an error type without `From<larder::Error>` is reported once,
+    // under the return type, in `MethodError`'s words.
+    let output = method::output_type(sig);
+    let ret_span = method::return_type(sig).map_or_else(|| sig.ident.span(), Spanned::span);
+    let private_ret = krate.private_at(ret_span);
+    let finish = quote_spanned!(ret_span=> #private_ret::finish::<#output>(#result));
     quote! {
         {
             static __LARDER_STATEMENT: #private::StatementSite =

@@ -18,7 +18,7 @@ use crate::conn::generations::{Dependencies, Stamps};
 use crate::conn::learn::ReadSet;
 use crate::error::Error;
 use crate::stats::facade::{self, CacheOutcome};
-use crate::types::MethodResult;
+use crate::types::{MethodError, MethodResult};
 
 /// `#[cached_query]` methods: a hit returns a clone of the cached value; a miss runs the query
 /// `load` makes once for concurrent callers of the same key (single flight) and caches an `Ok`
@@ -39,6 +39,7 @@ pub async fn cached<K, R, L, F>(
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
     R: MethodResult,
+    R::Err: MethodError,
     R::Ok: Clone + Send + Sync + 'static,
     L: FnOnce() -> F,
     F: Future<Output = R>,
@@ -163,6 +164,7 @@ async fn lookup<K, R, L, F>(
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
     R: MethodResult,
+    R::Err: MethodError,
     R::Ok: Clone + Send + Sync + 'static,
     L: FnOnce() -> F,
     F: Future<Output = R>,
@@ -194,6 +196,7 @@ async fn load_entry<K, R, L, F>(
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
     R: MethodResult,
+    R::Err: MethodError,
     R::Ok: Clone + Send + Sync + 'static,
     L: FnOnce() -> F,
     F: Future<Output = R>,
@@ -229,6 +232,7 @@ async fn miss<K, R, L, F>(
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
     R: MethodResult,
+    R::Err: MethodError,
     R::Ok: Clone + Send + Sync + 'static,
     L: FnOnce() -> F,
     F: Future<Output = R>,
@@ -259,6 +263,7 @@ async fn serve_joined<K, R, L, F>(
 where
     K: Hash + Eq + Send + Sync + 'static,
     R: MethodResult,
+    R::Err: MethodError,
     R::Ok: Clone + Send + Sync + 'static,
     L: FnOnce() -> F,
     F: Future<Output = R>,
@@ -328,6 +333,7 @@ async fn learn<K, R, F>(
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
     R: MethodResult,
+    R::Err: MethodError,
     R::Ok: Clone + Send + Sync + 'static,
     F: Future<Output = R>,
 {

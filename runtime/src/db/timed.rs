@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 use super::trace::InSpan;
 use super::Db;
 use crate::metrics::TimedSite;
-use crate::types::MethodResult;
+use crate::types::{MethodError, MethodResult};
 
 /// `#[timed]` methods (and by default every generated one): times `body` and counts it, as an
 /// error when it returns `Err`. A call dropped before it finishes is not recorded.
@@ -23,6 +23,7 @@ pub fn timed<'a, R, F>(
 where
     F: Future<Output = R>,
     R: MethodResult,
+    R::Err: MethodError,
 {
     // Debug builds keep no future in registers and copy each one through the stack, so every
     // generated layer adds its whole future to the stack of the layer above; boxing here keeps

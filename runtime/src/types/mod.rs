@@ -14,4 +14,4 @@ pub(crate) mod sql;
 mod time;
 pub(crate) mod value;
 
-pub use result::MethodResult;
+pub use result::{finish, MethodError, MethodResult};
