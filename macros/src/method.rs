@@ -41,6 +41,12 @@ pub(crate) fn return_type(sig: &Signature) -> Option<&Type> {
     }
 }
 
+/// Where an error about the return type goes: its first token, or the method's name when the
+/// return type is not written.
+pub(crate) fn return_span(sig: &Signature) -> proc_macro2::Span {
+    return_type(sig).map_or_else(|| sig.ident.span(), Spanned::span)
+}
+
 /// Whether `ty` mentions `impl Trait` anywhere: such a type cannot be named in a turbofish.
 pub(crate) fn contains_impl_trait(ty: &Type) -> bool {
     ty.to_token_stream()

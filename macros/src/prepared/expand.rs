@@ -288,7 +288,7 @@ pub(crate) fn body(
     // names it (`finish::<R>`): an error type without `From<larder::Error>` is reported once,
     // under the return type, in `MethodError`'s words.
     let output = method::output_type(sig);
-    let ret_span = method::return_type(sig).map_or_else(|| sig.ident.span(), Spanned::span);
+    let ret_span = method::return_span(sig);
     let private_ret = krate.private_at(ret_span);
     let finish = quote_spanned!(ret_span=> #private_ret::finish::<#output>(#result));
     quote! {

@@ -2,7 +2,7 @@
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
-use syn::{ReturnType, Signature};
+use syn::Signature;
 
 use super::attr::TransactionalAttr;
 use super::valid::validate;
@@ -21,10 +21,7 @@ pub(crate) fn wrap(
     let mode = Ident::new(attr.mode.variant(), Span::call_site());
     let output = method::output_type(sig);
     // Spanned on the return type: a type that is not a `Result` is reported once, under it.
-    let span = match &sig.output {
-        ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
-        ReturnType::Default => sig.ident.span(),
-    };
+    let span = method::return_span(sig);
     let private = krate.private_at(span);
     let call = quote_spanned! {span=>
         #private::transaction::<#output, _>(
